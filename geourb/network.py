@@ -1,0 +1,499 @@
+"""The routable transport network: a directed graph in CSR form with WGS84 node coordinates.
+
+:class:`Network` is the one piece of costly state of the transport modules: build it once (from
+OSM PBF/XML or GIS road layers with :mod:`geourb.roads`, or from edge arrays with
+:meth:`Network.from_edges`), cache it with :meth:`Network.save`, and query it many times with
+:meth:`Network.travel_times` (bounded Dijkstra from :mod:`scipy.sparse.csgraph`) and
+:meth:`Network.nearest_nodes` (KD-tree snapping). :meth:`Network.to_networkx` exports an
+osmnx-compatible ``MultiDiGraph`` for interoperability.
+
+Edge weights are travel times in **seconds**. Two-way roads are stored as two directed edges.
+
+Examples
+--------
+>>> import numpy as np
+>>> net = Network.from_edges([0, 1], [1, 2], [60.0, 120.0],
+...                          node_lon=[100.0, 100.01, 100.02], node_lat=[25.0, 25.0, 25.0],
+...                          oneway=[False, False])
+>>> net.travel_times([0]).tolist()
+[0.0, 60.0, 180.0]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGraphError
+from geourb._io import atomic_path
+from geourb._log import logger
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius (metres) used for great-circle distances."""
+
+_FORMAT_VERSION = 1
+
+
+def _as_float(values: ArrayLike) -> NDArray[np.float64]:
+    return np.asarray(values, dtype=float).ravel()
+
+
+def _unit_xyz(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Points on the unit sphere (3-D): Euclidean nearest = great-circle nearest."""
+    lam, phi = np.radians(lon), np.radians(lat)
+    cos_phi = np.cos(phi)
+    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
+
+
+def great_circle_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> NDArray:
+    """Great-circle (haversine) distance in metres, vectorised."""
+    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(a, dtype=float))
+                              for a in (lon1, lat1, lon2, lat2))
+    h = (np.sin((phi2 - phi1) / 2) ** 2
+         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+class Network:
+    """Directed road/rail graph in CSR form: costly state, built once, queried many times.
+
+    Attributes
+    ----------
+    csr
+        ``(n, n)`` :class:`scipy.sparse.csr_matrix` of travel times in seconds (directed; a
+        two-way road is two entries).
+    node_lon, node_lat
+        WGS84 coordinates of the nodes (degrees), shape ``(n,)``.
+    name
+        A label shown in outputs and logs.
+    approximate
+        True for straight-line networks (e.g. between county seats) rather than real roads;
+        every output derived from the network repeats this flag.
+    length_m
+        Edge lengths in metres aligned with ``csr.data`` (``None`` when unknown; then
+        :meth:`edge_lengths` uses great-circle distances).
+    node_ids
+        Index of each node in the arrays given to :meth:`from_edges` (changes when the
+        largest component is kept).
+    """
+
+    def __init__(
+        self,
+        csr: sp.csr_matrix,
+        node_lon: ArrayLike,
+        node_lat: ArrayLike,
+        *,
+        name: str = "",
+        approximate: bool = False,
+        length_m: ArrayLike | None = None,
+        node_ids: ArrayLike | None = None,
+    ) -> None:
+        self.csr = sp.csr_matrix(csr)
+        self.node_lon = np.asarray(node_lon, dtype=float)
+        self.node_lat = np.asarray(node_lat, dtype=float)
+        self.name = str(name)
+        self.approximate = bool(approximate)
+        self.length_m = None if length_m is None else np.asarray(length_m, dtype=float)
+        n = self.csr.shape[0]
+        self.node_ids = (np.arange(n, dtype=np.int64) if node_ids is None
+                         else np.asarray(node_ids, dtype=np.int64))
+        if self.csr.shape != (n, n) or self.node_lon.shape != (n,) or self.node_lat.shape != (n,):
+            raise NetworkGraphError(
+                f"Network {self.name!r}: adjacency {self.csr.shape} and node coordinates "
+                f"{self.node_lon.shape}/{self.node_lat.shape} do not match."
+            )
+        if self.length_m is not None and self.length_m.shape != self.csr.data.shape:
+            raise NetworkGraphError(
+                f"Network {self.name!r}: {self.length_m.size} edge lengths for "
+                f"{self.csr.nnz} edges."
+            )
+        self._tree: cKDTree | None = None
+        self._labels: NDArray[np.int64] | None = None
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_edges(
+        cls,
+        u: ArrayLike,
+        v: ArrayLike,
+        time_s: ArrayLike,
+        *,
+        node_lon: ArrayLike,
+        node_lat: ArrayLike,
+        length_m: ArrayLike | None = None,
+        oneway: ArrayLike | None = None,
+        name: str = "",
+        approximate: bool = False,
+        largest_component: bool = True,
+    ) -> Network:
+        """Build a network from edge arrays.
+
+        Parameters
+        ----------
+        u, v
+            Integer node indices (0-based, into ``node_lon``/``node_lat``) of each edge's start
+            and end.
+        time_s
+            Travel time of each edge in seconds; must be finite and > 0.
+        node_lon, node_lat
+            WGS84 coordinates of every node.
+        length_m
+            Edge lengths in metres (optional; great-circle distance otherwise).
+        oneway
+            Boolean per edge: ``False`` adds the reverse edge ``v -> u`` with the same time.
+            ``None`` (default) means every edge is directed as given.
+        name
+            Label of the network.
+        approximate
+            Mark a straight-line (non-road) network.
+        largest_component
+            Keep only the largest strongly connected component (recommended: elsewhere
+            origins may reach nothing). Dropped nodes are logged.
+
+        Raises
+        ------
+        NetworkGraphError
+            No edges, mismatched lengths, node indices out of range, non-finite, zero or
+            negative times, or no edge left after removing self-loops.
+        """
+        label = name or "network"
+        u = np.asarray(u).ravel()
+        v = np.asarray(v).ravel()
+        t = _as_float(time_s)
+        lon = _as_float(node_lon)
+        lat = _as_float(node_lat)
+        if u.size == 0:
+            raise NetworkGraphError(
+                f"{label}: the network has no edges. Check the input (filter too strict, "
+                "empty file or wrong area)."
+            )
+        if not (u.size == v.size == t.size):
+            raise NetworkGraphError(
+                f"{label}: u, v and time_s differ in length ({u.size}, {v.size}, {t.size})."
+            )
+        if lon.size != lat.size:
+            raise NetworkGraphError(f"{label}: node_lon and node_lat differ in length.")
+        if not (np.issubdtype(u.dtype, np.integer) and np.issubdtype(v.dtype, np.integer)):
+            raise NetworkGraphError(f"{label}: u and v must be integer node indices.")
+        n = lon.size
+        if u.min() < 0 or v.min() < 0 or u.max() >= n or v.max() >= n:
+            raise NetworkGraphError(
+                f"{label}: node indices must lie in 0..{n - 1} (there are {n} node coordinates); "
+                f"got {min(u.min(), v.min())}..{max(u.max(), v.max())}."
+            )
+        bad = ~np.isfinite(t) | (t <= 0)
+        if bad.any():
+            idx = np.flatnonzero(bad)[:5].tolist()
+            raise NetworkGraphError(
+                f"{label}: {int(bad.sum())} edge travel time(s) are zero, negative or not finite "
+                f"(edges {idx}: {t[idx].tolist()}). Travel times must be > 0 seconds; check the "
+                "speeds (km/h > 0) and drop zero-length edges or give them a minimum time."
+            )
+        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+            raise NetworkGraphError(f"{label}: node coordinates contain NaN or infinity.")
+        if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
+            raise NetworkGraphError(
+                f"{label}: node coordinates are not WGS84 degrees (|lon| up to "
+                f"{np.abs(lon).max():.0f}, |lat| up to {np.abs(lat).max():.0f}); reproject the "
+                "nodes to EPSG:4326 first."
+            )
+        length = None if length_m is None else _as_float(length_m)
+        if length is not None and length.size != u.size:
+            raise NetworkGraphError(
+                f"{label}: length_m has {length.size} values for {u.size} edges."
+            )
+        if length is not None and (~np.isfinite(length) | (length < 0)).any():
+            raise NetworkGraphError(f"{label}: edge lengths must be finite and >= 0 metres.")
+        if oneway is not None:
+            ow = np.asarray(oneway, dtype=bool).ravel()
+            if ow.size != u.size:
+                raise NetworkGraphError(f"{label}: oneway has {ow.size} values for {u.size} edges.")
+            two = ~ow
+            u, v = np.concatenate([u, v[two]]), np.concatenate([v, u[two]])
+            t = np.concatenate([t, t[two]])
+            if length is not None:
+                length = np.concatenate([length, length[two]])
+        keep = u != v
+        if not keep.all():
+            logger.debug("%s: dropped %d self-loop edges", label, int((~keep).sum()))
+            u, v, t = u[keep], v[keep], t[keep]
+            if length is not None:
+                length = length[keep]
+        if u.size == 0:
+            raise NetworkGraphError(f"{label}: the network has only self-loop edges.")
+        # parallel edges: keep the fastest (lexsort: by u, then v, then time)
+        order = np.lexsort((t, v, u))
+        u, v, t = u[order].astype(np.int64), v[order].astype(np.int64), t[order]
+        if length is not None:
+            length = length[order]
+        first = np.ones(u.size, dtype=bool)
+        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        u, v, t = u[first], v[first], t[first]
+        if length is not None:
+            length = length[first]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(indptr, u + 1, 1)
+        indptr = np.cumsum(indptr)
+        csr = sp.csr_matrix((t, v, indptr), shape=(n, n))
+        net = cls(csr, lon, lat, name=name, approximate=approximate, length_m=length)
+        if largest_component:
+            net = net.largest_component()
+        logger.info("%s: %d nodes, %d directed edges%s", label, net.n_nodes, net.csr.nnz,
+                    " (approximate)" if approximate else "")
+        return net
+
+    def largest_component(self) -> Network:
+        """Return the subnetwork of the largest strongly connected component."""
+        labels = self.component_labels()
+        sizes = np.bincount(labels)
+        big = int(np.argmax(sizes))
+        keep = labels == big
+        if keep.all():
+            return self
+        logger.info("%s: kept the largest strongly connected component (%d of %d nodes; "
+                    "%d smaller components dropped)", self.name or "network", int(keep.sum()),
+                    self.n_nodes, sizes.size - 1)
+        return self.subnetwork(np.flatnonzero(keep))
+
+    def subnetwork(self, nodes: ArrayLike) -> Network:
+        """Return the network induced by ``nodes`` (indices; renumbered in the given order)."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        sub = self.csr[nodes][:, nodes].tocsr()
+        sub.sort_indices()
+        length = None
+        if self.length_m is not None:
+            lcsr = sp.csr_matrix((self.length_m + 1.0, self.csr.indices, self.csr.indptr),
+                                 shape=self.csr.shape)
+            lsub = lcsr[nodes][:, nodes].tocsr()
+            lsub.sort_indices()
+            length = lsub.data - 1.0
+        if sub.nnz == 0:
+            raise NetworkGraphError(f"{self.name or 'network'}: the selected nodes share no edge.")
+        return Network(sub, self.node_lon[nodes], self.node_lat[nodes], name=self.name,
+                       approximate=self.approximate, length_m=length,
+                       node_ids=self.node_ids[nodes])
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.csr.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        """Number of directed edges."""
+        return int(self.csr.nnz)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """``(min_lon, min_lat, max_lon, max_lat)`` of the nodes."""
+        return (float(self.node_lon.min()), float(self.node_lat.min()),
+                float(self.node_lon.max()), float(self.node_lat.max()))
+
+    def __repr__(self) -> str:
+        flag = ", approximate" if self.approximate else ""
+        return f"Network({self.name!r}, {self.n_nodes} nodes, {self.n_edges} edges{flag})"
+
+    def edges(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """Return ``u, v, time_s`` of the directed edges (CSR order)."""
+        u = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(self.csr.indptr))
+        return u, self.csr.indices.astype(np.int64), self.csr.data.astype(float)
+
+    def edge_lengths(self) -> NDArray[np.float64]:
+        """Edge lengths in metres in CSR order (great-circle distance when not stored)."""
+        if self.length_m is not None:
+            return self.length_m
+        u, v, _ = self.edges()
+        lon, lat = self.node_lon, self.node_lat
+        return great_circle_m(lon[u], lat[u], lon[v], lat[v])
+
+    def component_labels(self) -> NDArray[np.int64]:
+        """Strongly connected component label of every node (cached)."""
+        if self._labels is None:
+            _, labels = connected_components(self.csr, directed=True, connection="strong")
+            self._labels = labels.astype(np.int64)
+        return self._labels
+
+    def component_size(self, nodes: ArrayLike) -> NDArray[np.int64]:
+        """Number of nodes in the strongly connected component of each of ``nodes``."""
+        labels = self.component_labels()
+        return np.bincount(labels)[labels[np.asarray(nodes, dtype=np.int64)]]
+
+    # ------------------------------------------------------------------ queries
+    def nearest_nodes(self, lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.int64], NDArray]:
+        """Snap points to their nearest node.
+
+        Parameters
+        ----------
+        lon, lat
+            WGS84 coordinates (scalars or arrays of the same shape).
+
+        Returns
+        -------
+        nodes, distance_m
+            Node index and great-circle snap distance in metres of each point (KD-tree on the
+            unit sphere, so exact at any scale).
+        """
+        x = np.atleast_1d(np.asarray(lon, dtype=float)).ravel()
+        y = np.atleast_1d(np.asarray(lat, dtype=float)).ravel()
+        if x.shape != y.shape:
+            raise InvalidValueError(f"lon and lat differ in shape: {x.shape} vs {y.shape}.")
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise InvalidValueError("Points to snap contain NaN or infinite coordinates.")
+        if self._tree is None:
+            self._tree = cKDTree(_unit_xyz(self.node_lon, self.node_lat))
+        chord, idx = self._tree.query(_unit_xyz(x, y))
+        dist = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+        return idx.astype(np.int64), dist
+
+    def travel_times(
+        self,
+        sources: ArrayLike,
+        *,
+        cutoff_s: float | None = None,
+        source_offsets_s: ArrayLike | None = None,
+        min_only: bool = True,
+    ) -> NDArray[np.float64]:
+        """Shortest travel times (seconds) from ``sources`` with a bounded Dijkstra.
+
+        Parameters
+        ----------
+        sources
+            Node indices.
+        cutoff_s
+            Stop the search at this time; farther nodes are ``inf``.
+        source_offsets_s
+            Time already spent before reaching each source (e.g. off-network access), added
+            to its times; with ``min_only`` the search starts from all sources at once with
+            these head starts.
+        min_only
+            Return the time from the nearest source, shape ``(n,)``; else one row per source,
+            shape ``(len(sources), n)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Times in seconds; ``np.inf`` where unreachable (within the cutoff).
+        """
+        src = np.atleast_1d(np.asarray(sources)).ravel()
+        if src.size == 0:
+            raise InvalidValueError("travel_times needs at least one source node.")
+        if not np.issubdtype(src.dtype, np.integer) or src.min() < 0 or src.max() >= self.n_nodes:
+            raise InvalidValueError(
+                f"Source nodes must be integer indices in 0..{self.n_nodes - 1}; got {src[:5]}."
+            )
+        if cutoff_s is not None and not (cutoff_s > 0):
+            raise InvalidValueError(f"cutoff_s must be > 0 seconds, got {cutoff_s!r}.")
+        limit = np.inf if cutoff_s is None else float(cutoff_s)
+        if source_offsets_s is None:
+            offsets = np.zeros(src.size)
+        else:
+            offsets = np.broadcast_to(np.asarray(source_offsets_s, dtype=float), src.shape).copy()
+            if (~np.isfinite(offsets) | (offsets < 0)).any():
+                raise InvalidValueError("source_offsets_s must be finite and >= 0 seconds.")
+        if not min_only:
+            dist = dijkstra(self.csr, directed=True, indices=src, limit=limit)
+            dist = np.atleast_2d(dist) + offsets[:, None]
+            dist[dist > limit] = np.inf
+            return dist
+        if np.all(offsets == offsets[0]):
+            dist = dijkstra(self.csr, directed=True, indices=np.unique(src),
+                            limit=limit - offsets[0], min_only=True)
+            dist = np.asarray(dist, dtype=float) + offsets[0]
+            dist[dist > limit] = np.inf
+            return dist
+        # different head starts: one super-source node linked to each source by its offset
+        # (offsets shifted so the smallest is 0; explicit zeros in CSR are kept as edges).
+        base = float(offsets.min())
+        n = self.n_nodes
+        extra_w = offsets - base
+        u, v, t = self.edges()
+        csr = sp.csr_matrix(
+            (np.concatenate([t, extra_w]),
+             (np.concatenate([u, np.full(src.size, n)]), np.concatenate([v, src]))),
+            shape=(n + 1, n + 1),
+        )
+        dist = dijkstra(csr, directed=True, indices=n, limit=limit - base)[:n] + base
+        dist[dist > limit] = np.inf
+        return dist
+
+    # ------------------------------------------------------------------ cache
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save the network as a compressed ``.npz`` cache (atomic write)."""
+        path = Path(path)
+        arrays = {
+            "format_version": np.array(_FORMAT_VERSION),
+            "indptr": self.csr.indptr.astype(np.int64),
+            "indices": self.csr.indices.astype(np.int64),
+            "data": self.csr.data.astype(float),
+            "node_lon": self.node_lon,
+            "node_lat": self.node_lat,
+            "node_ids": self.node_ids,
+            "name": np.array(self.name),
+            "approximate": np.array(self.approximate),
+        }
+        if self.length_m is not None:
+            arrays["length_m"] = self.length_m
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+        logger.info("saved %r to %s", self, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Network:
+        """Load a network saved with :meth:`save`.
+
+        Raises
+        ------
+        DataFileNotFoundError
+            The file does not exist.
+        NetworkGraphError
+            The file is not a geourb network cache (or is corrupt).
+        """
+        path = Path(path)
+        if not path.exists():
+            raise DataFileNotFoundError(f"Network cache {path} does not exist; build it first.")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                n = z["node_lon"].size
+                csr = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(n, n))
+                return cls(csr, z["node_lon"], z["node_lat"], name=str(z["name"]),
+                           approximate=bool(z["approximate"]),
+                           length_m=z["length_m"] if "length_m" in z.files else None,
+                           node_ids=z["node_ids"])
+        except (OSError, KeyError, ValueError, EOFError) as exc:
+            raise NetworkGraphError(
+                f"{path} is not a readable geourb network cache ({exc}). Delete it and rebuild."
+            ) from exc
+
+    # ------------------------------------------------------------------ interop
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Export an osmnx-compatible ``MultiDiGraph``.
+
+        Nodes carry ``x`` (lon) and ``y`` (lat); edges ``travel_time`` (s) and ``length`` (m);
+        the graph has ``crs="EPSG:4326"``, ``name`` and ``approximate``.
+        """
+        import networkx as nx
+
+        graph = nx.MultiDiGraph(crs="EPSG:4326", name=self.name, approximate=self.approximate)
+        graph.add_nodes_from(
+            (i, {"x": float(x), "y": float(y)})
+            for i, (x, y) in enumerate(zip(self.node_lon, self.node_lat, strict=True))
+        )
+        u, v, t = self.edges()
+        length = self.edge_lengths()
+        graph.add_edges_from(
+            (int(a), int(b), 0, {"travel_time": float(c), "length": float(d)})
+            for a, b, c, d in zip(u, v, t, length, strict=True)
+        )
+        return graph
