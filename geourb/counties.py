@@ -28,7 +28,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geourb._errors import DataFileNotFoundError, EmptyResultError, MissingDependencyError, UnknownNameError, suggest
+from geourb._errors import (
+    DataFileNotFoundError,
+    EmptyResultError,
+    MissingDependencyError,
+    UnknownNameError,
+    suggest,
+)
 from geourb._log import logger, progress
 from geourb._names import PROVINCES, province_aliases
 from geourb._validate import normalize_adcode

@@ -19,7 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from geourb._errors import ChecksumError, DataFileNotFoundError, OfflineError, UnknownNameError, suggest
+from geourb._errors import (
+    ChecksumError,
+    DataFileNotFoundError,
+    OfflineError,
+    UnknownNameError,
+    suggest,
+)
 from geourb._io import atomic_path
 from geourb._log import logger
 from geourb.settings import settings
@@ -116,7 +122,7 @@ def fetch(name: str, *, timeout_s: float = 60.0) -> Path:
         raise OfflineError(f"Source {name!r} is not available locally and offline mode is on. {how}")
     logger.info("downloading %s from %s", name, src.url)
     try:
-        with urllib.request.urlopen(src.url, timeout=timeout_s) as resp:  # noqa: S310
+        with urllib.request.urlopen(src.url, timeout=timeout_s) as resp:
             data = resp.read()
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise OfflineError(f"Could not download {name!r} ({exc}). {how}") from exc
