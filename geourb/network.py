@@ -117,6 +117,8 @@ class Network:
                 f"Network {self.name!r}: {self.length_m.size} edge lengths for "
                 f"{self.csr.nnz} edges."
             )
+        self.info: dict[str, object] = {}
+        """Build details (unknown road classes, speeds used, node labels ...); not cached."""
         self._tree: cKDTree | None = None
         self._labels: NDArray[np.int64] | None = None
 
