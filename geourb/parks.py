@@ -295,7 +295,8 @@ def _normalise(df: pd.DataFrame, mapping: Mapping[str, str], *, source: str) -> 
     used |= {c for k in ("province", "prefecture", "geocode_precision")
              if (c := _find_column(df, k, mapping))}
     extra = [c for c in df.columns if c not in used and c not in out.columns and c != "geometry"]
-    return pd.concat([out, df[extra]], axis=1)
+    renames = {col: key for key, col in mapping.items() if key not in _ALIASES and col in extra}
+    return pd.concat([out, df[extra].rename(columns=renames)], axis=1)
 
 
 def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
