@@ -102,9 +102,13 @@ def _check_bands(bands_min: Sequence[float]) -> NDArray[np.float64]:
     try:
         bands = np.asarray(list(bands_min), dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InvalidValueError(f"bands_min must be numbers of minutes, got {bands_min!r}.") from exc
+        raise InvalidValueError(
+            f"bands_min must be numbers of minutes, got {bands_min!r}."
+        ) from exc
     if bands.ndim != 1 or bands.size == 0:
-        raise InvalidValueError(f"bands_min must be a non-empty list of minutes, got {bands_min!r}.")
+        raise InvalidValueError(
+            f"bands_min must be a non-empty list of minutes, got {bands_min!r}."
+        )
     if not np.isfinite(bands).all() or (bands <= 0).any():
         raise InvalidValueError(f"bands_min must be positive minutes, got {bands.tolist()}.")
     if (np.diff(bands) <= 0).any():
@@ -137,13 +141,15 @@ def _origins_lonlat(origins: Any) -> NDArray[np.float64]:
         )
     if not np.isfinite(arr).all() or (np.abs(arr[:, 0]) > 180).any() or (
             np.abs(arr[:, 1]) > 90).any():
-        raise InvalidValueError(f"origins must be WGS84 (lon, lat) degrees, got {arr[:3].tolist()}.")
+        raise InvalidValueError(
+            f"origins must be WGS84 (lon, lat) degrees, got {arr[:3].tolist()}."
+        )
     return arr
 
 
 def utm_crs(lon: float, lat: float) -> CRS:
     """The WGS84 UTM zone CRS containing ``(lon, lat)``."""
-    zone = int(math.floor((lon + 180) / 6)) % 60 + 1
+    zone = math.floor((lon + 180) / 6) % 60 + 1
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
@@ -279,8 +285,8 @@ def travel_time_surface(
     margin = max_access_m + cell_m
     x0 = math.floor((sx.min() - margin) / cell_m) * cell_m
     y1 = math.ceil((sy.max() + margin) / cell_m) * cell_m
-    cols = int(math.ceil((sx.max() + margin - x0) / cell_m))
-    rows = int(math.ceil((y1 - (sy.min() - margin)) / cell_m))
+    cols = math.ceil((sx.max() + margin - x0) / cell_m)
+    rows = math.ceil((y1 - (sy.min() - margin)) / cell_m)
     need_mb = rows * cols * BYTES_PER_CELL / 1e6
     if need_mb > max_memory_mb:
         fit = cell_m * math.sqrt(need_mb / max_memory_mb) * 1.05

@@ -1,0 +1,132 @@
+"""Tests of travel-time surfaces and isochrone polygons (Kunming arterials, synthetic grids)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from geourb._errors import InvalidValueError, NetworkGraphError
+from geourb.isochrones import isochrones, travel_time_surface
+from geourb.network import Network, great_circle_m
+from geourb.roads import network_from_layers
+
+KUNMING_CENTRE = (102.712, 25.040)  # central Kunming (WGS84)
+
+
+@pytest.fixture(scope="module")
+def kunming(shared_file):
+    paths = [shared_file(f"roads/kunming/{n}.gdb") for n in ("arterial_main", "arterial_secondary")]
+    return network_from_layers(paths, name="kunming arterials")
+
+
+@pytest.fixture(scope="module")
+def kunming_iso(kunming):
+    return isochrones(kunming, KUNMING_CENTRE, bands_min=(10, 20, 30), cell_m=200)
+
+
+def _grid(k=41, d=0.003, hole=False, kmh=30.0):
+    # synthetic: k x k street grid around (102.7, 25.0); optionally the centre block removed
+    ii, jj = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    idx = ii * k + jj
+    u = np.concatenate([idx[:-1, :].ravel(), idx[:, :-1].ravel()])
+    v = np.concatenate([idx[1:, :].ravel(), idx[:, 1:].ravel()])
+    lon, lat = 102.7 + jj.ravel() * d, 25.0 + ii.ravel() * d
+    if hole:  # drop every edge touching the middle 11 x 11 nodes except the border ring
+        mid = (abs(ii - k // 2) <= 5) & (abs(jj - k // 2) <= 5)
+        inner = mid.ravel()
+        keep = ~(inner[u] | inner[v])
+        u, v = u[keep], v[keep]
+    length = great_circle_m(lon[u], lat[u], lon[v], lat[v])
+    return Network.from_edges(u, v, length / (kmh / 3.6), node_lon=lon, node_lat=lat,
+                              oneway=np.zeros(u.size, bool), length_m=length, name="grid")
+
+
+def test_bands_nested_and_growing(kunming_iso):
+    iso = kunming_iso
+    assert list(iso.columns) == ["band_min", "area_km2", "approximate", "geometry"]
+    assert iso.crs.to_epsg() == 4326 and iso.is_valid.all()
+    assert iso["band_min"].tolist() == [10, 20, 30]
+    assert (np.diff(iso["area_km2"]) > 0).all() and iso["area_km2"].iloc[0] > 1
+    for small, big in zip(iso.geometry[:-1], iso.geometry[1:], strict=True):
+        assert small.difference(big).area < 1e-6 * small.area  # nested (reprojection noise)
+    assert not iso["approximate"].any()
+
+
+def test_no_coverage_beyond_max_speed(kunming, kunming_iso):
+    # nothing farther than max speed x time (+ snap walk, access and one cell) is covered
+    speed_ms = (kunming.edge_lengths() / kunming.csr.data).max()
+    for band, geom in zip(kunming_iso["band_min"], kunming_iso.geometry, strict=True):
+        coords = shapely.get_coordinates(geom)
+        dist = great_circle_m(KUNMING_CENTRE[0], KUNMING_CENTRE[1], coords[:, 0], coords[:, 1])
+        assert dist.max() <= speed_ms * band * 60 + 500 + 2 * 200 * 1.5
+
+
+def test_surface_matches_network_times(kunming, tmp_path):
+    import rasterio
+
+    surf = travel_time_surface(kunming, KUNMING_CENTRE, max_min=20, cell_m=200)
+    nodes, snap = kunming.nearest_nodes(*KUNMING_CENTRE)
+    times = kunming.travel_times(nodes, source_offsets_s=snap / (5 / 3.6), cutoff_s=1200) / 60
+    reached = np.flatnonzero(np.isfinite(times))
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, surf.crs, always_xy=True).transform(
+        kunming.node_lon[reached], kunming.node_lat[reached])
+    col, row = ~surf.transform * (x, y)
+    cell = surf.minutes[row.astype(int), col.astype(int)]
+    assert np.isfinite(cell).all()
+    assert (cell <= times[reached] + 1e-3).all()  # the cell holds the node's time or less
+    assert np.nanmax(surf.minutes) <= 20
+    path = surf.to_geotiff(tmp_path / "tt.tif")
+    with rasterio.open(path) as src:
+        assert src.crs.to_epsg() == surf.crs.to_epsg()
+        assert np.allclose(src.read(1), surf.minutes, equal_nan=True)
+
+
+def test_holes_kept():
+    net = _grid(hole=True)
+    centre = (102.7 + 20 * 0.003 + 0.0005, 25.0 + 14 * 0.003)  # on the grid, south of the hole
+    iso = isochrones(net, centre, bands_min=(5, 10), cell_m=30, max_access_m=100)
+    big = iso.geometry.iloc[-1]
+    assert sum(len(p.interiors) for p in big.geoms) >= 1
+    hole_centre = shapely.Point(102.7 + 20 * 0.003, 25.0 + 20 * 0.003)
+    assert not big.contains(hole_centre)
+
+
+def test_islands_for_two_origins():
+    net = _grid(k=81)
+    origins = [(102.7 + 5 * 0.003, 25.0 + 5 * 0.003), (102.7 + 75 * 0.003, 25.0 + 75 * 0.003)]
+    iso = isochrones(net, origins, bands_min=(3,), cell_m=30)
+    assert len(iso.geometry.iloc[0].geoms) == 2  # two separate islands
+
+
+def test_bad_bands_and_cells(kunming):
+    for bands in ((30, 15), (15, 15, 30), (0, 10), ()):
+        with pytest.raises(InvalidValueError):
+            isochrones(kunming, KUNMING_CENTRE, bands_min=bands)
+    with pytest.raises(InvalidValueError, match="cell_m >="):
+        isochrones(kunming, KUNMING_CENTRE, bands_min=(60,), cell_m=1, max_memory_mb=100)
+    with pytest.raises(InvalidValueError):
+        isochrones(kunming, KUNMING_CENTRE, cell_m=-5)
+
+
+def test_origin_outside_extent(kunming):
+    with pytest.raises(NetworkGraphError, match="outside the extent"):
+        isochrones(kunming, (116.4, 39.9))  # Beijing
+    with pytest.raises(NetworkGraphError, match="m from the nearest node"):
+        isochrones(kunming, (102.95, 25.9), max_snap_m=200)
+
+
+def test_origin_in_tiny_component():
+    # synthetic: a grid plus a separate two-node road far east
+    net = _grid(k=11)
+    u, v, t = net.edges()
+    n = net.n_nodes
+    lon = np.concatenate([net.node_lon, [102.9, 102.901]])
+    lat = np.concatenate([net.node_lat, [25.0, 25.0]])
+    both = Network.from_edges(np.concatenate([u, [n]]), np.concatenate([v, [n + 1]]),
+                              np.concatenate([t, [10.0]]), node_lon=lon, node_lat=lat,
+                              oneway=np.r_[np.ones(u.size, bool), False], largest_component=False)
+    with pytest.raises(NetworkGraphError, match="disconnected"):
+        isochrones(both, (102.9005, 25.0))
