@@ -1,0 +1,100 @@
+"""``geourb metro`` (metropolitan delineation) and ``geourb od`` (travel-time matrices)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from geourb.cli._common import out
+
+
+def _network(args: argparse.Namespace, counties: object) -> object:
+    from geourb.network import Network
+
+    if args.network:
+        return Network.load(args.network)
+    from geourb.metro import default_network
+
+    out("no --network given: using an APPROXIMATE straight-line network between county seats")
+    return default_network(counties)
+
+
+def _metro(args: argparse.Namespace) -> int:
+    from geourb._io import write_layer, write_table
+    from geourb.counties import load_counties
+    from geourb.metro import delineate_metro, resolve_city, summary_table, to_layer
+
+    counties = load_counties()
+    core = resolve_city(args.core, counties)
+    if args.network:
+        area_counties = counties
+    else:  # provinces around the core keep the approximate network small
+        from geourb.coords import haversine_m
+
+        d = haversine_m(counties["seat_lon"], counties["seat_lat"], core.lon, core.lat)
+        area_counties = counties[d <= args.radius_km * 1000]
+    net = _network(args, area_counties)
+    population = None
+    if args.population:
+        from geourb.stats import join_statistics, read_census_2020
+
+        census = read_census_2020(None if args.population == "census" else args.population)
+        joined, report = join_statistics(area_counties, census, columns=["pop_total"])
+        out(f"census join: {report}")
+        population = joined["pop_total"]
+    area = delineate_metro(net, core, area_counties, minutes=args.minutes,
+                           population=population, raster=args.raster)
+    path = Path(args.out)
+    write_layer(to_layer(area), path, layer="counties" if path.suffix == ".gpkg" else None)
+    if path.suffix == ".gpkg":
+        write_layer(area.isochrone, path.with_name(path.stem + "_isochrone.gpkg"))
+    write_table(summary_table([area]), path.with_name(path.stem + "_summary.csv"))
+    s = area.summary
+    out(f"{s['core']}: {s['n_counties']} counties within {s['minutes']:g} min, isochrone "
+        f"{s['isochrone_km2']:.0f} km2, contiguous={s['contiguous']}"
+        f"{' (approximate network)' if s['approximate'] else ''}")
+    out(f"wrote {path}")
+    return 0
+
+
+def _od(args: argparse.Namespace) -> int:
+    from geourb._io import write_table
+    from geourb.counties import load_counties
+    from geourb.od import commuting_indicators, od_matrix
+
+    counties = load_counties(province=args.province, prefecture=args.prefecture)
+    net = _network(args, counties)
+    od = od_matrix(net, counties, cutoff_min=args.cutoff, parallel=args.parallel)
+    write_table(od, args.out, index=True)
+    ind = commuting_indicators(od, core=args.core, threshold_min=args.threshold)
+    for key, val in ind.items():
+        out(f"{key}: {val}")
+    out(f"wrote {args.out}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``metro`` and ``od``."""
+    p = subparsers.add_parser("metro", help="delineate a metropolitan area (N-minute circle)")
+    p.add_argument("--core", required=True, help="city: 武汉, Wuhan or 420100")
+    p.add_argument("--minutes", type=float, default=60.0)
+    p.add_argument("--network", help="network cache (.npz from Network.save); default: "
+                                     "approximate straight-line network between county seats")
+    p.add_argument("--radius-km", type=float, default=250.0,
+                   help="counties considered around the core without --network")
+    p.add_argument("--raster", help="population raster (counts per cell) for zonal sums")
+    p.add_argument("--population", help="census 2020 county table (XLSX, or 'census' for the registered "
+                        "source) for area-weighted population")
+    p.add_argument("--out", required=True, help="output layer, e.g. data/processed/metro.gpkg")
+    p.set_defaults(func=_metro)
+
+    q = subparsers.add_parser("od", help="county-seat travel-time matrix (minutes)")
+    q.add_argument("--province", help="province (湖北, Hubei, 42)")
+    q.add_argument("--prefecture", help="prefecture name or adcode")
+    q.add_argument("--network", help="network cache (.npz); default: approximate")
+    q.add_argument("--cutoff", type=float, default=None, help="search bound in minutes")
+    q.add_argument("--core", help="adcode of the core county for the mean time to the core")
+    q.add_argument("--threshold", type=float, default=60.0, help="commuting limit in minutes")
+    q.add_argument("--parallel", action="store_true", help="run on a local Dask cluster")
+    q.add_argument("--out", required=True, help="output table (.csv or .parquet)")
+    q.set_defaults(func=_od)

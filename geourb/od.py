@@ -1,0 +1,248 @@
+"""Origin-destination travel-time matrices on a :class:`~geourb.network.Network`.
+
+Origins and destinations (county seats, stations, any points) are snapped to their nearest
+node; the matrix is filled by many-source bounded Dijkstra (:func:`scipy.sparse.csgraph.dijkstra`
+with ``limit``) in batches of origin nodes, keeping only the destination columns, so memory is
+``batch x n_nodes``. With ``parallel=True`` the batches run on a Dask cluster (a
+``LocalCluster`` by default; the optional extra ``geourb[parallel]``).
+
+Examples
+--------
+>>> seats = county_seats(load_counties(province="湖北"))  # doctest: +SKIP
+>>> od = od_matrix(net, seats, cutoff_min=180)  # doctest: +SKIP
+>>> commuting_indicators(od, core="420102")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse.csgraph import dijkstra
+
+from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
+from geourb._log import logger, progress
+from geourb.network import Network
+
+DASK_HINT = ('Parallel OD matrices need Dask: pip install "geourb[parallel]" '
+             '(or pip install "dask[distributed]"), or call with parallel=False.')
+
+
+def _points(points: Any, *, what: str) -> tuple[NDArray, NDArray, pd.Index]:
+    """(lon, lat, ids) from counties (seat columns), point layers or (lon, lat) pairs."""
+    if isinstance(points, gpd.GeoDataFrame) and {"seat_lon", "seat_lat"} <= set(points.columns):
+        return (points["seat_lon"].to_numpy(float), points["seat_lat"].to_numpy(float),
+                points.index)
+    if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
+        geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+        if geoms.crs is None:
+            raise InvalidValueError(f"The {what} have no CRS; set one with .set_crs(4326).")
+        geoms = geoms.to_crs(4326)
+        if not (geoms.geom_type == "Point").all():
+            geoms = geoms.representative_point()
+        return geoms.x.to_numpy(), geoms.y.to_numpy(), points.index
+    if isinstance(points, pd.DataFrame) and {"lon", "lat"} <= set(points.columns):
+        return points["lon"].to_numpy(float), points["lat"].to_numpy(float), points.index
+    arr = np.asarray(points, dtype=float)
+    if arr.shape == (2,):
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
+        raise InvalidValueError(
+            f"The {what} must be a county layer, points (GeoDataFrame/GeoSeries), a DataFrame "
+            f"with lon/lat or a list of (lon, lat) pairs; got shape {arr.shape}."
+        )
+    return arr[:, 0], arr[:, 1], pd.RangeIndex(len(arr))
+
+
+def _batch_times(csr: sp.csr_matrix, sources: NDArray, limit: float,
+                 columns: NDArray) -> NDArray[np.float64]:
+    """Times from ``sources`` to ``columns`` (seconds); module-level so Dask can ship it."""
+    dist = dijkstra(csr, directed=True, indices=sources, limit=limit)
+    return np.atleast_2d(dist)[:, columns]
+
+
+def node_times(
+    network: Network,
+    sources: NDArray,
+    targets: NDArray,
+    *,
+    cutoff_s: float | None = None,
+    batch_size: int = 64,
+    parallel: bool = False,
+    client: Any = None,
+) -> NDArray[np.float64]:
+    """Node-to-node times (seconds), shape ``(len(sources), len(targets))``; inf = unreached.
+
+    Serial batches with SciPy, or Dask batches when ``parallel`` (``client``: an existing
+    ``distributed.Client``; by default a ``LocalCluster`` with one single-threaded worker per
+    core is started and closed).
+    """
+    src = np.asarray(sources, dtype=np.int64)
+    tgt = np.asarray(targets, dtype=np.int64)
+    if batch_size < 1:
+        raise InvalidValueError(f"batch_size must be >= 1, got {batch_size!r}.")
+    limit = np.inf if cutoff_s is None else float(cutoff_s)
+    batches = [src[i:i + batch_size] for i in range(0, src.size, batch_size)]
+    if not parallel:
+        rows = [_batch_times(network.csr, b, limit, tgt)
+                for b in progress(batches, desc="OD batches")]
+        return np.vstack(rows) if rows else np.zeros((0, tgt.size))
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MissingDependencyError(DASK_HINT) from exc
+    own = client is None
+    cluster = None
+    if own:
+        import os
+
+        cluster = LocalCluster(n_workers=os.cpu_count() or 2, threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        csr_f = client.scatter(network.csr, broadcast=True)
+        tgt_f = client.scatter(tgt, broadcast=True)
+        futures = client.map(_batch_times, [csr_f] * len(batches), batches,
+                             [limit] * len(batches), [tgt_f] * len(batches), pure=False)
+        rows = client.gather(futures)
+    finally:
+        if own:
+            client.close()
+            cluster.close()
+    return np.vstack(rows) if rows else np.zeros((0, tgt.size))
+
+
+def od_matrix(
+    network: Network,
+    origins: Any,
+    destinations: Any = None,
+    *,
+    cutoff_min: float | None = None,
+    access_speed_kmh: float | None = None,
+    max_snap_m: float | None = None,
+    batch_size: int = 64,
+    parallel: bool = False,
+    client: Any = None,
+) -> pd.DataFrame:
+    """Travel-time matrix in minutes between points.
+
+    Parameters
+    ----------
+    network
+        The network.
+    origins, destinations
+        A county layer (its seats are used), points (GeoDataFrame/GeoSeries), a DataFrame
+        with ``lon``/``lat`` or a list of (lon, lat) pairs; ``destinations=None`` uses the
+        origins (square matrix).
+    cutoff_min
+        Bound of the search; farther pairs are ``inf``.
+    access_speed_kmh
+        Speed on the snap distance at both ends (default 5 km/h; 30 km/h on approximate
+        networks).
+    max_snap_m
+        Points farther than this from any node get ``NaN`` rows/columns (logged). Default
+        2 km (30 km on approximate networks).
+    batch_size
+        Origin nodes per Dijkstra call.
+    parallel, client
+        Run the batches on Dask (see :func:`node_times`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Minutes; index = origin ids, columns = destination ids; ``inf`` beyond the cutoff,
+        ``NaN`` for points off the network. ``df.attrs["approximate"]`` repeats the network
+        flag.
+    """
+    if cutoff_min is not None and not (cutoff_min > 0):
+        raise InvalidValueError(f"cutoff_min must be > 0, got {cutoff_min!r}.")
+    approx = network.approximate
+    speed = (access_speed_kmh or (30.0 if approx else 5.0)) / 3.6
+    max_snap_m = max_snap_m or (30_000.0 if approx else 2_000.0)
+    olon, olat, oidx = _points(origins, what="origins")
+    if destinations is None:
+        dlon, dlat, didx = olon, olat, oidx
+    else:
+        dlon, dlat, didx = _points(destinations, what="destinations")
+    onode, osnap = network.nearest_nodes(olon, olat)
+    dnode, dsnap = network.nearest_nodes(dlon, dlat)
+    for snap, idx, what in ((osnap, oidx, "origins"), (dsnap, didx, "destinations")):
+        far = snap > max_snap_m
+        if far.any():
+            logger.warning("%d %s farther than %.0f m from %s get NaN times: %s", int(far.sum()),
+                           what, max_snap_m, network.name or "the network", list(idx[far][:5]))
+    uniq_o, inv_o = np.unique(onode, return_inverse=True)
+    uniq_d, inv_d = np.unique(dnode, return_inverse=True)
+    cutoff_s = None if cutoff_min is None else cutoff_min * 60.0
+    times = node_times(network, uniq_o, uniq_d, cutoff_s=cutoff_s, batch_size=batch_size,
+                       parallel=parallel, client=client)
+    t = times[inv_o][:, inv_d] + (osnap / speed)[:, None] + (dsnap / speed)[None, :]
+    if cutoff_s is not None:
+        t[t > cutoff_s] = np.inf
+    t[osnap > max_snap_m, :] = np.nan
+    t[:, dsnap > max_snap_m] = np.nan
+    if destinations is None:  # a point to itself: no travel
+        diag = np.arange(len(oidx))
+        t[diag, diag] = np.where(np.isnan(t[diag, diag]), np.nan, 0.0)
+    out = pd.DataFrame(t / 60.0, index=oidx, columns=didx)
+    out.attrs["approximate"] = approx
+    out.attrs["network"] = network.name
+    logger.info("OD matrix %d x %d (%d origin nodes)", len(oidx), len(didx), uniq_o.size)
+    return out
+
+
+def commuting_indicators(
+    od: pd.DataFrame,
+    *,
+    core: object | None = None,
+    threshold_min: float = 60.0,
+) -> pd.Series:
+    """Commuting indicators of an OD matrix (minutes).
+
+    Parameters
+    ----------
+    od
+        From :func:`od_matrix`.
+    core
+        Label of the core (a column of ``od``, e.g. the core county adcode) for the mean time
+        to the core.
+    threshold_min
+        Commuting limit.
+
+    Returns
+    -------
+    pandas.Series
+        ``n_pairs`` (off-diagonal pairs with a known time), ``share_within`` (share of those
+        within ``threshold_min``), ``mean_time_min`` (over reached pairs), and with ``core``:
+        ``mean_time_to_core_min`` (origins that reach the core), ``share_within_to_core``.
+    """
+    vals = od.to_numpy(dtype=float)
+    mask = ~np.isnan(vals)
+    if od.shape[0] == od.shape[1] and list(od.index) == list(od.columns):
+        np.fill_diagonal(mask, False)
+    pairs = vals[mask]
+    finite = pairs[np.isfinite(pairs)]
+    res: dict[str, object] = {
+        "threshold_min": float(threshold_min),
+        "n_pairs": int(pairs.size),
+        "share_within": float((pairs <= threshold_min).mean()) if pairs.size else np.nan,
+        "mean_time_min": float(finite.mean()) if finite.size else np.nan,
+    }
+    if core is not None:
+        if core not in od.columns:
+            from geourb._errors import suggest
+
+            raise UnknownNameError(f"Core {core!r} is not a destination of the OD matrix."
+                                   + suggest(core, od.columns))
+        to_core = od[core].drop(index=core, errors="ignore").to_numpy(dtype=float)
+        to_core = to_core[~np.isnan(to_core)]
+        fin = to_core[np.isfinite(to_core)]
+        res["mean_time_to_core_min"] = float(fin.mean()) if fin.size else np.nan
+        res["share_within_to_core"] = (float((to_core <= threshold_min).mean())
+                                       if to_core.size else np.nan)
+    res["approximate"] = bool(od.attrs.get("approximate", False))
+    return pd.Series(res, name="commuting")
