@@ -82,7 +82,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: s
         elif suffix in {".gpkg", ".geojson", ".json", ".shp", ".fgb"}:
             driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",
                       ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}[suffix]
-            kwargs = {"layer": layer} if layer and driver == "GPKG" else {}
+            kwargs = {"layer": layer or path.stem} if driver == "GPKG" else {}
             gdf.to_file(tmp, driver=driver, engine="pyogrio", **kwargs)
         else:
             raise InvalidValueError(

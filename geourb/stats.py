@@ -229,6 +229,7 @@ class JoinReport:
 
     n_layer: int
     n_table: int
+    n_outside_layer: int = 0
     matched_by_code: list[str] = field(default_factory=list)
     by_crosswalk: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_name: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -241,6 +242,7 @@ class JoinReport:
         return {
             "layer_units": self.n_layer,
             "table_rows": self.n_table,
+            "table_rows_outside_layer": self.n_outside_layer,
             "matched_by_code": len(self.matched_by_code),
             "code_matches_adjusted_by_crosswalk": len(
                 set(self.matched_by_code) & set(self.by_crosswalk.get("new_adcode", []))),
@@ -288,7 +290,7 @@ _OUTSIDE_CENSUS = {"71": "Taiwan: not covered by the mainland census",
 def _table_reason(code: str) -> str:
     if code in {"232762", "232763", "232764"}:
         return "大兴安岭 district (松岭/新林/呼中) with no separate unit in the boundary layer"
-    if code[4:6].isdigit() and int(code[4:6]) >= 70 and not code.endswith("00"):
+    if code[4:6].isdigit() and 70 <= int(code[4:6]) < 80:
         return "functional zone (开发区/新区/管理区) with no administrative boundary"
     return "no unit with this code, crosswalk entry or name in the layer"
 
@@ -351,6 +353,23 @@ def join_statistics(
     if functional_zones not in {"allocate", "report"}:
         raise InvalidValueError(f"functional_zones must be 'allocate' or 'report', not {functional_zones!r}.")
     is_zone = (table["level"] == "zone") if "level" in table else pd.Series(False, index=table.index)
+    # rows of prefectures the layer does not cover are out of scope (counted, not "unmatched")
+    prefixes = set(layer["adcode"].str[:4])
+    if "prefecture_adcode" in layer:
+        prefixes |= set(layer["prefecture_adcode"].str[:4])
+    names_in = set(zip(layer.get("province", pd.Series(dtype=str)).map(_norm_name),
+                       layer.get("prefecture", pd.Series(dtype=str)).map(_norm_name), strict=True))
+    coded_in = table["adcode"].str[:4].isin(prefixes).fillna(False).astype(bool)
+    named_in = pd.Series([(_norm_name(p), _norm_name(q)) in names_in for p, q in
+                          zip(table.get("province", pd.Series("", index=table.index)),
+                              table.get("prefecture", pd.Series("", index=table.index)), strict=True)],
+                         index=table.index)
+    in_scope = coded_in | named_in
+    n_outside = int((~in_scope).sum())
+    if n_outside:
+        logger.info("%d table rows lie in prefectures the layer does not cover (out of scope)", n_outside)
+    table = table[in_scope]
+    is_zone = is_zone[in_scope]
     zones = table[is_zone]
     no_code = table[~is_zone & table["adcode"].isna()]
     tab = table[~is_zone & table["adcode"].notna()].copy()
@@ -498,7 +517,8 @@ def join_statistics(
     unmatched_layer = pd.DataFrame({"adcode": un_l["adcode"].to_numpy(), "name": un_l["name"].to_numpy(),
                                     "reason": [_layer_reason(c) for c in un_l["adcode"]]})
     same_code = [c for c in layer_codes if c in table_codes]
-    report = JoinReport(n_layer=len(out), n_table=len(table), matched_by_code=same_code,
+    report = JoinReport(n_layer=len(out), n_table=len(table), n_outside_layer=n_outside,
+                        matched_by_code=same_code,
                         by_crosswalk=cw_rows, by_name=pd.DataFrame(name_rows),
                         unmatched_table=unmatched_table, unmatched_layer=unmatched_layer,
                         by_zone=pd.DataFrame(zone_rows))

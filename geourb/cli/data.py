@@ -1,0 +1,71 @@
+"""``geourb data list|fetch`` and ``geourb counties``: the input layers."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from geourb.cli._common import out
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    from geourb.sources import list_sources
+
+    for row in list_sources().itertuples():
+        where = row.local_path or "not local (geourb data fetch %s)" % row.name
+        out(f"{row.name}\n  {row.title}\n  licence: {row.licence}\n  url: {row.url}\n"
+            f"  sha256: {row.sha256}\n  local: {where}")
+    return 0
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from geourb.sources import fetch
+
+    for name in args.names:
+        out(f"{name}: {fetch(name)}")
+    return 0
+
+
+def _counties(args: argparse.Namespace) -> int:
+    from geourb._io import write_layer, write_table
+    from geourb.counties import load_counties
+    from geourb.stats import join_statistics, read_census_2020
+
+    layer = load_counties(province=args.province, prefecture=args.prefecture, refresh=args.refresh)
+    if args.census:
+        census = read_census_2020(None if args.census == "default" else args.census)
+        layer, report = join_statistics(layer, census)
+        out(str(report))
+        if args.report:
+            write_table(report.to_frame(), args.report)
+    if args.out:
+        path = Path(args.out)
+        if path.suffix.lower() == ".csv":
+            write_table(layer, path)
+        else:
+            write_layer(layer, path)
+        out(f"wrote {path} ({len(layer)} counties)")
+    else:
+        out(f"{len(layer)} counties; columns: {', '.join(layer.columns)}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``data`` and ``counties`` commands."""
+    data = sub.add_parser("data", help="registered public data sources")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    p = dsub.add_parser("list", help="list registered sources and where they are found")
+    p.set_defaults(func=_data_list)
+    p = dsub.add_parser("fetch", help="fetch sources into data/raw (mirror first, checksum verified)")
+    p.add_argument("names", nargs="+", help="source names, see `geourb data list`")
+    p.set_defaults(func=_data_fetch)
+
+    p = sub.add_parser("counties", help="build/export the all-China county layer, optionally with census")
+    p.add_argument("--province", nargs="+", help="province names (安徽, Anhui, 34)")
+    p.add_argument("--prefecture", nargs="+", help="prefecture names or adcodes")
+    p.add_argument("--census", nargs="?", const="default",
+                   help="join the 2020 census (registered source, or a path)")
+    p.add_argument("--report", help="write the join report (CSV)")
+    p.add_argument("--out", help="output .gpkg/.parquet/.geojson/.csv")
+    p.add_argument("--refresh", action="store_true", help="rebuild the cached layer")
+    p.set_defaults(func=_counties)

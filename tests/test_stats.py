@@ -1,0 +1,141 @@
+"""Statistics tables, the 2020 census format and the join to the county layer (real data)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geourb import (
+    DataFileNotFoundError,
+    DuplicateKeyError,
+    EncodingDetectionError,
+    InvalidValueError,
+    MissingColumnError,
+    normalize_adcode,
+    read_table,
+)
+from geourb.stats import classify_census_rows, join_statistics, read_census_2020, read_statistics
+
+MAP = {"adcode": "code", "name": "name", "pop_total": "pop"}
+
+
+@pytest.fixture(scope="module")
+def census(shared_file):
+    return read_census_2020(shared_file("census/census_county_2020_v1.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def joined(counties, census):
+    return join_statistics(counties, census)
+
+
+def test_census_rows_are_classified_not_guessed(census):
+    kinds = census.attrs["rows_by_level"]
+    assert kinds["nation"] == 1 and kinds["province"] == 31 and kinds["subtotal"] == 3
+    assert set(census["level"]) == {"county", "zone"}
+    # 东莞 441900 has no county rows below it: it is a county-level unit, not a total
+    assert census.set_index("adcode").loc["441900", "level"] == "county"
+    assert not census["adcode"].dropna().str.endswith("0000").any()
+
+
+def test_join_acceptance(joined):
+    layer, report = joined
+    s = report.summary()
+    assert s["matched_by_code"] >= 2834
+    assert s["layer_units_by_crosswalk"] == 17
+    # everything unmatched is listed with a reason: HK, Macao, Taiwan, Kinmen and 3 Daxing'anling districts
+    assert s["unmatched_layer_units"] == 28
+    assert set(report.unmatched_layer["adcode"].str[:2]) == {"35", "71", "81", "82"}
+    assert sorted(report.unmatched_table["adcode"]) == ["232762", "232763", "232764"]
+    rate = layer["pop_urban"].sum() / layer["pop_total"].sum()
+    assert rate == pytest.approx(0.639, abs=0.001)
+
+
+def test_crosswalk_real_changes(joined, census):
+    layer, report = joined
+    c = census.set_index("adcode")
+    # functional zones (洛阳高新区 ...) are added to districts afterwards: compare without them
+    layer = layer.assign(pop_total=layer["pop_total"] - layer["zone_pop_allocated"])
+    # 洛阳: 吉利区 + 孟津县 -> 孟津区 (2021): populations summed
+    assert layer.loc["410308", "pop_total"] == c.loc["410306", "pop_total"] + c.loc["410322", "pop_total"]
+    assert layer.loc["410308", "join_method"] == "crosswalk_merge"
+    # 三明 沙县 -> 沙县区: recoded
+    assert layer.loc["350405", "pop_total"] == c.loc["350427", "pop_total"]
+    # 杭州 余杭区 split into 余杭区 + 临平区: allocated by area, total conserved, flagged
+    split = layer.loc[["330110", "330113"], "pop_total"].sum()
+    assert split == pytest.approx(c.loc["330110", "pop_total"])
+    assert set(layer.loc[["330110", "330113"], "join_method"]) == {"crosswalk_split_by_area"}
+    # the rate of a recoded unit (a county: no zone allocated) is recomputed from its counts
+    assert layer.loc["520581", "zone_pop_allocated"] == 0
+    assert joined[0].loc["520581", "urbanization_rate"] == pytest.approx(
+        c.loc["520522", "pop_urban"] / c.loc["520522", "pop_total"])
+
+
+def test_functional_zones_allocated_not_dropped(joined, census, counties):
+    layer, report = joined
+    zones = census[census["level"] == "zone"]
+    assert len(report.by_zone) == len(zones)
+    assert layer["zone_pop_allocated"].sum() == pytest.approx(zones["pop_total"].sum())
+    _, rep2 = join_statistics(counties, census, functional_zones="report")
+    assert len(rep2.unmatched_table) == len(zones) + 3
+
+
+def test_population_is_conserved(joined, census):
+    layer, report = joined
+    unmatched = report.unmatched_table["pop_total"].sum()
+    assert layer["pop_total"].sum() + unmatched == pytest.approx(census["pop_total"].sum())
+
+
+def test_normalize_adcode_forms():
+    got = normalize_adcode(pd.Series([340102, 340102.0, "340102000000", " 340102 ", None]))
+    assert got.tolist()[:4] == ["340102"] * 4 and pd.isna(got.iloc[4])
+    with pytest.raises(InvalidValueError, match="'34A102'"):
+        normalize_adcode(["34A102"])
+
+
+def _write(tmp_path, text: str, encoding: str, name: str = "t.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_encodings_detected(tmp_path, encoding):
+    # synthetic two-row table
+    path = _write(tmp_path, "code,name,pop\n341221,临泉县,100\n341222,太和县,200\n", encoding)
+    df = read_statistics(path, mapping=MAP)
+    assert df["name"].tolist() == ["临泉县", "太和县"] and df["pop_total"].sum() == 300
+
+
+def test_bad_inputs(tmp_path):
+    with pytest.raises(DataFileNotFoundError, match="nope.csv does not exist"):
+        read_table(tmp_path / "nope.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"code,name\n\xff\xfe\xfa\xfb\x00\x81\n")
+    with pytest.raises(EncodingDetectionError, match="Re-save it as UTF-8"):
+        read_table(bad)
+    path = _write(tmp_path, "id,name,pop\n341221,a,1\n", "utf-8", "nocode.csv")
+    with pytest.raises(MissingColumnError, match="no column 'code'"):
+        read_statistics(path, mapping=MAP)
+    path = _write(tmp_path, "code,name,pop\n341221,a,1\n341221,b,2\n", "utf-8", "dup.csv")
+    with pytest.raises(DuplicateKeyError, match="'341221'"):
+        join_statistics_table(path)
+    path = _write(tmp_path, "code,name,pop\n341221,a,many\n", "utf-8", "text.csv")
+    with pytest.raises(InvalidValueError, match="'pop'.*numeric.*'many'"):
+        read_statistics(path, mapping=MAP)
+    path = _write(tmp_path, "code,name,pop\n341221,a,-5\n", "utf-8", "neg.csv")
+    with pytest.raises(InvalidValueError, match="negative"):
+        read_statistics(path, mapping=MAP)
+
+
+def join_statistics_table(path):
+    from geourb.counties import load_counties
+
+    return join_statistics(load_counties(province="安徽"), read_statistics(path, mapping=MAP))
+
+
+def test_classify_rows_synthetic():
+    # synthetic codes: a province, a prefecture with a child, a prefecture-level unit with none
+    codes = pd.Series(["340000", "341200", "341221", "441900", None])
+    names = pd.Series(["安徽省", "阜阳市", "临泉县", "东莞市", "全国"])
+    assert classify_census_rows(codes, names).tolist() == ["province", "prefecture", "county", "county", "nation"]
