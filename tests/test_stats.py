@@ -52,7 +52,7 @@ def test_join_acceptance(joined):
 
 
 def test_crosswalk_real_changes(joined, census):
-    layer, report = joined
+    layer, _ = joined
     c = census.set_index("adcode")
     # functional zones (洛阳高新区 ...) are added to districts afterwards: compare without them
     layer = layer.assign(pop_total=layer["pop_total"] - layer["zone_pop_allocated"])

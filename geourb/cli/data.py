@@ -12,7 +12,7 @@ def _data_list(args: argparse.Namespace) -> int:
     from geourb.sources import list_sources
 
     for row in list_sources().itertuples():
-        where = row.local_path or "not local (geourb data fetch %s)" % row.name
+        where = row.local_path or f"not local (geourb data fetch {row.name})"
         out(f"{row.name}\n  {row.title}\n  licence: {row.licence}\n  url: {row.url}\n"
             f"  sha256: {row.sha256}\n  local: {where}")
     return 0
