@@ -377,6 +377,7 @@ def read_parks(
         format = format or "catalogue_2018"
         path = resolve(path, "development_zones_2018")
     path = Path(path)
+    auto = format is None
     if format is None:
         suffix = path.suffix.lower()
         format = "layer" if suffix in {".gpkg", ".geojson", ".json", ".shp", ".fgb", ".parquet"} \
@@ -388,6 +389,9 @@ def read_parks(
         gdf = _read_layer(path, layer=layer, system=system, mapping=mapping, source=source)
     else:
         df = read_table(path, sheet=sheet, dtype=str)
+        if auto and {"开发区名称", "经度_WGS84", "纬度_WGS84", "经度_GCJ02"} <= set(df.columns):
+            format = "catalogue_2018"
+            logger.info("%s has the 2018 catalogue's columns: read as format='catalogue_2018'", source)
         if format == "catalogue_2018":
             require_columns(df, ["开发区名称", "代码", "经度_WGS84", "纬度_WGS84"], source=source)
             mapping = {**CATALOGUE_2018_COLUMNS, **mapping}
