@@ -623,7 +623,6 @@ def validate_parks(
     outside_pref = np.array([bool(h and r and lp not in s) for h, r, lp, s in
                              zip(has_county, resolved, loc_pref, stated_prefs, strict=True)])
 
-    key = pd.Series([None] * len(out), index=out.index, dtype=object)
     xy = np.full((len(out), 2), np.nan)
     xy[~missing] = shapely.get_coordinates(shapely.point_on_surface(geoms[~missing]))
     key = pd.Series([f"{a:.6f},{b:.6f}" if not np.isnan(a) else None for a, b in xy], index=out.index)
