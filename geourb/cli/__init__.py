@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``geourb`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = logging.WARNING - 10 * min(args.verbose + 1, 2)
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     from geourb.settings import settings
 
