@@ -1,0 +1,164 @@
+"""Central cities, metropolitan delineation, population allocation and raster zonal sums."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import shapely
+
+from geourb._errors import EmptyResultError, NetworkGraphError, UnknownNameError
+from geourb.coords import haversine_m
+from geourb.isochrones import isochrones
+from geourb.metro import (
+    PROVINCIAL_CAPITALS,
+    allocate_population,
+    approximate_seat_network,
+    delineate_metro,
+    overlaps,
+    resolve_city,
+    summary_table,
+    zonal_sum,
+)
+
+RASTER = "raster/worldpop_wuhan_pop_age30_male.tif"
+
+
+@pytest.fixture(scope="module")
+def around_wuhan(counties):
+    d = haversine_m(counties["seat_lon"], counties["seat_lat"], 114.30, 30.60)
+    return counties[d <= 250_000]
+
+
+@pytest.fixture(scope="module")
+def net(around_wuhan):
+    return approximate_seat_network(around_wuhan)
+
+
+def test_resolve_city_spellings(counties):
+    ref = resolve_city("武汉", counties)
+    assert ref.adcode == "420100" and ref.level == "prefecture"
+    for spelling in ("武汉市", "Wuhan", "wuhan", 420100, "420100000000"):
+        assert resolve_city(spelling, counties) == ref
+    # the seat point lies in the core county (江岸区) polygon
+    assert ref.county_adcode == "420102"
+    assert counties.loc["420102"].geometry.covers(shapely.Point(ref.lon, ref.lat))
+    bj = resolve_city("Beijing", counties)
+    assert bj.level == "municipality" and bj.county_adcode.startswith("11")
+    county = resolve_city("昆山市", counties)
+    assert county.level == "county" and county.adcode == "320583"
+
+
+def test_all_provincial_capitals_resolve(counties):
+    cores = [resolve_city(c, counties) for c in PROVINCIAL_CAPITALS]
+    assert len({c.adcode for c in cores}) == 31
+    for c in cores:  # each seat in its own province
+        assert c.county_adcode[:2] == c.adcode[:2]
+
+
+def test_unknown_and_ambiguous_names(counties):
+    with pytest.raises(UnknownNameError, match="Did you mean: 乌海"):
+        resolve_city("乌汗", counties)
+    with pytest.raises(UnknownNameError, match="Wuhan"):
+        resolve_city("Wuhn", counties)
+    with pytest.raises(UnknownNameError, match="several counties"):
+        resolve_city("朝阳区", counties)
+
+
+def test_zonal_sum_matches_independent_numpy(shared_file):
+    path = shared_file(RASTER)
+    rect = shapely.box(114.20, 30.50, 114.40, 30.65)
+    got = zonal_sum(path, gpd.GeoSeries([rect], crs=4326))
+    with rasterio.open(path) as src:
+        data = src.read(1).astype("float64")
+        nodata = src.nodata
+        rows, cols = np.indices(data.shape)
+        x, y = rasterio.transform.xy(src.transform, rows.ravel(), cols.ravel())
+    x, y = np.asarray(x).reshape(data.shape), np.asarray(y).reshape(data.shape)
+    inside = (x > 114.20) & (x < 114.40) & (y > 30.50) & (y < 30.65) & (data != nodata)
+    expected = data[inside].sum()
+    assert expected > 10_000  # central Wuhan has many men aged 30-34
+    assert got["raster_sum"].iloc[0] == pytest.approx(expected, rel=1e-9)
+    assert got["raster_coverage"].iloc[0] == pytest.approx(1.0)
+    # outside the raster: zero with zero coverage
+    off = zonal_sum(path, gpd.GeoSeries([shapely.box(100, 20, 100.1, 20.1)], crs=4326))
+    assert off["raster_sum"].iloc[0] == 0 and off["raster_coverage"].iloc[0] == 0
+
+
+def test_area_weighted_allocation_conserves_population(around_wuhan):
+    # synthetic population: 1000 people per km2 of county area
+    pop = around_wuhan["area_km2"] * 1000
+    zone = shapely.Point(114.30, 30.60).buffer(0.6)
+    rest = shapely.difference(around_wuhan.union_all(), zone)
+    a = allocate_population(around_wuhan, pop, zone)
+    b = allocate_population(around_wuhan, pop, rest)
+    total = a["pop_area_weighted"] + b["pop_area_weighted"]
+    np.testing.assert_allclose(total, pop, rtol=1e-6)
+    assert 0 < a["area_share"].loc["420102"] <= 1
+
+
+def test_delineation_around_wuhan(net, around_wuhan, shared_file):
+    from geourb.stats import join_statistics, read_census_2020
+
+    census, _ = join_statistics(around_wuhan, read_census_2020(), columns=["pop_total"])
+    m = delineate_metro(net, "武汉", around_wuhan, minutes=60, population=census["pop_total"],
+                        raster=shared_file(RASTER))
+    sel = m.counties
+    assert "420102" in sel.index and m.summary["core_included"]
+    assert (sel["time_min"] <= 60).all() and m.summary["contiguous"]
+    assert sel.index.str.startswith("4201").sum() >= 8  # mostly Wuhan's own districts
+    assert ((sel["area_share"] > 0) & (sel["area_share"] <= 1)).all()
+    # census: area-weighted population never exceeds the counties' totals
+    assert 0 < m.summary["pop_area_weighted"] <= census.loc[sel.index, "pop_total"].sum()
+    assert (sel["pop_raster"] >= 0).all() and m.summary["pop_raster"] > 100_000
+    assert m.summary["approximate"]
+    assert float(m.isochrone["band_min"].iloc[0]) == 60
+
+
+def test_overlaps_between_cores(net, around_wuhan):
+    a = delineate_metro(net, "武汉", around_wuhan, minutes=60)
+    b = delineate_metro(net, "鄂州", around_wuhan, minutes=60)
+    ov = overlaps([a, b])
+    assert len(ov) == 1 and ov["overlap_km2"].iloc[0] > 0
+    shared = set(a.counties.index) & set(b.counties.index)
+    assert ov["shared_counties"].iloc[0] == len(shared)
+    table = summary_table([a, b])
+    assert list(table["core"]) == ["武汉市", "鄂州市"]
+
+
+def test_multimodal_area_not_smaller_than_road_only(net, around_wuhan, shared_file):
+    from geourb.rail import link_stations_along_lines, multimodal_network, read_lines, read_stations
+
+    st = read_stations(shared_file("rail/cnstation.csv"), coord_system="gcj02")
+    lines = read_lines(shared_file("rail/hsr_lines/beijing_guangzhou.json"))
+    links, _ = link_stations_along_lines(st, lines)
+    mm = multimodal_network(net, st, links, max_access_m=30_000, access_speed_kmh=30)
+    kw = {"bands_min": (60,), "cell_m": 1000, "access_speed_kmh": 30, "max_access_m": 10_000,
+          "max_snap_m": 30_000}
+    road = isochrones(net, (114.30, 30.60), **kw)["area_km2"].iloc[0]
+    multi = isochrones(mm, (114.30, 30.60), **kw)["area_km2"].iloc[0]
+    assert multi >= road
+    m_road = delineate_metro(net, "武汉", around_wuhan, minutes=60)
+    m_multi = delineate_metro(mm, "武汉", around_wuhan, minutes=60)
+    assert set(m_road.counties.index) <= set(m_multi.counties.index)
+
+
+def test_core_outside_network(net, around_wuhan, counties):
+    with pytest.raises(NetworkGraphError, match="outside the network"):
+        delineate_metro(net, resolve_city("乌鲁木齐", counties), around_wuhan)
+
+
+def test_empty_delineation(net, counties):
+    core = resolve_city("武汉", counties)
+    enshi = counties[counties["prefecture_adcode"] == "422800"]  # far west of Hubei
+    with pytest.raises(EmptyResultError, match="within 60 min"):
+        delineate_metro(net, core, enshi, minutes=60)
+
+
+def test_population_column_alignment(net, around_wuhan):
+    # synthetic population given as a column name
+    layer = around_wuhan.assign(pop=pd.Series(1000.0, index=around_wuhan.index))
+    m = delineate_metro(net, "武汉", layer, minutes=45, population="pop")
+    np.testing.assert_allclose(m.counties["pop_area_weighted"], 1000 * m.counties["area_share"])

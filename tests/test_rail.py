@@ -1,0 +1,116 @@
+"""Rail stations, lines, links along lines and the multimodal network (real data + synthetic)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geourb._errors import InvalidValueError, NetworkGraphError
+from geourb.coords import haversine_m
+from geourb.network import Network
+from geourb.rail import (
+    link_stations_along_lines,
+    multimodal_network,
+    read_lines,
+    read_stations,
+)
+
+
+@pytest.fixture(scope="module")
+def cnstation(shared_file):
+    return shared_file("rail/cnstation.csv")
+
+
+@pytest.fixture(scope="module")
+def lines(shared_file):
+    return read_lines(shared_file("rail/hsr_lines"))
+
+
+def test_csv_coordinate_systems_agree_after_conversion(cnstation):
+    gcj = read_stations(cnstation, coord_system="gcj02")
+    wgs = read_stations(cnstation, coord_system="wgs84")
+    bd = read_stations(cnstation, coord_system="bd09")
+    assert len(gcj) == len(wgs) == len(bd) == 3066
+    assert (gcj["name"] == wgs["name"]).all()
+    d_gcj = haversine_m(gcj["lon"], gcj["lat"], wgs["lon"], wgs["lat"])
+    d_bd = haversine_m(bd["lon"], bd["lat"], wgs["lon"], wgs["lat"])
+    # the published columns are rounded (6-7 decimals) and were converted by the repo author
+    assert np.median(d_gcj) < 5 and np.percentile(d_gcj, 99) < 20
+    assert np.median(d_bd) < 60 and np.percentile(d_bd, 99) < 150
+    # and the raw GCJ-02 columns really are offset (the conversion did something)
+    raw = pd.read_csv(cnstation)
+    assert np.median(haversine_m(raw["lng火星"], raw["lat火星"], wgs["lon"], wgs["lat"])) > 100
+
+
+def test_geojson_stations(shared_file):
+    st = read_stations(shared_file("rail/hsr_stations.json"))
+    assert len(st) == 487 and st.crs.to_epsg() == 4326
+    assert "蚌埠南" in set(st["name"])
+
+
+def test_swapped_and_out_of_range_coordinates(tmp_path):
+    # synthetic: lat/lon columns exchanged
+    p = tmp_path / "swapped.csv"
+    pd.DataFrame({"name": ["武汉", "汉口"], "lon": [30.61, 30.62],
+                  "lat": [114.42, 114.26]}).to_csv(p, index=False)
+    with pytest.raises(InvalidValueError, match="swapped"):
+        read_stations(p)
+    q = tmp_path / "range.csv"
+    pd.DataFrame({"name": ["x"], "lon": [12_700_000.0], "lat": [3_500_000.0]}).to_csv(q, index=False)
+    with pytest.raises(InvalidValueError, match="out of range"):
+        read_stations(q)
+
+
+def test_links_along_real_lines(cnstation, lines):
+    st = read_stations(cnstation, coord_system="gcj02")
+    links, report = link_stations_along_lines(st, lines)
+    assert report.unmatched_lines == []
+    assert set(links["line_id"]) == set(lines.index)
+    # Wuhan station lies on the Beijing-Guangzhou HSR between Xiaogan North and Shanpo East
+    wuhan = links[(links["line_id"] == "beijing_guangzhou")
+                  & ((links["u_name"] == "武汉") | (links["v_name"] == "武汉"))]
+    assert len(wuhan) == 2
+    # length along the line exceeds the straight line; time = length / 300 km/h + dwell
+    xy = st.loc[wuhan["u"], ["lon", "lat"]].to_numpy(), st.loc[wuhan["v"], ["lon", "lat"]].to_numpy()
+    straight = haversine_m(xy[0][:, 0], xy[0][:, 1], xy[1][:, 0], xy[1][:, 1])
+    assert (wuhan["length_m"].to_numpy() >= straight * 0.999).all()
+    expected = wuhan["length_m"] / (300 / 3.6) + 120
+    np.testing.assert_allclose(wuhan["time_s"], expected)
+    conv = links[links["line_type"] == "conventional"]
+    np.testing.assert_allclose(conv["speed_kmh"], 120)
+
+
+def test_configurable_speed_and_unmatched_line_reported(cnstation, lines, shared_file):
+    st = read_stations(shared_file("rail/hsr_stations.json"))
+    sub = lines.loc[["beijing_shanghai_hsr", "qinghai_tibet"]]
+    links, report = link_stations_along_lines(st, sub, speeds_kmh={"hsr": 250}, dwell_s=0)
+    # the HSR station list has no station on the Qinghai-Tibet line: reported, not silent
+    assert report.unmatched_lines == ["qinghai_tibet"]
+    assert set(links["line_id"]) == {"beijing_shanghai_hsr"}
+    np.testing.assert_allclose(links["time_s"], links["length_m"] / (250 / 3.6))
+
+
+def test_multimodal_network_shortens_travel():
+    # synthetic: a 3-node road line 100 km long at 60 km/h, stations at both ends linked by rail
+    lon = np.array([114.0, 114.5, 115.04])
+    lat = np.array([30.5, 30.5, 30.5])
+    road = Network.from_edges([0, 1], [1, 2], [3000.0, 3000.0], node_lon=lon, node_lat=lat,
+                              oneway=[False, False], name="road")
+    stations = gpd.GeoDataFrame({"name": ["A", "B"]},
+                                geometry=gpd.points_from_xy([114.0, 115.04], [30.5, 30.5]),
+                                crs=4326)
+    rail = gpd.GeoDataFrame({"u": [0], "v": [1], "time_s": [1200.0]},
+                            geometry=[shapely.LineString([(114.0, 30.5), (115.04, 30.5)])],
+                            crs=4326)
+    mm = multimodal_network(road, stations, rail, wait_s=600, transfer_s=300)
+    assert mm.n_nodes == 5
+    t = mm.travel_times([0])
+    # board: wait + transfer; ride 1200 s; alight: transfer
+    assert t[2] == pytest.approx(600 + 300 + 1200 + 300, abs=1)
+    assert road.travel_times([0])[2] == 6000
+    with pytest.raises(NetworkGraphError, match="do not overlap"):
+        far = stations.set_geometry(gpd.points_from_xy([90.0, 91.0], [40.0, 40.0]), crs=4326)
+        multimodal_network(road, far, rail)
