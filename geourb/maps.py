@@ -845,6 +845,7 @@ _OPTIONAL_ASSETS = {
     "glyphicons": (r"AwesomeMarkers|glyphicon",),
 }
 _SCRIPT_LINK = re.compile(r'<script\s+src="(https?:[^"]+)"\s*>\s*</script>')
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=\S+\s*$", re.M)
 _CSS_LINK = re.compile(r'<link\s+rel="stylesheet"\s+href="(https?:[^"]+)"\s*/?>')
 
 
@@ -892,6 +893,7 @@ def _inline_assets(page: str) -> str:
         if not needed(url):
             return ""
         content = text(url, "script").replace("</script", "<\\/script")
+        content = _SOURCE_MAP.sub("", content)
         return f"<script>/* {url.rsplit('/', 1)[-1]} */\n{content}\n</script>"
 
     def css(match: re.Match[str]) -> str:

@@ -1,0 +1,238 @@
+"""Tests of geourb.maps: layers, legend, escaping, offline HTML, national size, CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geourb import maps
+from geourb._errors import (
+    InvalidValueError,
+    MissingColumnError,
+    NoCrsError,
+    UnknownNameError,
+)
+from geourb.counties import CHINA_ALBERS
+
+XSS = "<script>alert(1)</script>"
+XSS_IMG = '<img src=x onerror="document.title=1">${alert(2)}`'
+REMOTE_ASSET = re.compile(r'<script[^>]*\ssrc="https?:|<link[^>]*\shref="https?:', re.I)
+
+
+def _js(text: str) -> str:
+    """``text`` as it appears inside folium's ``tojson`` output (HTML-safe JSON)."""
+    s = json.dumps(text)[1:-1]
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
+
+
+@pytest.fixture(scope="module")
+def anhui(counties):
+    gdf = counties[counties["province"] == "安徽省"].copy()
+    gdf.loc[gdf.index[0], "name"] = XSS
+    gdf.loc[gdf.index[1], "name"] = XSS_IMG
+    gdf.loc[gdf.index[2], "area_km2"] = np.nan  # a missing value: drawn grey, 无数据
+    return gdf
+
+
+@pytest.fixture(scope="module")
+def zones(shared_file):
+    """First 300 zones of the real 2018 catalogue, as WGS84 points."""
+    df = pd.read_csv(shared_file("parks/development_zones_2018.csv"), nrows=300)
+    df = df[df["经度_WGS84"].notna()].copy()
+    df.loc[df.index[0], "开发区名称"] = XSS
+    return gpd.GeoDataFrame(
+        df, geometry=gpd.points_from_xy(df["经度_WGS84"], df["纬度_WGS84"]), crs="EPSG:4326"
+    )
+
+
+def _geojson_children(layer):
+    import folium
+
+    found = []
+    for child in layer._children.values():
+        if isinstance(child, folium.GeoJson):
+            found.append(child)
+        found.extend(_geojson_children(child))
+    return found
+
+
+def _tips(layer, key="tip"):
+    return [f["properties"][key] for g in _geojson_children(layer) for f in g.data["features"]]
+
+
+def test_classify_natural_breaks_and_missing():
+    values = pd.Series([1, 2, 3, 10, 11, 12, 100, np.nan], index=list("abcdefgh"))
+    classes, bins = maps.classify(values, scheme="NaturalBreaks", k=3)
+    assert classes.index.equals(values.index)
+    assert pd.isna(classes["h"])
+    assert classes["a"] == classes["c"] == 0 and classes["d"] == 1 and classes["g"] == 2
+    assert bins[0][0] == 1 and bins[-1][1] == 100
+    with pytest.raises(UnknownNameError, match="Quantiles"):
+        maps.classify(values, scheme="Quantile")
+
+
+def test_simplify_coverage_no_gaps_no_overlaps(counties):
+    """Three provinces simplified at 2 km: neighbours still share boundaries exactly."""
+    sub = counties[counties["province"].isin(["安徽省", "江苏省", "浙江省"])]
+    simple = maps.simplify_coverage(sub, 2000, decimals=5)
+    assert len(simple) == len(sub)
+    assert shapely.get_num_coordinates(simple.geometry.to_numpy()).sum() < 0.2 * (
+        shapely.get_num_coordinates(sub.geometry.to_numpy()).sum()
+    )
+    proj = simple.geometry.to_crs(CHINA_ALBERS).to_numpy()
+    orig = sub.geometry.to_crs(CHINA_ALBERS).to_numpy()
+
+    def parts_and_holes(geoms):
+        parts = shapely.get_parts(shapely.union_all(geoms))
+        return len(parts), int(shapely.get_num_interior_rings(parts).sum())
+
+    area_sum = shapely.area(proj).sum()
+    union = shapely.union_all(proj).area
+    assert abs(area_sum - union) / union < 1e-6  # no overlaps
+    assert shapely.coverage_is_valid(proj)  # neighbours share identical edges
+    assert parts_and_holes(proj) == parts_and_holes(orig)  # no new gaps (holes) inside
+    original = shapely.union_all(orig).area
+    assert abs(union - original) / original < 0.01
+    # the naive per-polygon simplification that this avoids opens gaps and overlaps
+    naive = shapely.simplify(orig, 2000)
+    assert not shapely.coverage_is_valid(naive)
+    assert parts_and_holes(naive)[1] > parts_and_holes(orig)[1] + 100
+
+
+def test_choropleth_layers_legend_tooltips(anhui):
+    layer = maps.choropleth(anhui, "area_km2", label="面积", unit="km²", k=4,
+                            tooltip_columns={"prefecture": "地市"})
+    tips = _tips(layer)
+    assert len(tips) == len(anhui)
+    # names are HTML-escaped: shown as text by the tooltip's innerHTML
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in t for t in tips)
+    assert not any("<script" in t or "<img" in t for t in tips)
+    assert any("地市: 合肥市" in t for t in tips)
+    assert any("无数据" in t for t in tips)
+    row = anhui.iloc[5]
+    assert any(f"<b>{row['name']}</b><br>面积: " in t and "km²" in t for t in tips)
+    m = maps.make_map(layer, title=XSS)
+    page = maps.to_html(m, offline=True)
+    assert "L.control.layers" in page
+    assert _js("面积 (km²)") in page  # legend title with unit
+    assert _js("无数据") in page
+    assert page.count('"fillColor": "#') >= 4  # one style per class
+    assert XSS not in page and "<img src=x" not in page
+    assert _js("&lt;script&gt;alert(1)&lt;/script&gt;") in page
+    assert "&lt;img src=x onerror=&quot;document.title=1&quot;&gt;${alert(2)}`" in "".join(tips)
+
+
+def test_choropleth_errors(anhui):
+    with pytest.raises(MissingColumnError, match="score"):
+        maps.choropleth(anhui, "score")
+    with pytest.raises(NoCrsError):
+        maps.choropleth(anhui.set_crs(None, allow_override=True), "area_km2")
+    with pytest.raises(InvalidValueError, match="colour"):
+        maps.choropleth(anhui, "area_km2", cmap="NoSuchColours")
+
+
+def test_offline_html_has_no_remote_assets(anhui, zones):
+    m = maps.make_map(maps.choropleth(anhui, "area_km2"), maps.parks(zones), maps.seats(anhui))
+    page = maps.to_html(m)
+    assert not REMOTE_ASSET.findall(page)
+    assert "Leaflet 1.9" in page and "L.MarkerClusterGroup=" in page
+    assert "jQuery v3" not in page and "Bootstrap" not in page  # unused, dropped
+    online = maps.to_html(m, offline=False)
+    assert REMOTE_ASSET.search(online)
+    assert len(page) > len(online) + 150_000
+
+
+def test_parks_cluster_popups(zones):
+    layer = maps.parks(zones)
+    popups = _tips(layer, "popup")
+    assert len(popups) == len(zones)
+    first = popups[0]
+    assert first.startswith("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>")
+    assert "级别: " in first and "面积: " in first and "公顷" in first and "主导产业: " in first
+    page = maps.to_html(maps.make_map(layer))
+    assert "L.markerClusterGroup" in page
+
+
+def test_isochrones_largest_first(anhui):
+    center = shapely.Point(117.2, 31.8)
+    bands = gpd.GeoDataFrame(
+        {"minutes": [30, 90, 60]},
+        geometry=[center.buffer(r) for r in (0.2, 0.6, 0.4)], crs="EPSG:4326",
+    )
+    layer = maps.isochrone_bands(bands, colors=["#00ff00", "#ffff00", "#ff0000"])
+    feats = _geojson_children(layer)[0].data["features"]
+    assert [f["properties"]["fill"] for f in feats] == ["#ff0000", "#ffff00", "#00ff00"]
+    assert [f["properties"]["tip"] for f in feats] == ["≤ 90 分钟", "≤ 60 分钟", "≤ 30 分钟"]
+    with pytest.raises(InvalidValueError, match="3 bands"):
+        maps.isochrone_bands(bands, colors=["#000000"])
+
+
+def test_regions_rail_and_tiles(anhui, shared_file):
+    regions = anhui.dissolve("prefecture").reset_index()[["prefecture", "geometry"]]
+    regions = regions.rename(columns={"prefecture": "name"})
+    regions.loc[0, "name"] = XSS
+    stations = gpd.read_file(shared_file("rail/hsr_stations.json")).rename(columns={"车站": "name"})
+    lines = gpd.read_file(next(shared_file("rail/hsr_lines").glob("*.json")))
+    m = maps.make_map(maps.region_outlines(regions), maps.rail(stations, lines),
+                      tiles="http://tiles.local:8080/{z}/{x}/{y}.png")
+    page = maps.to_html(m)
+    assert "http://tiles.local:8080/{z}/{x}/{y}.png" in page
+    assert _js("&lt;script&gt;alert(1)&lt;/script&gt;") in page  # the label, escaped
+    assert page.count("geourb-label") > len(regions)
+    assert _js("铁路") in page
+    no_tiles = maps.to_html(maps.make_map(maps.region_outlines(regions)), offline=False)
+    assert "L.tileLayer(" not in no_tiles
+    osm = maps.to_html(maps.make_map(maps.region_outlines(regions), tiles="OpenStreetMap"))
+    assert "tile.openstreetmap.org" in osm
+
+
+def test_save_map_atomic(anhui, tmp_path):
+    from geourb.settings import settings
+
+    with settings.context(maps_dir=tmp_path / "maps"):
+        path = maps.save_map(maps.make_map(maps.seats(anhui)), "anhui_seats")
+    assert path == tmp_path / "maps" / "anhui_seats.html"
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in path.parent.iterdir()] == ["anhui_seats.html"]
+    with pytest.raises(InvalidValueError, match="file name"):
+        maps.save_map(maps.make_map(maps.seats(anhui)), "../evil")
+
+
+@pytest.mark.slow
+def test_national_map_under_5mb(counties, tmp_path):
+    score = pd.Series(np.linspace(0, 100, len(counties)), index=counties.index)
+    layer = maps.choropleth(counties.assign(score=score), "score", label="得分",
+                            tooltip_columns={"prefecture": "地市", "province": "省份"})
+    assert len(_tips(layer)) >= 2850
+    path = maps.save_map(maps.make_map(layer), tmp_path / "china.html")
+    size = path.stat().st_size
+    assert 1_000_000 < size <= 5 * 1024 * 1024
+    assert not REMOTE_ASSET.findall(path.read_text(encoding="utf-8"))
+
+
+def test_cli_counties_and_scores(tmp_path, capsys, counties):
+    from geourb.cli import main
+
+    out = tmp_path / "anhui.html"
+    assert main(["map", "counties", "--column", "area_km2", "--province", "安徽",
+                 "--out", str(out), "--unit", "km²", "--seats"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert not REMOTE_ASSET.findall(page) and _js("肥东县") in page
+    assert "wrote" in capsys.readouterr().out
+    anhui = counties[counties["province"] == "安徽省"]
+    scores = pd.DataFrame({"code": anhui.index.astype(int), "score": np.arange(len(anhui))})
+    csv = tmp_path / "scores.csv"
+    scores.to_csv(csv, index=False)
+    out2 = tmp_path / "scores.html"
+    assert main(["map", "scores", str(csv), "--column", "score", "--adcode-column", "code",
+                 "--out", str(out2)]) == 0
+    assert _js("肥东县") in out2.read_text(encoding="utf-8")
+    assert main(["map", "scores", str(csv), "--column", "nope", "--adcode-column", "code",
+                 "--out", str(out2)]) == 2
