@@ -782,6 +782,7 @@ def make_map(
     bounds: tuple[float, float, float, float] | None = None,
     width: str | int = "100%",
     height: str | int = "100%",
+    max_zoom: int = 18,
 ) -> folium.Map:
     """Put layers on a folium map with a layer control, fitted to the layers' extent.
 
@@ -804,6 +805,10 @@ def make_map(
         Add a layer control (layers can be switched on and off).
     bounds
         ``(minx, miny, maxx, maxy)`` in WGS84 to show; default: all geourb layers.
+    width, height
+        Size of the map in the page.
+    max_zoom
+        Deepest zoom level allowed.
 
     Returns
     -------
@@ -812,6 +817,8 @@ def make_map(
     m = folium.Map(tiles=None, control_scale=True, width=width, height=height,
                    location=[35.0, 105.0], zoom_start=4, prefer_canvas=False)
     m._geourb_offline = offline  # type: ignore[attr-defined]
+    # Leaflet.markercluster needs the map's maxZoom, which otherwise comes from a tile layer
+    m.options["max_zoom"] = max_zoom
     if tiles is not None:
         if "{z}" in tiles or "{x}" in tiles:
             attr = attribution or _esc(re.sub(r"^\w+://([^/]+).*$", r"\1", tiles))
