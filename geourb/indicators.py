@@ -1,0 +1,253 @@
+"""Per-county indicators of urbanization potential, aligned to the county layer.
+
+The layer comes from :func:`geourb.stats.join_statistics` (census columns ``pop_total``,
+``pop_urban``, ``pop_rural``, ``pop_cityzone``, ``urbanization_rate``) on the county layer
+(``area_km2``, ``seat_lon``/``seat_lat``, ``prefecture_adcode``). Park aggregates and network
+travel times are optional inputs, aligned by adcode.
+
+Accessibility without a network is an *estimate*, labelled as such in its column name
+``access_min_straightline_est``: great-circle distance from the county seat to the nearest
+prefecture seat, times a circuity factor of 1.3, at 60 km/h.
+
+Examples
+--------
+>>> layer, _ = join_statistics(load_counties(), read_census_2020())  # doctest: +SKIP
+>>> ind = county_indicators(layer)  # doctest: +SKIP
+>>> ind.loc["341221", ["pop_total", "urbanization_rate", "gap_to_national"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from geourb._errors import InvalidValueError, UnknownNameError, suggest
+from geourb._log import logger
+from geourb._validate import require_columns
+
+Direction = Literal["benefit", "cost"]
+
+CIRCUITY = 1.3
+"""Ratio of road to straight-line distance assumed by the straight-line access estimate."""
+STRAIGHTLINE_SPEED_KMH = 60.0
+"""Speed assumed by the straight-line access estimate."""
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Metadata of one indicator.
+
+    Attributes
+    ----------
+    name
+        Column name.
+    description
+        What it measures.
+    unit
+        Unit of the values.
+    direction
+        Default direction for the potential score: ``"benefit"`` (a higher value means more
+        potential for new urbanization) or ``"cost"`` (a higher value means less).
+    """
+
+    name: str
+    description: str
+    unit: str
+    direction: Direction
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.name: i
+    for i in (
+        Indicator("pop_total", "resident population (census 2020)", "persons", "benefit"),
+        Indicator("urbanization_rate", "urban share of the resident population", "fraction 0-1", "cost"),
+        Indicator("gap_to_national", "national urbanization rate minus the county's (positive = below)",
+                  "fraction points", "benefit"),
+        Indicator("gap_to_target", "plan target rate (~70%) minus the county's rate", "fraction points",
+                  "benefit"),
+        Indicator("pop_rural", "rural resident population", "persons", "benefit"),
+        Indicator("density_per_km2", "resident population per km2 (Albers area)", "persons/km2", "benefit"),
+        Indicator("pop_cityzone", "city-zone population 城区人口 (county-level cities only)", "persons",
+                  "benefit"),
+        Indicator("park_count", "number of development zones (parks) in the county", "count", "benefit"),
+        Indicator("park_area_km2", "approved area of development zones in the county", "km2", "benefit"),
+        Indicator("access_min", "network travel time from the county seat to the nearest prefecture seat",
+                  "min", "cost"),
+        Indicator("access_min_straightline_est",
+                  "ESTIMATE: straight-line distance to the nearest prefecture seat x 1.3 circuity at 60 km/h",
+                  "min", "cost"),
+    )
+}
+"""Registry of the known indicators (name -> :class:`Indicator`)."""
+
+
+def get_indicator(name: str) -> Indicator:
+    """Return the registry entry for ``name``; unknown names raise with suggestions."""
+    try:
+        return INDICATORS[name]
+    except KeyError:
+        raise UnknownNameError(
+            f"Unknown indicator {name!r}; known indicators: {', '.join(INDICATORS)}."
+            + suggest(name, INDICATORS)
+        ) from None
+
+
+def national_urbanization_rate(layer: pd.DataFrame) -> float:
+    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total)."""
+    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
+    total = float(layer["pop_total"].sum())
+    if total <= 0:
+        raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
+    return float(layer["pop_urban"].sum()) / total
+
+
+def _haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
+    """Seat of each prefecture-level unit in ``layer``.
+
+    The seat is the prefecture's own unit when it is one (东莞 441900, 济源 419001), else the
+    seat of its first district (lowest adcode among the units named ...区), else of its lowest
+    adcode. Returns ``seat_adcode``, ``seat_lon``, ``seat_lat`` indexed by prefecture adcode.
+    """
+    require_columns(layer, ["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"], source="county layer")
+    df = layer[["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"]].copy()
+    df = df[df["seat_lon"].notna() & df["seat_lat"].notna()]
+    own = df["adcode"] == df["prefecture_adcode"]
+    district = df["name"].astype(str).str.endswith("区")
+    df["_rank"] = np.where(own, 0, np.where(district, 1, 2))
+    df = df.sort_values(["prefecture_adcode", "_rank", "adcode"])
+    first = df.drop_duplicates("prefecture_adcode")
+    return pd.DataFrame(
+        {"seat_adcode": first["adcode"].to_numpy(), "seat_lon": first["seat_lon"].to_numpy(),
+         "seat_lat": first["seat_lat"].to_numpy()},
+        index=pd.Index(first["prefecture_adcode"].to_numpy(), name="prefecture_adcode"),
+    )
+
+
+def straightline_access_min(
+    layer: pd.DataFrame, *, circuity: float = CIRCUITY, speed_kmh: float = STRAIGHTLINE_SPEED_KMH
+) -> pd.Series:
+    """Estimated minutes from each county seat to the nearest prefecture seat (any prefecture).
+
+    Great-circle distance x ``circuity`` / ``speed_kmh``. An estimate for when no road network
+    is available: the column name says so (``access_min_straightline_est``).
+    """
+    if circuity < 1 or speed_kmh <= 0:
+        raise InvalidValueError(f"circuity must be >= 1 and speed_kmh > 0; got {circuity}, {speed_kmh}.")
+    seats = prefecture_seats(layer)
+    from scipy.spatial import cKDTree
+
+    def xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        lo, la = np.radians(lon), np.radians(lat)
+        return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+    lon = layer["seat_lon"].to_numpy(dtype=float)
+    lat = layer["seat_lat"].to_numpy(dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    out = np.full(len(layer), np.nan)
+    if ok.any() and len(seats):
+        tree = cKDTree(xyz(seats["seat_lon"].to_numpy(), seats["seat_lat"].to_numpy()))
+        _, j = tree.query(xyz(lon[ok], lat[ok]))
+        dist = _haversine_m(lon[ok], lat[ok], seats["seat_lon"].to_numpy()[j], seats["seat_lat"].to_numpy()[j])
+        out[ok] = dist / 1000 * circuity / speed_kmh * 60
+    return pd.Series(out, index=layer.index, name="access_min_straightline_est")
+
+
+def _aligned(values: pd.Series | pd.DataFrame, index: pd.Index, what: str) -> pd.Series | pd.DataFrame:
+    if not isinstance(values, pd.Series | pd.DataFrame):
+        raise InvalidValueError(f"{what} must be a pandas Series or DataFrame indexed by adcode, got {type(values)}.")
+    values = values.copy()
+    values.index = values.index.astype(str)
+    extra = values.index.difference(index)
+    if len(extra):
+        logger.info("%s: %d row(s) not in the county layer ignored, e.g. %s", what, len(extra), list(extra[:5]))
+    return values.reindex(index)
+
+
+def county_indicators(
+    layer: pd.DataFrame,
+    *,
+    national_rate: float | None = None,
+    target_rate: float = 0.70,
+    parks: pd.Series | pd.DataFrame | None = None,
+    access_min: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Compute the potential-region indicators of every county in ``layer``.
+
+    Parameters
+    ----------
+    layer
+        County layer joined with the census (:func:`geourb.stats.join_statistics`): needs
+        ``pop_total``, ``pop_urban``, ``area_km2``; uses ``pop_rural``, ``pop_cityzone``,
+        seats and ``prefecture_adcode`` when present.
+    national_rate
+        National urbanization rate (0-1); default: computed from ``layer`` (about 0.639 for
+        the whole country in 2020). Pass ``read_census_2020(level="nation")`` 's rate when
+        ``layer`` is only a province.
+    target_rate
+        The plan's target rate (0.70 by 2029).
+    parks
+        Per-county park aggregates indexed by adcode: a Series (its name is the column, e.g.
+        ``park_count``) or a DataFrame (numeric columns kept; names without a ``park_``
+        prefix get one). Counties without a row get 0 (no park), logged.
+    access_min
+        Network travel time (minutes) from each county seat to the nearest prefecture seat,
+        indexed by adcode; without it the labelled straight-line estimate is computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``layer.index``: ``pop_total``, ``urbanization_rate``, ``gap_to_national``,
+        ``gap_to_target``, ``pop_rural``, ``density_per_km2``, ``pop_cityzone``, park columns,
+        and ``access_min`` or ``access_min_straightline_est``. ``attrs`` hold
+        ``national_rate`` and ``target_rate``.
+    """
+    require_columns(layer, ["pop_total", "pop_urban", "area_km2"], source="county layer")
+    for name, rate in (("national_rate", national_rate), ("target_rate", target_rate)):
+        if rate is not None and not 0 < float(rate) < 1:
+            raise InvalidValueError(f"{name} must be a fraction between 0 and 1 (e.g. 0.639), got {rate!r}.")
+    if national_rate is None:
+        national_rate = national_urbanization_rate(layer)
+    pop = layer["pop_total"].astype(float)
+    urban = layer["pop_urban"].astype(float)
+    rate = (urban / pop.where(pop > 0)).rename("urbanization_rate")
+    area = layer["area_km2"].astype(float)
+    out = pd.DataFrame(index=layer.index)
+    out["pop_total"] = pop
+    out["urbanization_rate"] = rate
+    out["gap_to_national"] = float(national_rate) - rate
+    out["gap_to_target"] = float(target_rate) - rate
+    out["pop_rural"] = layer["pop_rural"].astype(float) if "pop_rural" in layer else pop - urban
+    out["density_per_km2"] = pop / area.where(area > 0)
+    out["pop_cityzone"] = layer["pop_cityzone"].astype(float) if "pop_cityzone" in layer else np.nan
+    if parks is not None:
+        aligned = _aligned(parks, layer.index, "parks")
+        frame = aligned.to_frame(aligned.name or "park_count") if isinstance(aligned, pd.Series) else aligned
+        frame = frame.select_dtypes("number")
+        absent = int(frame.isna().all(axis=1).sum())
+        if absent:
+            logger.info("parks: %d counties have no park row; counted as 0 parks", absent)
+        for col in frame.columns:
+            name = col if str(col).startswith("park_") else f"park_{col}"
+            out[name] = frame[col].fillna(0.0).astype(float)
+    if access_min is not None:
+        aligned = _aligned(access_min, layer.index, "access_min")
+        if isinstance(aligned, pd.DataFrame):
+            raise InvalidValueError("access_min must be one Series of minutes indexed by adcode.")
+        if (aligned < 0).any():
+            raise InvalidValueError("access_min has negative travel times; minutes must be >= 0.")
+        out["access_min"] = aligned.astype(float)
+    elif {"seat_lon", "seat_lat", "prefecture_adcode", "name", "adcode"} <= set(layer.columns):
+        out["access_min_straightline_est"] = straightline_access_min(layer)
+    out.attrs["national_rate"] = float(national_rate)
+    out.attrs["target_rate"] = float(target_rate)
+    return out
