@@ -518,7 +518,7 @@ def region_outlines(
 def isochrone_bands(
     gdf: gpd.GeoDataFrame,
     *,
-    band_column: str = "minutes",
+    band_column: str = "band_min",
     unit: str | None = "分钟",
     name_column: str | None = None,
     colors: Sequence[str] | Mapping[object, str] | None = None,

@@ -163,7 +163,7 @@ def test_parks_cluster_popups(zones):
 def test_isochrones_largest_first(anhui):
     center = shapely.Point(117.2, 31.8)
     bands = gpd.GeoDataFrame(
-        {"minutes": [30, 90, 60]},
+        {"band_min": [30, 90, 60]},
         geometry=[center.buffer(r) for r in (0.2, 0.6, 0.4)], crs="EPSG:4326",
     )
     layer = maps.isochrone_bands(bands, colors=["#00ff00", "#ffff00", "#ff0000"])
