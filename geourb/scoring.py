@@ -423,16 +423,17 @@ def weight_sensitivity(
 
 
 def score_counties(
-    indicators: pd.DataFrame,
+    data: pd.DataFrame,
     config: ScoringConfig | None = None,
+    /,
     **overrides: Any,
 ) -> ScoreResult:
     """Composite potential score of every county with per-indicator contributions.
 
     Parameters
     ----------
-    indicators
-        From :func:`geourb.indicators.county_indicators` (or any numeric columns).
+    data
+        Indicator table from :func:`geourb.indicators.county_indicators` (or any numeric columns).
     config
         :class:`ScoringConfig`; keyword ``overrides`` replace its fields
         (``score_counties(ind, weights="equal")``).
@@ -440,7 +441,7 @@ def score_counties(
     Returns
     -------
     ScoreResult
-        ``table`` aligned to ``indicators.index``.
+        ``table`` aligned to ``data.index``.
 
     Raises
     ------
@@ -451,16 +452,17 @@ def score_counties(
         or missing data with ``missing="raise"``.
     """
     cfg = ScoringConfig.from_dict({**(config.as_dict() if config else {}), **overrides})
-    cfg.validate(list(indicators.columns))
+    cfg.validate(list(data.columns))
     names = list(cfg.indicators)
-    absent = [n for n in names if n not in indicators.columns]
+    absent = [n for n in names if n not in data.columns]
     if absent:
         raise UnknownNameError(
             f"Indicator(s) {absent} are not columns of the indicator table (columns: "
-            f"{', '.join(indicators.columns)}). Pass parks=/access_min= to county_indicators, or drop them."
-            + suggest(absent[0], indicators.columns)
+            f"{', '.join(data.columns)}). Pass parks=/access_min= to county_indicators, or drop them."
+            + suggest(absent[0], data.columns)
         )
-    data = indicators[names].apply(pd.to_numeric, errors="coerce").astype(float)
+    frame = data
+    data = frame[names].apply(pd.to_numeric, errors="coerce").astype(float)
     for n in names:
         if data[n].notna().sum() == 0:
             raise InvalidValueError(f"Indicator {n!r} is NaN for every county: join its data or drop it.")
@@ -495,7 +497,7 @@ def score_counties(
     else:
         weights = manual_weights(cfg.weights, names)
     contrib = norm.mul(weights, axis=1)
-    table = pd.DataFrame(index=indicators.index)
+    table = pd.DataFrame(index=frame.index)
     table["score"] = contrib.sum(axis=1, min_count=len(names))
     if table["score"].notna().sum() == 0:
         raise EmptyResultError("No county has complete data for the chosen indicators: nothing to score.")

@@ -50,7 +50,7 @@ MUNICIPALITIES = {"11": "110100", "12": "120100", "31": "310100", "50": "500000"
 
 
 def settlement_tier(pop_cityzone: pd.Series) -> pd.Series:
-    """Tier key of each city-zone population: ``no_limits`` (< 3 M), ``fully_relaxed`` (3-5 M), ``points_based`` (> 5 M)."""
+    """Tier of each city-zone population: no_limits (< 3 M), fully_relaxed (3-5 M), points_based (> 5 M)."""
     x = pop_cityzone.astype(float)
     tier = np.where(x < NO_LIMITS_BELOW, "no_limits", np.where(x <= POINTS_ABOVE, "fully_relaxed", "points_based"))
     return pd.Series(tier, index=x.index, name="tier").where(x.notna())

@@ -1,0 +1,131 @@
+"""Scoring: normalisation, weights (equal, manual, entropy, AHP), contributions, sensitivity, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geourb._errors import InvalidValueError, SettingsError, UnknownNameError
+from geourb.scoring import (
+    ScoringConfig,
+    ahp_weights,
+    entropy_weights,
+    manual_weights,
+    normalize,
+    score_counties,
+    weight_sensitivity,
+)
+
+# synthetic 4 x 3 matrix, hand-checked below
+SYN = pd.DataFrame({"pop_total": [100.0, 200.0, 300.0, 400.0],
+                    "urbanization_rate": [0.3, 0.5, 0.4, 0.8],
+                    "pop_rural": [10.0, 10.0, 10.0, 50.0]}, index=["a", "b", "c", "d"])
+
+
+def test_normalize_minmax_orients_cost_indicators():
+    n = normalize(SYN, method="minmax")
+    assert n["pop_total"].tolist() == pytest.approx([0, 1 / 3, 2 / 3, 1])
+    # urbanization_rate is a cost: the least urbanized county gets 1
+    assert n["urbanization_rate"].tolist() == pytest.approx([1.0, 0.6, 0.8, 0.0])
+    z = normalize(SYN, method="zscore")
+    assert z["pop_total"].mean() == pytest.approx(0) and z["urbanization_rate"].idxmax() == "a"
+    r = normalize(SYN, method="rank")
+    assert r["urbanization_rate"].idxmax() == "a" and r["pop_total"].max() == 1.0
+
+
+def test_entropy_weights_match_hand_computation():
+    x = normalize(SYN, method="minmax")
+    w = entropy_weights(x)
+    assert w.sum() == pytest.approx(1.0)
+    expected = []
+    for col in x:
+        p = x[col].to_numpy() / x[col].sum()
+        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1)), 0)
+        expected.append(1 + plogp.sum() / np.log(4))
+    expected = np.array(expected) / sum(expected)
+    assert w.to_numpy() == pytest.approx(expected)
+    # pop_rural varies in only one county: lowest entropy, highest weight
+    assert w.idxmax() == "pop_rural"
+
+
+def test_ahp_saaty_example_consistent():
+    # a classic consistent 3x3 example (weights ~ 0.64, 0.26, 0.10; CR ~ 0.03)
+    m = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
+    res = ahp_weights(m, ["a", "b", "c"])
+    assert res.weights.sum() == pytest.approx(1)
+    assert res.weights.to_numpy() == pytest.approx([0.637, 0.258, 0.105], abs=0.002)
+    assert res.lambda_max == pytest.approx(3.039, abs=0.002)
+    assert res.cr == pytest.approx(0.033, abs=0.002)
+
+
+def test_ahp_inconsistent_matrix_raises_with_cr():
+    m = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+    with pytest.raises(InvalidValueError, match=r"inconsistent.*CR = .*> 0.1.*RI\(3\) = 0.58"):
+        ahp_weights(m)
+    with pytest.raises(InvalidValueError, match="not reciprocal"):
+        ahp_weights([[1, 2], [2, 1]])
+    with pytest.raises(InvalidValueError, match="square"):
+        ahp_weights([[1, 2, 3], [0.5, 1, 1]])
+
+
+def test_score_contributions_sum_and_rank():
+    res = score_counties(SYN, ScoringConfig(indicators=list(SYN.columns), weights=[2, 1, 1],
+                                            sensitivity_draws=50, k=2))
+    t = res.table
+    contrib = t[[c for c in t if c.startswith("contrib_")]].sum(axis=1)
+    assert contrib.to_numpy() == pytest.approx(t["score"].to_numpy())
+    assert res.weights.tolist() == pytest.approx([0.5, 0.25, 0.25])
+    assert t["rank"].min() == 1 and t.loc[t["score"].idxmax(), "rank"] == 1
+    assert t["rank_stability"].between(0, 1).all()
+
+
+def test_weight_sensitivity_deterministic_and_stable_for_dominant_county():
+    n = normalize(SYN, method="minmax")
+    w = pd.Series([1 / 3] * 3, index=n.columns)
+    a = weight_sensitivity(n, w, n_draws=100, seed=1)
+    b = weight_sensitivity(n, w, n_draws=100, seed=1)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["rank_p05"] <= a["rank_mean"]).all() and (a["rank_mean"] <= a["rank_p95"]).all()
+
+
+def test_bad_inputs():
+    with pytest.raises(UnknownNameError, match="Did you mean: pop_total"):
+        ScoringConfig(indicators=["pop_totl"])
+    with pytest.raises(InvalidValueError, match="3 indicators"):
+        manual_weights([1, 2], ["a", "b", "c"])
+    with pytest.raises(InvalidValueError, match="non-negative"):
+        manual_weights([1, -1, 2], ["a", "b", "c"])
+    bad = SYN.assign(pop_rural=np.nan)
+    with pytest.raises(InvalidValueError, match="'pop_rural' is NaN for every county"):
+        score_counties(bad, indicators=list(SYN.columns))
+    const = SYN.assign(pop_rural=5.0)
+    with pytest.raises(InvalidValueError, match="constant"):
+        score_counties(const, indicators=list(SYN.columns), normalization="minmax")
+    with pytest.raises(UnknownNameError, match="Unknown scoring setting 'weigths'"):
+        ScoringConfig.from_dict({"weigths": "equal"})
+    with pytest.raises(SettingsError, match="needs ahp_matrix"):
+        ScoringConfig(indicators=["pop_total"], weights="ahp")
+
+
+def test_missing_values_reported_not_dropped():
+    data = SYN.copy()
+    data.loc["b", "pop_rural"] = np.nan
+    res = score_counties(data, indicators=list(SYN.columns), sensitivity_draws=0)
+    assert len(res.table) == 4 and np.isnan(res.table.loc["b", "score"])
+    assert res.missing["adcode"].tolist() == ["b"] and res.table.loc["b", "missing"] == "pop_rural"
+    filled = score_counties(data, indicators=list(SYN.columns), missing="median", sensitivity_draws=0)
+    assert filled.table["score"].notna().all()
+    with pytest.raises(InvalidValueError, match="missing indicator values"):
+        score_counties(data, indicators=list(SYN.columns), missing="raise")
+
+
+def test_config_from_toml(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text('[scoring]\nindicators = ["pop_total", "urbanization_rate"]\nweights = "equal"\n'
+                 'classes = "Quantiles"\n', encoding="utf-8")
+    cfg = ScoringConfig.from_toml(p)
+    assert cfg.weights == "equal" and cfg.classes == "Quantiles"
+    p.write_text('[scoring]\nindicator = ["pop_total"]\n', encoding="utf-8")
+    with pytest.raises(UnknownNameError, match="Did you mean: indicators"):
+        ScoringConfig.from_toml(p)

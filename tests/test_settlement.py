@@ -1,0 +1,41 @@
+"""Settlement tiers from the real 2020 census 城区人口."""
+
+from __future__ import annotations
+
+import pytest
+
+from geourb._errors import InvalidValueError
+
+
+@pytest.fixture(scope="module")
+def tiers(shared_file):
+    from geourb.settlement import settlement_tiers
+
+    shared_file("census/census_county_2020_v1.xlsx")
+    return settlement_tiers()
+
+
+def test_real_tiers(tiers):
+    layer, report = tiers
+    t = layer.set_index("adcode")
+    for code in ("440300", "440100", "510100"):  # 深圳, 广州, 成都
+        assert t.loc[code, "tier"] == "points_based" and t.loc[code, "megacity"]
+    assert t.loc["110100", "kind"] == "municipality" and t.loc["110100", "source"] == "census_province_row"
+    assert t.loc["110100", "pop_cityzone"] > 15_000_000
+    assert t.loc["441900", "kind"] == "no_district_city" and t.loc["441900", "tier"] == "points_based"
+    assert t.loc["341600", "tier"] == "no_limits"  # 亳州: a small city
+    assert t.loc["130100", "tier"] == "fully_relaxed"  # 石家庄 3-5 M
+    assert t.loc["419001", "kind"] == "province_administered"
+    assert t.loc["522600", "source"] == "sum_of_county_units"  # 黔东南: an autonomous prefecture
+    assert set(report["adcode"]) >= {"810000", "820000", "710000"}
+    assert int(t["megacity"].sum()) == 7  # 上海 北京 深圳 重庆 广州 成都 天津
+
+
+def test_supplied_figures_override(shared_file):
+    from geourb.settlement import settlement_tiers
+
+    layer, _ = settlement_tiers(supplied={"341600": 3_500_000})
+    row = layer.set_index("adcode").loc["341600"]
+    assert row["source"] == "supplied" and row["tier"] == "fully_relaxed"
+    with pytest.raises(InvalidValueError, match="not in the prefecture layer"):
+        settlement_tiers(supplied={"349900": 1.0})
