@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,24 @@ class TravelTimeSurface:
             dst.update_tags(units="minutes", approximate=str(self.approximate))
         logger.info("wrote travel-time surface %s (%d x %d cells)", path, rows, cols)
         return path
+
+
+LAST_STAGES_S: dict[str, float] = {}
+"""Seconds spent in each stage by the last surface/polygon computation (for benchmarks)."""
+
+
+class _Stages:
+    """Record stage durations of one computation into :data:`LAST_STAGES_S`."""
+
+    def __init__(self, *, reset: bool = True) -> None:
+        if reset:
+            LAST_STAGES_S.clear()
+        self.t0 = time.perf_counter()
+
+    def tick(self, name: str) -> None:
+        now = time.perf_counter()
+        LAST_STAGES_S[name] = LAST_STAGES_S.get(name, 0.0) + now - self.t0
+        self.t0 = now
 
 
 def _check_bands(bands_min: Sequence[float]) -> NDArray[np.float64]:
@@ -242,45 +261,47 @@ def travel_time_surface(
     NetworkGraphError
         See :func:`snap_origins`.
     """
-    from scipy.ndimage import distance_transform_edt
-
     for key, val in (("max_min", max_min), ("cell_m", cell_m),
                      ("access_speed_kmh", access_speed_kmh), ("max_snap_m", max_snap_m)):
         if not (isinstance(val, int | float) and math.isfinite(val) and val > 0):
             raise InvalidValueError(f"{key} must be a positive number, got {val!r}.")
     if not (max_access_m >= 0):
         raise InvalidValueError(f"max_access_m must be >= 0 metres, got {max_access_m!r}.")
+    stages = _Stages()
     lonlat, nodes, snap = snap_origins(network, origins, max_snap_m=max_snap_m)
     walk_ms = access_speed_kmh / 3.6
     cutoff_s = max_min * 60.0
+    stages.tick("snap")
     times = network.travel_times(nodes, cutoff_s=cutoff_s, source_offsets_s=snap / walk_ms)
+    stages.tick("dijkstra")
 
     # edges leaving reached nodes, sampled every half cell in the local projection
-    u, v, w = network.edges()
-    keep = np.isfinite(times[u])
-    u, v, w = u[keep], v[keep], w[keep]
+    u, v, w = network.out_edges(np.flatnonzero(np.isfinite(times)))
     crs = utm_crs(float(lonlat[0, 0]), float(lonlat[0, 1]))
-    proj = Transformer.from_crs(4326, crs, always_xy=True)
-    used = np.unique(np.concatenate([u, v]))
-    px = np.full(network.n_nodes, np.nan)
-    py = np.full(network.n_nodes, np.nan)
-    px[used], py[used] = proj.transform(network.node_lon[used], network.node_lat[used])
-    seg = np.hypot(px[v] - px[u], py[v] - py[u])
+    px, py = network.projected_xy(crs)
+    stages.tick("project")
+    xu, yu = px[u], py[u]
+    dx, dy = px[v] - xu, py[v] - yu
     step = cell_m / 2.0
-    nsamp = np.maximum(np.ceil(seg / step).astype(np.int64), 1) + 1
+    nsamp = np.maximum(np.ceil(np.hypot(dx, dy) / step).astype(np.int64), 1) + 1
     edge_of = np.repeat(np.arange(u.size), nsamp)
-    starts = np.cumsum(nsamp) - nsamp
-    frac = (np.arange(edge_of.size) - starts[edge_of]) / (nsamp[edge_of] - 1)
-    eu, ev = u[edge_of], v[edge_of]
-    st = times[eu] + frac * w[edge_of]
+    # fraction along the edge of each sample (in-place steps: fewer large temporaries)
+    frac = np.arange(edge_of.size, dtype=np.int64)
+    frac -= np.repeat(np.cumsum(nsamp) - nsamp, nsamp)
+    frac = frac / np.repeat(nsamp - 1, nsamp)
+    st = w[edge_of]
+    st *= frac
+    st += times[u][edge_of]
     ok = st <= cutoff_s
-    sx = (px[eu] + frac * (px[ev] - px[eu]))[ok]
-    sy = (py[eu] + frac * (py[ev] - py[eu]))[ok]
-    st = st[ok]
+    edge_of, frac, st = edge_of[ok], frac[ok], st[ok]
+    sx = xu[edge_of] + frac * dx[edge_of]
+    sy = yu[edge_of] + frac * dy[edge_of]
     # walking straight from each origin also counts
+    proj = Transformer.from_crs(4326, crs, always_xy=True)
     ox, oy = proj.transform(lonlat[:, 0], lonlat[:, 1])
     sx, sy = np.concatenate([sx, ox]), np.concatenate([sy, oy])
     st = np.concatenate([st, np.zeros(len(ox))])
+    stages.tick("sample")
 
     margin = max_access_m + cell_m
     x0 = math.floor((sx.min() - margin) / cell_m) * cell_m
@@ -297,20 +318,69 @@ def travel_time_surface(
             f"{math.ceil(fit)} or raise max_memory_mb."
         )
     transform = from_origin(x0, y1, cell_m, cell_m)
-    ci = np.clip(((sx - x0) // cell_m).astype(np.int64), 0, cols - 1)
-    ri = np.clip(((y1 - sy) // cell_m).astype(np.int64), 0, rows - 1)
+    # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
+    # can differ only for a sample within an ulp of a cell edge)
+    ci = np.clip(np.floor((sx - x0) / cell_m).astype(np.int64), 0, cols - 1)
+    ri = np.clip(np.floor((y1 - sy) / cell_m).astype(np.int64), 0, rows - 1)
     net_s = np.full(rows * cols, np.inf)
     np.minimum.at(net_s, ri * cols + ci, st)
-    net_s = net_s.reshape(rows, cols)
-    on_net = np.isfinite(net_s)
-    dist_cells, (ir, ic) = distance_transform_edt(~on_net, return_indices=True)
-    total = net_s[ir, ic] + dist_cells * cell_m / walk_ms
-    total[(dist_cells * cell_m > max_access_m) | (total > cutoff_s)] = np.nan
-    minutes = (total / 60.0).astype(np.float32)
+    stages.tick("rasterise")
+    minutes = _walk_fill(net_s, rows, cols, cell_m=cell_m, walk_ms=walk_ms,
+                         max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages)
     logger.info("travel-time surface: %d x %d cells of %g m, %d reached nodes",
                 rows, cols, cell_m, int(np.isfinite(times).sum()))
     return TravelTimeSurface(minutes=minutes, transform=transform, crs=crs, cell_m=float(cell_m),
                              approximate=network.approximate, origins=lonlat, snap_m=snap)
+
+
+def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: float,
+               walk_ms: float, max_access_m: float, cutoff_s: float,
+               stages: _Stages) -> NDArray[np.float32]:
+    """Off-network access: each cell takes its nearest network cell's time plus the walk.
+
+    ``net_s`` is the flat network-time raster (inf off the roads). Only the feature transform
+    of :func:`scipy.ndimage.distance_transform_edt` runs on the whole grid; distances and
+    times are computed for the cells within ``max_access_m`` only.
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    off_net = ~np.isfinite(net_s).reshape(rows, cols)
+    ft = distance_transform_edt(off_net, return_distances=False, return_indices=True)
+    stages.tick("walk_edt")
+    itype = np.int32 if max(rows, cols) < 30_000 else np.int64  # no overflow of d2
+    dr = ft[0].astype(itype, copy=False) - np.arange(rows, dtype=itype)[:, None]
+    dc = ft[1].astype(itype, copy=False) - np.arange(cols, dtype=itype)[None, :]
+    d2 = (dr * dr + dc * dc).ravel()
+    # candidates by an integer bound, then the exact float test of the full computation
+    lim = math.floor((max_access_m / cell_m) ** 2) + 1
+    cand = np.flatnonzero(d2 <= lim)
+    dist_cells = np.sqrt(d2[cand].astype(np.float64))
+    nearest = (ft[0].ravel()[cand].astype(np.int64) * cols + ft[1].ravel()[cand])
+    total = net_s[nearest] + dist_cells * cell_m / walk_ms
+    good = ~((dist_cells * cell_m > max_access_m) | (total > cutoff_s))
+    minutes = np.full(rows * cols, np.nan, dtype=np.float32)
+    minutes[cand[good]] = (total[good] / 60.0).astype(np.float32)
+    stages.tick("walk_fill")
+    return minutes.reshape(rows, cols)
+
+
+def _polygon_from_shapes(results: Any) -> shapely.MultiPolygon:
+    """One MultiPolygon from :func:`rasterio.features.shapes` output, built with vectorised
+    shapely calls (the same rings, in the same order, as ``shapely.geometry.shape``)."""
+    counts: list[int] = []
+    poly_of_ring: list[int] = []
+    coords: list[tuple[float, float]] = []
+    for i, (geom, _) in enumerate(results):
+        for ring in geom["coordinates"]:
+            counts.append(len(ring))
+            poly_of_ring.append(i)
+            coords.extend(ring)
+    if not counts:
+        return shapely.MultiPolygon()
+    xy = np.asarray(coords, dtype=float)
+    rings = shapely.linearrings(xy, indices=np.repeat(np.arange(len(counts)), counts))
+    polys = shapely.polygons(rings, indices=np.asarray(poly_of_ring))
+    return shapely.multipolygons(polys)
 
 
 def surface_polygons(surface: TravelTimeSurface,
@@ -322,22 +392,36 @@ def surface_polygons(surface: TravelTimeSurface,
     """
     from rasterio.features import shapes
 
+    stages = _Stages(reset=False)
     bands = _check_bands(bands_min)
-    rows = []
-    valid = np.isfinite(surface.minutes)
-    for band in bands:
-        mask = valid & (surface.minutes <= band)
-        parts = [shapely.geometry.shape(geom) for geom, val in
-                 shapes(mask.astype(np.uint8), mask=mask, transform=surface.transform,
-                        connectivity=4) if val == 1]
-        geom = shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()
-        rows.append({"band_min": float(band), "area_km2": float(geom.area) / 1e6,
-                     "geometry": geom})
-    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=surface.crs).to_crs(4326)
-    gdf["approximate"] = surface.approximate
+    minutes = surface.minutes
+    geoms = []
+    with np.errstate(invalid="ignore"):
+        for band in bands:
+            mask = minutes <= band  # NaN compares False
+            # polygonise only the band's bounding box (GDAL's cost is per cell scanned)
+            rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+            if rr.size == 0:
+                geoms.append(shapely.MultiPolygon())
+                continue
+            r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
+            sub = np.ascontiguousarray(mask[r0:r1, c0:c1])
+            tr = surface.transform * Affine.translation(c0, r0)
+            geoms.append(_polygon_from_shapes(
+                shapes(sub.view(np.uint8), mask=sub, transform=tr, connectivity=4)))
+    stages.tick("polygonise")
+    geoms_arr = np.asarray(geoms, dtype=object)
+    area_km2 = shapely.area(geoms_arr) / 1e6
+    proj = Transformer.from_crs(surface.crs, 4326, always_xy=True)
+    wgs = shapely.transform(geoms_arr, lambda xy: np.column_stack(proj.transform(xy[:, 0],
+                                                                                 xy[:, 1])))
+    gdf = gpd.GeoDataFrame({"band_min": bands.astype(float), "area_km2": area_km2,
+                            "approximate": surface.approximate},
+                           geometry=wgs, crs=4326)
     gdf.attrs["approximate"] = surface.approximate
     gdf.attrs["cell_m"] = surface.cell_m
-    return gdf[["band_min", "area_km2", "approximate", "geometry"]]
+    stages.tick("reproject")
+    return gdf
 
 
 def isochrones(

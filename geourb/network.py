@@ -121,6 +121,7 @@ class Network:
         """Build details (unknown road classes, speeds used, node labels ...); not cached."""
         self._tree: cKDTree | None = None
         self._labels: NDArray[np.int64] | None = None
+        self._xy: tuple[str, NDArray[np.float64], NDArray[np.float64]] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -318,6 +319,39 @@ class Network:
         u, v, _ = self.edges()
         lon, lat = self.node_lon, self.node_lat
         return great_circle_m(lon[u], lat[u], lon[v], lat[v])
+
+    def projected_xy(self, crs: object) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Node coordinates projected to ``crs`` (anything pyproj accepts), cached.
+
+        The last projection is kept, so repeated isochrones in one UTM zone project the nodes
+        once. The arrays are shared: do not modify them.
+        """
+        from pyproj import CRS, Transformer
+
+        key = CRS.from_user_input(crs).to_wkt()
+        if self._xy is None or self._xy[0] != key:
+            proj = Transformer.from_crs(4326, key, always_xy=True)
+            x, y = proj.transform(self.node_lon, self.node_lat)
+            x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            x.flags.writeable = False
+            y.flags.writeable = False
+            self._xy = (key, x, y)
+        return self._xy[1], self._xy[2]
+
+    def out_edges(
+        self, nodes: ArrayLike
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """Return ``u, v, time_s`` of the edges leaving ``nodes`` (CSR order for sorted nodes).
+
+        Costs in proportion to those edges only (not the whole network).
+        """
+        nodes = np.asarray(nodes, dtype=np.int64).ravel()
+        indptr = self.csr.indptr
+        first = indptr[nodes].astype(np.int64)
+        deg = indptr[nodes + 1].astype(np.int64) - first
+        u = np.repeat(nodes, deg)
+        pos = np.arange(u.size, dtype=np.int64) + np.repeat(first - (np.cumsum(deg) - deg), deg)
+        return u, self.csr.indices[pos].astype(np.int64), self.csr.data[pos].astype(float)
 
     def component_labels(self) -> NDArray[np.int64]:
         """Strongly connected component label of every node (cached)."""
