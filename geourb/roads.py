@@ -130,12 +130,23 @@ def _oneway_flag(tags: Mapping[str, Any]) -> int:
     return 0
 
 
+def _map_unique(values: pd.Series, func: Any) -> np.ndarray:
+    """``func`` applied to each distinct value only (float result per row); None for NA."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (e.g. lists in osmnx graphs)
+        return np.array([func(v) for v in values], dtype=float)
+    table = np.array([func(u) for u in uniques] + [func(None)], dtype=float)
+    return table[codes]  # code -1 (NA) takes the last entry
+
+
 def _speeds_for(classes: pd.Series, maxspeed: pd.Series | None, speeds: dict[str, float],
                 default_speed_kmh: float, unknown: str, source: str) -> tuple[np.ndarray, dict]:
     """Per-row speed (km/h) from class and maxspeed; report the unknown classes."""
-    speed = classes.map(speeds).astype(float)
+    speed = pd.Series(_map_unique(classes, lambda c: speeds.get(c, np.nan)), index=classes.index)
     missing = speed.isna()
-    unknown_counts = classes[missing].fillna("<none>").value_counts().to_dict()
+    unknown_counts = (classes[missing].fillna("<none>").value_counts().to_dict()
+                      if missing.any() else {})
     if unknown_counts:
         listing = ", ".join(f"{k!r} ({v})" for k, v in unknown_counts.items())
         if unknown == "raise":
@@ -149,7 +160,7 @@ def _speeds_for(classes: pd.Series, maxspeed: pd.Series | None, speeds: dict[str
         speed[missing] = default_speed_kmh
     n_max = 0
     if maxspeed is not None:
-        parsed = maxspeed.map(parse_maxspeed).astype(float)
+        parsed = pd.Series(_map_unique(maxspeed, parse_maxspeed), index=speed.index)
         has = parsed.notna()
         n_max = int(has.sum())
         speed[has] = parsed[has]
@@ -229,36 +240,37 @@ def network_from_osm(
     refs: list[int] = []
     lons: list[float] = []
     lats: list[float] = []
-    way_idx: list[int] = []
+    counts: list[int] = []
     rows: list[tuple[str, object, int]] = []
     try:
+        # node locations are cached for all nodes, but only highway ways reach Python
         processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-                     .with_locations().with_filter(osmium.filter.KeyFilter("highway")))
+                     .with_locations()
+                     .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+                     .with_filter(osmium.filter.KeyFilter("highway")))
         for obj in processor:
-            if not obj.is_way():
+            tags = obj.tags  # TagList: .get() looks up the few keys used, no dict copy
+            if tags.get("highway") in DRIVE_EXCLUDED_HIGHWAYS or not _is_drive(tags):
                 continue
-            tags = dict(obj.tags)
-            if not _is_drive(tags):
-                continue
-            k = len(rows)
             nodes = [(nd.ref, nd.lon, nd.lat) for nd in obj.nodes if nd.location.valid()]
             if len(nodes) < 2:
                 continue
-            rows.append((tags["highway"], tags.get("maxspeed"), _oneway_flag(tags)))
-            for ref, x, y in nodes:
-                refs.append(ref)
-                lons.append(x)
-                lats.append(y)
-                way_idx.append(k)
+            rows.append((tags.get("highway"), tags.get("maxspeed"), _oneway_flag(tags)))
+            counts.append(len(nodes))
+            ref, lon, lat = zip(*nodes, strict=True)
+            refs.extend(ref)
+            lons.extend(lon)
+            lats.extend(lat)
     except RuntimeError as exc:
         raise NetworkGraphError(
             f"Cannot read OSM file {path}: {exc}. It is corrupt or not an OSM PBF/XML file; "
             "download it again."
         ) from exc
+    way_idx = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     ways = pd.DataFrame(rows, columns=["highway", "maxspeed", "oneway"])
     logger.info("%s: %d drivable ways, %d way nodes", path.name, len(ways), len(refs))
     return _from_ways(np.asarray(refs, dtype=np.int64), np.asarray(lons), np.asarray(lats),
-                      np.asarray(way_idx, dtype=np.int64), ways, speeds=speeds_,
+                      way_idx, ways, speeds=speeds_,
                       default_speed_kmh=default_speed_kmh, unknown=unknown,
                       name=name or path.name, largest_component=largest_component,
                       source=str(path))

@@ -155,3 +155,37 @@ def test_approximate_network(counties):
     assert np.allclose(net.csr.data, net.edge_lengths() / (60 / 3.6))
     with pytest.raises(InvalidValueError):
         approximate_network(yn, circuity=0.5)
+
+
+def test_pbf_and_xml_paths_agree(helsinki_pbf, tmp_path):
+    # the same extract read as PBF and as OSM XML (written here with pyosmium) gives the same
+    # network; osmnx graph_from_xml on its drive ways finds the same distinct directed edges
+    import osmium
+    import osmnx as ox
+
+    from geourb.roads import _is_drive
+
+    present = {n.id for n in osmium.FileProcessor(str(helsinki_pbf), osmium.osm.NODE)}
+    xml, drive_xml = tmp_path / "helsinki.osm", tmp_path / "helsinki_drive.osm"
+    full, drive = osmium.SimpleWriter(str(xml)), osmium.SimpleWriter(str(drive_xml))
+    for obj in osmium.FileProcessor(str(helsinki_pbf)):
+        if obj.is_node():
+            full.add_node(obj)
+            drive.add_node(obj)
+        elif obj.is_way():
+            full.add_way(obj)
+            refs = [n.ref for n in obj.nodes if n.ref in present]  # the extract is clipped
+            if _is_drive(dict(obj.tags)) and len(refs) >= 2:
+                drive.add_way(obj.replace(nodes=refs, tags=dict(obj.tags)))
+    full.close()
+    drive.close()
+    a = network_from_osm(helsinki_pbf, largest_component=False)
+    b = network_from_osm(xml, largest_component=False)
+    assert a.n_edges == b.n_edges > 2000
+    assert (a.csr != b.csr).nnz == 0
+    assert a.edge_lengths().sum() == pytest.approx(b.edge_lengths().sum(), rel=1e-12)
+    graph = ox.graph_from_xml(drive_xml, simplify=False, retain_all=True)
+    pairs = {(u, v) for u, v in graph.edges() if u != v}
+    assert a.n_edges == len(pairs)
+    length = sum(d["length"] for u, v, d in graph.edges(data=True) if u != v)
+    assert a.edge_lengths().sum() == pytest.approx(length, rel=1e-3)  # osmnx: 2 parallel edges
