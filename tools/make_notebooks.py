@@ -100,8 +100,80 @@ def nb02() -> nbformat.NotebookNode:
                                                               "language": "python"}})
 
 
+def nb01() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell(
+            "# Potential regions: national county scoring and delineation (2020 census)\n\n"
+            "The 2024-2029 action plan asks to raise urbanization in *potential regions*: clusters of "
+            "counties with low urbanization and large populations (皖北, 冀中南, 鲁西南, 豫东南, 湘西南, "
+            "粤西, 川东). This notebook scores all 2,875 county-level units on the real 2020 census, "
+            "explains the scores, delineates contiguous regions, names them, compares them with the "
+            "plan's regions, classifies cities into settlement-policy tiers and writes a map."),
+        new_code_cell(SETUP),
+        new_markdown_cell("## Counties and census\nEvery join reports what matched how, and what did not."),
+        new_code_cell(
+            "from geourb.counties import load_counties\n"
+            "from geourb.stats import join_statistics, read_census_2020\n\n"
+            "counties = load_counties()\n"
+            "layer, report = join_statistics(counties, read_census_2020())\n"
+            "print(report)\n"
+            "print(f\"national urbanization rate: {layer.pop_urban.sum() / layer.pop_total.sum():.2%}\")"),
+        new_markdown_cell("## Industrial parks (2018 catalogue), validated against the counties"),
+        new_code_cell(
+            "from geourb.parks import aggregate_by_county, read_parks, validate_parks\n\n"
+            "parks, park_report = validate_parks(read_parks(SHARED / 'parks' / 'development_zones_2018.csv'), counties)\n"
+            "park_report"),
+        new_code_cell(
+            "park_agg = aggregate_by_county(parks, counties, population=layer['pop_total'])\n"
+            "park_agg.loc[['341221', '341202'], ['n_parks', 'n_national', 'approved_ha', 'top_industries']]"),
+        new_markdown_cell("## Indicators and explainable scores\nDefault: AHP weights (CR 0.004) on "
+                          "population, gap to the national rate, rural population and density, "
+                          "percentile-rank normalised. `contrib_*` columns sum to the score."),
+        new_code_cell(
+            "from geourb.indicators import county_indicators\n"
+            "from geourb.scoring import score_counties\n\n"
+            "ind = county_indicators(layer, parks=park_agg[['n_parks', 'approved_ha']])\n"
+            "result = score_counties(ind)\n"
+            "print(result.weights.round(3).to_dict(), 'CR =', round(result.ahp.cr, 4))\n"
+            "top = result.table.sort_values('rank').head(15)\n"
+            "top.join(layer[['name', 'prefecture']])[['name', 'prefecture', 'score', 'contrib_pop_total', "
+            "'contrib_gap_to_national', 'contrib_pop_rural', 'contrib_density_per_km2', 'rank_p05', 'rank_p95']]"),
+        new_markdown_cell("## Contiguous potential regions, named by position"),
+        new_code_cell(
+            "from geourb.regions import compare_to_presets, delineate_regions\n\n"
+            "delin = delineate_regions(layer, result.table['score'])\n"
+            "delin.regions.sort_values('pop_total', ascending=False).head(15)"),
+        new_markdown_cell("## Comparison with the plan's seven regions (conventional prefecture groupings)"),
+        new_code_cell("presets = compare_to_presets(delin, layer)\npresets"),
+        new_markdown_cell("## Settlement-policy tiers by urban (city-zone) population"),
+        new_code_cell(
+            "from geourb.settlement import settlement_tiers\n\n"
+            "tiers, tier_report = settlement_tiers()\n"
+            "print(tiers['tier'].value_counts())\n"
+            "tiers.sort_values('pop_cityzone', ascending=False).head(10).drop(columns='geometry')"),
+        new_markdown_cell("## Map (offline, self-contained HTML)"),
+        new_code_cell(
+            "from geourb import maps\n\n"
+            "scored = counties[['name', 'prefecture', 'geometry']].join(result.table[['score', 'rank']])\n"
+            "regions = counties[['geometry']].join(delin.counties[['region_id', 'region_name']])\n"
+            "regions = regions[regions['region_id'].fillna('') != ''].dissolve('region_id').rename(columns={'region_name': 'name'})\n"
+            "national_parks = parks[parks['level'] == 'national']\n"
+            "m = maps.make_map(\n"
+            "    maps.choropleth(scored, 'score', label='潜力得分', unit=''),\n"
+            "    maps.region_outlines(regions, name_column='name'),\n"
+            "    maps.parks(national_parks),\n"
+            "    title='潜力地区 potential regions (2020 census)',\n"
+            ")\n"
+            "path = maps.save_map(m, 'potential_regions')\n"
+            "print(path, round(path.stat().st_size / 1e6, 2), 'MB')"),
+    ]
+    return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+
+
 def main() -> None:
     HERE.mkdir(exist_ok=True)
+    nbformat.write(nb01(), HERE / "01_potential_regions.ipynb")
     nbformat.write(nb02(), HERE / "02_metropolitan_isochrones.ipynb")
 
 
