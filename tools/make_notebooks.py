@@ -171,10 +171,16 @@ def nb01() -> nbformat.NotebookNode:
                                                               "language": "python"}})
 
 
+def _stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
 def main() -> None:
     HERE.mkdir(exist_ok=True)
-    nbformat.write(nb01(), HERE / "01_potential_regions.ipynb")
-    nbformat.write(nb02(), HERE / "02_metropolitan_isochrones.ipynb")
+    nbformat.write(_stable_ids(nb01()), HERE / "01_potential_regions.ipynb")
+    nbformat.write(_stable_ids(nb02()), HERE / "02_metropolitan_isochrones.ipynb")
 
 
 if __name__ == "__main__":
