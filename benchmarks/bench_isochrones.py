@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from geourb.isochrones import isochrones, utm_crs
+from geourb.isochrones import LAST_STAGES_S, isochrones, utm_crs
 from geourb.network import Network
 from geourb.roads import network_from_layers
 
@@ -62,20 +62,39 @@ def bench_kunming() -> None:
     paths = [SHARED / "roads" / "kunming" / f"{n}.gdb" for n in ("arterial_main",
                                                                  "arterial_secondary")]
     net = network_from_layers(paths, name="kunming arterials")
-    node, _ = net.nearest_nodes(*CENTRE)
-    t_ours, iso = timed(lambda: isochrones(net, CENTRE, bands_min=BANDS, cell_m=100), repeat=3)
-    t_floor, dist = timed(lambda: dijkstra(net.csr, indices=int(node[0]), limit=3600), repeat=3)
+    node, snap = net.nearest_nodes(*CENTRE)
+    # first call: builds the KD-tree, component labels and projected node cache of the network
+    t_cold, _ = timed(lambda: isochrones(net, CENTRE, bands_min=BANDS, cell_m=100))
+    t_ours, stages = np.inf, {}
+    for _ in range(5):
+        t, iso = timed(lambda: isochrones(net, CENTRE, bands_min=BANDS, cell_m=100))
+        if t < t_ours:
+            t_ours, stages = t, dict(LAST_STAGES_S)
+    # the floor: one bare bounded Dijkstra from the same node with the same 60-min cut-off
+    # (ours starts with the walk from the centre to that node, so its limit is a bit lower)
+    t_floor, dist = timed(lambda: dijkstra(net.csr, indices=int(node[0]), limit=3600), repeat=5)
     graph = net.to_networkx()
     t_nx, polys = timed(lambda: osmnx_way(graph, int(node[0]), utm_crs(*CENTRE)))
+    shape = _surface_shape(net)
     print(f"Kunming arterials: {net.n_nodes:,} nodes, {net.n_edges:,} edges; "
-          f"{int(np.isfinite(dist).sum()):,} nodes within 60 min")
-    print(f"  geourb isochrones (4 bands, 100 m): {t_ours:8.3f} s  areas km2 "
-          f"{iso['area_km2'].round(0).tolist()}")
-    print(f"  osmnx way (ego_graph + buffers):    {t_nx:8.3f} s  areas km2 "
+          f"{int(np.isfinite(dist).sum()):,} nodes within 60 min; grid {shape[0]} x {shape[1]} "
+          f"cells of 100 m; snap {snap[0]:.0f} m")
+    print(f"  geourb isochrones (4 bands, 100 m):  {t_ours:8.3f} s (first call {t_cold:.3f} s)"
+          f"  areas km2 {iso['area_km2'].round(0).tolist()}")
+    print(f"  osmnx way (ego_graph + buffers):     {t_nx:8.3f} s  areas km2 "
           f"{[round(p.area / 1e6) for p in polys]}")
-    print(f"  bare scipy dijkstra (floor):        {t_floor:8.3f} s")
+    print(f"  bare scipy dijkstra (floor):         {t_floor:8.3f} s")
     print(f"  speed-up vs osmnx way: {t_nx / t_ours:6.1f}x (target >= 50x)")
     print(f"  geourb / floor:        {t_ours / t_floor:6.1f}x (target <= 5x)")
+    print("  where the time goes (best run):")
+    for key, sec in stages.items():
+        print(f"    {key:<11s} {sec * 1e3:7.1f} ms  {sec / t_floor:5.1f}x floor")
+
+
+def _surface_shape(net: Network) -> tuple[int, int]:
+    from geourb.isochrones import travel_time_surface
+
+    return travel_time_surface(net, CENTRE, max_min=BANDS[-1], cell_m=100).minutes.shape
 
 
 def read_pace(path: Path) -> tuple[np.ndarray, np.ndarray, int]:
