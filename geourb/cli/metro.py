@@ -66,7 +66,12 @@ def _od(args: argparse.Namespace) -> int:
     net = _network(args, counties)
     od = od_matrix(net, counties, cutoff_min=args.cutoff, parallel=args.parallel)
     write_table(od, args.out, index=True)
-    ind = commuting_indicators(od, core=args.core, threshold_min=args.threshold)
+    core = None
+    if args.core:
+        from geourb.metro import resolve_city
+
+        core = resolve_city(args.core, counties).county_adcode
+    ind = commuting_indicators(od, core=core, threshold_min=args.threshold)
     for key, val in ind.items():
         out(f"{key}: {val}")
     out(f"wrote {args.out}")
@@ -93,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--prefecture", help="prefecture name or adcode")
     q.add_argument("--network", help="network cache (.npz); default: approximate")
     q.add_argument("--cutoff", type=float, default=None, help="search bound in minutes")
-    q.add_argument("--core", help="adcode of the core county for the mean time to the core")
+    q.add_argument("--core", help="core city (武汉, Wuhan, 420100 or a county adcode) for the mean time to it")
     q.add_argument("--threshold", type=float, default=60.0, help="commuting limit in minutes")
     q.add_argument("--parallel", action="store_true", help="run on a local Dask cluster")
     q.add_argument("--out", required=True, help="output table (.csv or .parquet)")
