@@ -142,9 +142,8 @@ def build_layer(level: Level) -> gpd.GeoDataFrame:
         prefs = _index("prefecture")
         key = dict(zip(zip(prefs["province"], prefs["city"], strict=True), prefs["adcode"], strict=True))
         gdf["prefecture"] = idx["city"].to_numpy()
-        gdf["prefecture_adcode"] = [
-            key.get((p, c), a[:4] + "00") for p, c, a in zip(gdf["province"], gdf["prefecture"], gdf["adcode"], strict=True)
-        ]
+        triples = zip(gdf["province"], gdf["prefecture"], gdf["adcode"], strict=True)
+        gdf["prefecture_adcode"] = [key.get((p, c), a[:4] + "00") for p, c, a in triples]
     gdf["area_km2"] = _area_km2(gdf.geometry)
     if level == "county":
         seats = read_seats()

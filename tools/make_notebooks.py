@@ -68,7 +68,7 @@ def nb02() -> nbformat.NotebookNode:
             "corridors: stations from `cnstation.csv` (GCJ-02 converted to WGS84), 10 min wait, "
             "5 min transfer, station access up to 30 km at 30 km/h."),
         new_code_cell(
-            "import pandas as pd\n"
+            "import pandas as pd\n\n"
             "from geourb.metro import default_network\n"
             "from geourb.rail import link_stations_along_lines, multimodal_network, read_lines, read_stations\n\n"
             "central = load_counties(province=['湖北', '湖南', '河南', '安徽', '江西'])\n"
@@ -121,7 +121,8 @@ def nb01() -> nbformat.NotebookNode:
         new_markdown_cell("## Industrial parks (2018 catalogue), validated against the counties"),
         new_code_cell(
             "from geourb.parks import aggregate_by_county, read_parks, validate_parks\n\n"
-            "parks, park_report = validate_parks(read_parks(SHARED / 'parks' / 'development_zones_2018.csv'), counties)\n"
+            "catalogue = read_parks(SHARED / 'parks' / 'development_zones_2018.csv')\n"
+            "parks, park_report = validate_parks(catalogue, counties)\n"
             "park_report"),
         new_code_cell(
             "park_agg = aggregate_by_county(parks, counties, population=layer['pop_total'])\n"
@@ -136,8 +137,9 @@ def nb01() -> nbformat.NotebookNode:
             "result = score_counties(ind)\n"
             "print(result.weights.round(3).to_dict(), 'CR =', round(result.ahp.cr, 4))\n"
             "top = result.table.sort_values('rank').head(15)\n"
-            "top.join(layer[['name', 'prefecture']])[['name', 'prefecture', 'score', 'contrib_pop_total', "
-            "'contrib_gap_to_national', 'contrib_pop_rural', 'contrib_density_per_km2', 'rank_p05', 'rank_p95']]"),
+            "columns = ['name', 'prefecture', 'score', *[c for c in top if c.startswith('contrib_')],\n"
+            "           'rank_p05', 'rank_p95']\n"
+            "top.join(layer[['name', 'prefecture']])[columns]"),
         new_markdown_cell("## Contiguous potential regions, named by position"),
         new_code_cell(
             "from geourb.regions import compare_to_presets, delineate_regions\n\n"
@@ -156,7 +158,8 @@ def nb01() -> nbformat.NotebookNode:
             "from geourb import maps\n\n"
             "scored = counties[['name', 'prefecture', 'geometry']].join(result.table[['score', 'rank']])\n"
             "regions = counties[['geometry']].join(delin.counties[['region_id', 'region_name']])\n"
-            "regions = regions[regions['region_id'].fillna('') != ''].dissolve('region_id').rename(columns={'region_name': 'name'})\n"
+            "regions = regions[regions['region_id'].fillna('') != ''].dissolve('region_id')\n"
+            "regions = regions.rename(columns={'region_name': 'name'})\n"
             "national_parks = parks[parks['level'] == 'national']\n"
             "m = maps.make_map(\n"
             "    maps.choropleth(scored, 'score', label='潜力得分', unit=''),\n"

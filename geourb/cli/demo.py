@@ -14,7 +14,6 @@ from pathlib import Path
 
 import geopandas as gpd
 
-
 from geourb.cli._common import out
 
 
