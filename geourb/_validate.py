@@ -23,14 +23,18 @@ def _examples(values: Iterable[object], n: int = 5) -> str:
     return head + (f" ... ({len(vals)} in all)" if len(vals) > n else "")
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], *, source: str) -> None:
-    """Raise :class:`MissingColumnError` naming ``source`` if any of ``columns`` is absent."""
+def require_columns(df: pd.DataFrame, columns: Iterable[str], *, source: str, hint: str | None = None) -> None:
+    """Raise :class:`MissingColumnError` naming ``source`` if any of ``columns`` is absent.
+
+    ``hint`` says how to fix it; by default: rename the column or pass a column mapping.
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
+        fix = hint or (f"Rename your column to {missing[0]!r}, or pass a column mapping, e.g. "
+                       f"mapping={{'{missing[0]}': '<your column name>'}}.")
         raise MissingColumnError(
             f"{source} has no column {_examples(missing)}. Available columns: "
-            f"{_examples(list(df.columns), 12)}. Pass a column mapping, e.g. "
-            f"mapping={{'{missing[0]}': '<your column name>'}}."
+            f"{_examples(list(df.columns), 12)}. {fix}"
         )
 
 

@@ -406,7 +406,7 @@ def surface_polygons(surface: TravelTimeSurface,
                 continue
             r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
             sub = np.ascontiguousarray(mask[r0:r1, c0:c1])
-            tr = surface.transform * Affine.translation(c0, r0)
+            tr = surface.transform @ Affine.translation(c0, r0)
             geoms.append(_polygon_from_shapes(
                 shapes(sub.view(np.uint8), mask=sub, transform=tr, connectivity=4)))
     stages.tick("polygonise")

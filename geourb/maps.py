@@ -548,7 +548,8 @@ def isochrone_bands(
     """
     source = "isochrone bands input"
     gdf = _to_wgs84(gdf, source=source)
-    require_columns(gdf, [band_column], source=source)
+    require_columns(gdf, [band_column], source=source,
+                    hint=f"Name the band column with band_column=... (now {band_column!r}).")
     if name_column is not None:
         require_columns(gdf, [name_column], source=source)
     bands = sorted(pd.unique(gdf[band_column].dropna()))

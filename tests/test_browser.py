@@ -65,7 +65,7 @@ def offline_map(counties, shared_file, tmp_path_factory) -> tuple[Path, Path]:
     regions.loc[0, "name"] = XSS
     regions.loc[1, "name"] = XSS_IMG
     center = shapely.Point(117.23, 31.82)
-    bands = gpd.GeoDataFrame({"minutes": [30, 60]}, crs="EPSG:4326",
+    bands = gpd.GeoDataFrame({"band_min": [30, 60]}, crs="EPSG:4326",
                              geometry=[center.buffer(0.3), center.buffer(0.6)])
     zones = pd.read_csv(shared_file("parks/development_zones_2018.csv"))
     zones = zones[zones["省份"] == "安徽省"].dropna(subset=["经度_WGS84"]).copy()

@@ -73,7 +73,7 @@ def test_surface_matches_network_times(kunming, tmp_path):
 
     x, y = Transformer.from_crs(4326, surf.crs, always_xy=True).transform(
         kunming.node_lon[reached], kunming.node_lat[reached])
-    col, row = ~surf.transform * (x, y)
+    col, row = ~surf.transform @ (x, y)
     cell = surf.minutes[row.astype(int), col.astype(int)]
     assert np.isfinite(cell).all()
     assert (cell <= times[reached] + 1e-3).all()  # the cell holds the node's time or less
