@@ -76,6 +76,8 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: s
     """Write a GeoDataFrame atomically; format from the suffix (.gpkg, .parquet, .geojson, .shp)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix == ".shp":
+        return _write_shapefile(gdf, path)
     with atomic_path(path) as tmp:
         if suffix == ".parquet":
             gdf.to_parquet(tmp, index=False)
@@ -89,6 +91,23 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: s
                 f"Cannot write a layer to {path}: unknown suffix {suffix!r}; "
                 "use .gpkg, .parquet, .geojson, .fgb or .shp."
             )
+    logger.info("wrote %s (%d features)", path, len(gdf))
+    return path
+
+
+def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> Path:
+    """Write a Shapefile and its sidecars (.shx, .dbf, .prj, .cpg) into a temporary folder, then
+    move each file into place; a crash while writing leaves no partial set."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
+    try:
+        gdf.to_file(tmp_dir / path.name, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+        for part in sorted(tmp_dir.iterdir()):
+            os.replace(part, path.with_suffix(part.suffix))
+    finally:
+        for part in tmp_dir.iterdir():
+            part.unlink()
+        tmp_dir.rmdir()
     logger.info("wrote %s (%d features)", path, len(gdf))
     return path
 

@@ -450,6 +450,11 @@ class Network:
             return dist
         # different head starts: one super-source node linked to each source by its offset
         # (offsets shifted so the smallest is 0; explicit zeros in CSR are kept as edges).
+        # a node given twice (two origins snapped to it) keeps its smallest head start
+        src, inverse = np.unique(src, return_inverse=True)
+        best = np.full(src.size, np.inf)
+        np.minimum.at(best, inverse, offsets)
+        offsets = best
         base = float(offsets.min())
         n = self.n_nodes
         extra_w = offsets - base

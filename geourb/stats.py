@@ -87,8 +87,9 @@ def read_statistics(
     Returns
     -------
     pandas.DataFrame
-        Renamed columns, ``adcode`` normalised to 6-digit strings (rows without a code dropped,
-        with a log line), ``urbanization_rate`` when urban and total population are given.
+        Renamed columns, ``adcode`` normalised to 6-digit strings (rows without a code are kept
+        with an empty code and a log line), ``urbanization_rate`` when urban and total population
+        are given.
     """
     path = Path(path)
     raw = read_table(path, sheet=sheet, encoding=encoding)

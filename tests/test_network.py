@@ -161,3 +161,12 @@ def test_travel_times_bad_sources():
         net.travel_times([net.n_nodes + 5])
     with pytest.raises(InvalidValueError):
         net.travel_times([0], cutoff_s=-1)
+
+
+def test_duplicate_sources_keep_the_smallest_head_start():
+    # synthetic path 0 -> 1 -> 2 with 60 s edges; two origins snapped to node 1 (10 s and 20 s walks)
+    net = Network.from_edges(np.array([0, 1]), np.array([1, 2]), np.array([60.0, 60.0]),
+                             node_lon=np.array([0.0, 0.01, 0.02]), node_lat=np.zeros(3),
+                             oneway=np.array([False, False]), largest_component=False)
+    got = net.travel_times(np.array([1, 1]), source_offsets_s=[10.0, 20.0])
+    assert got.tolist() == [70.0, 10.0, 70.0]

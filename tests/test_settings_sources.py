@@ -77,3 +77,19 @@ def test_cli_counties_and_errors(tmp_path, capsys):
     assert len(layer) == 8 and layer["pop_total"].notna().all()
     assert main(["counties", "--province", "Atlantis"]) == 2
     assert "Unknown province 'Atlantis'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet", ".geojson", ".shp"])
+def test_write_layer_round_trips(tmp_path, suffix):
+    import geopandas as gpd
+    from shapely import Point
+
+    from geourb._io import write_layer
+
+    # synthetic two-point layer with Chinese names
+    gdf = gpd.GeoDataFrame({"name": ["合肥", "阜阳"]}, geometry=[Point(117.2, 31.8), Point(115.8, 32.9)],
+                           crs="EPSG:4326")
+    path = write_layer(gdf, tmp_path / f"out{suffix}")
+    back = gpd.read_parquet(path) if suffix == ".parquet" else gpd.read_file(path)
+    assert back["name"].tolist() == ["合肥", "阜阳"] and back.crs.to_epsg() == 4326
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
