@@ -373,6 +373,23 @@ def fix_degree_crs(gdf: gpd.GeoDataFrame, *, source: str, strict: bool = False) 
     return gdf
 
 
+def _keep_lines(gdf: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
+    """Rows with a non-empty (Multi)LineString; the others are logged with examples."""
+    geom = gdf.geometry
+    null = geom.isna().to_numpy()
+    empty = ~null & geom.is_empty.to_numpy()
+    other = ~null & ~empty & ~gdf.geom_type.isin(["LineString", "MultiLineString"]).to_numpy()
+    drop = null | empty | other
+    if drop.any():
+        kinds = pd.Series(np.where(null, "null", np.where(empty, "empty", gdf.geom_type.astype(
+            object).to_numpy())))[drop].value_counts()
+        logger.warning("%s: dropped %d of %d features that are not road lines (%s), e.g. rows %s",
+                       source, int(drop.sum()), len(gdf),
+                       ", ".join(f"{k}: {c}" for k, c in kinds.items()),
+                       list(gdf.index[drop][:5]))
+    return gdf[~drop]
+
+
 def read_road_layer(
     path: str | os.PathLike[str],
     *,
@@ -393,11 +410,10 @@ def read_road_layer(
     layer = layer or _line_layer(path)
     gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     source = f"{path.name}:{layer}"
-    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    lines = gdf.geom_type.isin(["LineString", "MultiLineString"])
-    if not lines.any():
+    gdf = _keep_lines(gdf, source=source)
+    if gdf.empty:
         raise EmptyResultError(f"{source} has no line features; is it a road layer?")
-    gdf = fix_degree_crs(gdf[lines], source=source, strict=strict_crs).to_crs(4326)
+    gdf = fix_degree_crs(gdf, source=source, strict=strict_crs).to_crs(4326)
     table = {**CHINA_URBAN_SPEEDS_KMH, **CHINA_SPEEDS_KMH} if speeds is None else speeds
     if class_column is not None:
         if class_column not in gdf.columns:
@@ -459,7 +475,8 @@ def network_from_layers(
     frames = []
     for item in items:
         if isinstance(item, gpd.GeoDataFrame):
-            gdf = fix_degree_crs(item, source="road layer", strict=strict_crs).to_crs(4326)
+            gdf = _keep_lines(item, source="road layer")
+            gdf = fix_degree_crs(gdf, source="road layer", strict=strict_crs).to_crs(4326)
             col = class_column or "road_class"
             if col not in gdf.columns:
                 raise UnknownNameError(f"Road layer has no column {col!r}; pass class_column=.")
@@ -473,7 +490,12 @@ def network_from_layers(
                                    strict_crs=strict_crs)
             frames.append(part)
     roads = pd.concat(frames, ignore_index=True)
-    roads = roads[roads.geom_type == "LineString"].reset_index(drop=True)
+    single = (roads.geom_type == "LineString").to_numpy() & ~roads.geometry.is_empty.to_numpy()
+    if not single.all():
+        logger.warning("road layers: dropped %d empty or non-line parts after splitting "
+                       "multi-lines, e.g. %s", int((~single).sum()),
+                       list(roads.geom_type[~single].astype(object).head(5)))
+    roads = roads[single].reset_index(drop=True)
     if roads.empty:
         raise EmptyResultError("The road layers hold no line features.")
     label = name or "road layers"
@@ -560,8 +582,11 @@ def approximate_network(
     length = great_circle_m(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]],
                             lat[pairs[:, 1]]) * circuity
     length = np.maximum(length, _MIN_LENGTH_M)
+    # two-way: contiguity pairs come in both directions, the island links from one Delaunay
+    # pair each; oneway=False adds every reverse (duplicates collapse to one edge)
     net = Network.from_edges(pairs[:, 0], pairs[:, 1], length / (speed_kmh / 3.6),
-                             node_lon=lon, node_lat=lat, length_m=length, oneway=None,
+                             node_lon=lon, node_lat=lat, length_m=length,
+                             oneway=np.zeros(len(pairs), dtype=bool),
                              name=name, approximate=True, largest_component=False)
     net.info.update(node_labels=[str(x) for x in counties.index], circuity=circuity,
                     speed_kmh=speed_kmh)

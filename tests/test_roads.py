@@ -189,3 +189,33 @@ def test_pbf_and_xml_paths_agree(helsinki_pbf, tmp_path):
     assert a.n_edges == len(pairs)
     length = sum(d["length"] for u, v, d in graph.edges(data=True) if u != v)
     assert a.edge_lengths().sum() == pytest.approx(length, rel=1e-3)  # osmnx: 2 parallel edges
+
+
+def test_approximate_network_islands_two_way():
+    # Hainan joins the mainland by one Delaunay link: it must work in both directions
+    from geourb.counties import load_counties
+
+    gd_hn = load_counties(province=["广东", "海南"])
+    net = approximate_network(gd_hn)
+    assert net.n_nodes == len(gd_hn)
+    assert np.unique(net.component_labels()).size == 1  # strongly connected
+    u, v, t = net.edges()
+    fwd = dict(zip(zip(u.tolist(), v.tolist(), strict=True), t.tolist(), strict=True))
+    assert all((b, a) in fwd and np.isclose(fwd[(b, a)], ta) for (a, b), ta in fwd.items())
+    labels = net.info["node_labels"]
+    haikou = labels.index(gd_hn.index[gd_hn["prefecture"].str.startswith("海口")][0])
+    guangzhou = labels.index(gd_hn.index[gd_hn["prefecture"].str.startswith("广州")][0])
+    assert np.isfinite(net.travel_times([haikou])[guangzhou])
+
+
+def test_layers_drop_non_lines_logged(caplog):
+    # synthetic: one road, one null, one empty line and one point
+    gdf = gpd.GeoDataFrame(
+        {"road_class": ["primary"] * 4},
+        geometry=[shapely.LineString([(102.70, 25.0), (102.72, 25.0)]), None,
+                  shapely.LineString(), shapely.Point(102.7, 25.0)], crs=4326)
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        net = network_from_layers(gdf)
+    assert net.n_nodes == 2
+    assert "dropped 3 of 4 features" in caplog.text
+    assert "null: 1" in caplog.text and "empty: 1" in caplog.text and "Point: 1" in caplog.text
