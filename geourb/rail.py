@@ -37,7 +37,14 @@ from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGrap
 from geourb._io import read_table
 from geourb._log import logger
 from geourb._validate import require_columns, to_numeric
-from geourb.coords import check_system, convert_geometries, in_china, to_wgs84
+from geourb.coords import (
+    CHINA_LAT_RANGE,
+    CHINA_LON_RANGE,
+    check_system,
+    convert_geometries,
+    in_china,
+    to_wgs84,
+)
 from geourb.counties import CHINA_ALBERS, WGS84
 from geourb.network import Network
 
@@ -78,7 +85,10 @@ def _check_coordinates(lon: NDArray, lat: NDArray, *, source: str, lon_col: str,
             f"{source}: {int(bad.sum())} station(s) have coordinates out of range (longitude "
             f"must lie in -180..180, latitude in -90..90), rows {rows}: "
             f"{list(zip(lon[bad][:5].tolist(), lat[bad][:5].tolist(), strict=True))}. "
-            f"Check that {lon_col!r}/{lat_col!r} hold degrees, not projected metres."
+            f"Check that {lon_col!r}/{lat_col!r} hold degrees, not projected metres"
+            + (f"; {int((in_china(lat, lon) & bad).sum())} of these rows lie in China with "
+               "longitude and latitude exchanged: fix them." if (in_china(lat, lon) & bad).any()
+               else ".")
         )
     inside = in_china(lon, lat)
     swapped = in_china(lat, lon) & ~inside
@@ -90,8 +100,18 @@ def _check_coordinates(lon: NDArray, lat: NDArray, *, source: str, lon_col: str,
             f"lat={lon_col!r}."
         )
     if (~inside).any():
-        logger.warning("%s: %d station(s) lie outside China's extent, e.g. rows %s",
-                       source, int((~inside).sum()), list(index[~inside][:5]))
+        out = ~inside
+        rows = list(index[out][:5])
+        pairs = list(zip(lon[out][:5].tolist(), lat[out][:5].tolist(), strict=True))
+        hint = (f" {int((swapped & out).sum())} of them lie in China with longitude and "
+                f"latitude exchanged: fix those rows." if (swapped & out).any() else "")
+        raise InvalidValueError(
+            f"{source}: {int(out.sum())} of {len(lon)} station(s) have coordinates outside "
+            f"China's range (longitude {CHINA_LON_RANGE[0]}..{CHINA_LON_RANGE[1]}, latitude "
+            f"{CHINA_LAT_RANGE[0]}..{CHINA_LAT_RANGE[1]}) in columns {lon_col!r}/{lat_col!r}, "
+            f"rows {rows}: {pairs}.{hint} Correct or remove these rows (or check that the "
+            "columns are the right ones)."
+        )
 
 
 def read_stations(
@@ -131,7 +151,8 @@ def read_stations(
     MissingColumnError
         No coordinate or name column is found.
     InvalidValueError
-        Coordinates that are not numbers, out of range or swapped (longitude in the latitude
+        Coordinates that are not numbers, out of range, outside China's extent (the error
+        names the file, columns and example rows) or swapped (longitude in the latitude
         column).
     """
     path = Path(path)
@@ -166,7 +187,11 @@ def read_stations(
         gdf = gpd.read_file(path)
         if gdf.crs is None:
             gdf = gdf.set_crs(WGS84)
-        gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+        nogeom = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+        if nogeom.any():
+            logger.warning("%s: dropped %d of %d station(s) without geometry (rows %s)",
+                           source, int(nogeom.sum()), len(gdf), list(gdf.index[nogeom][:5]))
+        gdf = gdf[~nogeom]
         if not (gdf.geom_type == "Point").all():
             raise InvalidValueError(f"{source}: stations must be points; found "
                                     f"{sorted(set(gdf.geom_type))}.")
@@ -231,7 +256,15 @@ def read_lines(
             raise DataFileNotFoundError(f"Line file {path} does not exist.")
         gdf = gpd.read_file(path)
         gdf = (gdf.set_crs(WGS84) if gdf.crs is None else gdf).to_crs(WGS84)
-        gdf = gdf[gdf.geometry.notna() & gdf.geom_type.isin(["LineString", "MultiLineString"])]
+        is_line = (gdf.geometry.notna() & ~gdf.geometry.is_empty
+                   & gdf.geom_type.isin(["LineString", "MultiLineString"])).to_numpy()
+        if not is_line.all():
+            kinds = gdf.geom_type.astype(object).fillna("null")[~is_line].value_counts()
+            logger.warning("line file %s: dropped %d of %d feature(s) that are not lines (%s), "
+                           "e.g. rows %s", path.name, int((~is_line).sum()), len(gdf),
+                           ", ".join(f"{k}: {c}" for k, c in kinds.items()),
+                           list(gdf.index[~is_line][:5]))
+        gdf = gdf[is_line]
         if gdf.empty:
             raise InvalidValueError(f"Line file {path} has no LineString geometry.")
         names = gdf["name"].dropna().astype(str) if "name" in gdf else pd.Series([], dtype=str)
@@ -272,16 +305,20 @@ class LinkReport:
     gap_links
         Number of links bridging gaps between disconnected pieces of a line geometry
         (straight line x 1.2; marked ``along_line=False``).
+    duplicate_links
+        Links removed because the same station pair of the same line was linked twice
+        (double tracks, parallel pieces); the fastest one is kept.
     """
 
     unmatched_lines: list[str] = field(default_factory=list)
     stations_per_line: dict[str, int] = field(default_factory=dict)
     gap_links: int = 0
+    duplicate_links: int = 0
 
     def __str__(self) -> str:
         return (f"{len(self.stations_per_line) - len(self.unmatched_lines)} lines linked, "
                 f"{len(self.unmatched_lines)} without stations: {self.unmatched_lines}; "
-                f"{self.gap_links} gap links")
+                f"{self.gap_links} gap links; {self.duplicate_links} duplicate links removed")
 
 
 def _geodesic_len(geom_albers: shapely.Geometry) -> float:
@@ -413,8 +450,15 @@ def link_stations_along_lines(
     # double tracks give the same pair twice: keep the shortest
     pair = pd.DataFrame({"a": np.minimum(links["u"], links["v"]),
                          "b": np.maximum(links["u"], links["v"]), "line_id": links["line_id"]})
-    links = links.loc[pair.assign(t=links["time_s"]).sort_values("t")
-                      .drop_duplicates(["a", "b", "line_id"]).index]
+    keep = pair.assign(t=links["time_s"]).sort_values("t").drop_duplicates(["a", "b", "line_id"])
+    report.duplicate_links = len(links) - len(keep)
+    if report.duplicate_links:
+        dup = links.drop(index=keep.index)
+        logger.info("rail links: removed %d duplicate station pair(s) (double tracks), e.g. %s",
+                    report.duplicate_links,
+                    [f"{a}-{b} ({lid})" for a, b, lid in
+                     zip(dup["u_name"][:5], dup["v_name"][:5], dup["line_id"][:5], strict=True)])
+    links = links.loc[keep.index]
     links = links.sort_values(["line_id", "u"]).reset_index(drop=True)
     logger.info("rail links: %s", report)
     return links, report
@@ -460,8 +504,10 @@ def multimodal_network(
     Returns
     -------
     Network
-        Nodes ``0..n_road-1`` are the road nodes in their order; station nodes follow
-        (``network.node_ids`` keeps road node ids; station nodes get ids ``n_road + k``).
+        Nodes ``0..n_road-1`` are the road nodes in the order of ``road_network``; station
+        node ``n_road + k`` is the ``k``-th distinct station of ``rail_links`` (``u`` then
+        ``v``, first appearance order). ``network.node_ids`` is ``0..n-1`` (it does not carry
+        ``road_network.node_ids``; use ``road_network.node_ids[i]`` for road node ``i``).
     """
     if wait_s < 0 or transfer_s < 0 or access_speed_kmh <= 0:
         raise InvalidValueError("wait_s and transfer_s must be >= 0 and access_speed_kmh > 0.")

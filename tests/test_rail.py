@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -62,6 +64,38 @@ def test_swapped_and_out_of_range_coordinates(tmp_path):
     pd.DataFrame({"name": ["x"], "lon": [12_700_000.0], "lat": [3_500_000.0]}).to_csv(q, index=False)
     with pytest.raises(InvalidValueError, match="out of range"):
         read_stations(q)
+    # synthetic: one station in Helsinki (valid degrees, outside China)
+    r = tmp_path / "outside.csv"
+    pd.DataFrame({"name": ["武汉", "汉口", "赫尔辛基"], "lon": [114.42, 114.26, 24.94],
+                  "lat": [30.61, 30.62, 60.17]}).to_csv(r, index=False)
+    with pytest.raises(InvalidValueError, match="outside China") as err:
+        read_stations(r)
+    msg = str(err.value)
+    assert "outside.csv" in msg and "'lon'/'lat'" in msg and "rows [2]" in msg
+    assert "(24.94, 60.17)" in msg
+    # synthetic: a minority of swapped rows is named as such
+    w = tmp_path / "one_swapped.csv"
+    pd.DataFrame({"name": ["武汉", "汉口", "错"], "lon": [114.42, 114.26, 30.6],
+                  "lat": [30.61, 30.62, 114.3]}).to_csv(w, index=False)
+    with pytest.raises(InvalidValueError, match="rows \\[2\\].*exchanged"):
+        read_stations(w)
+
+
+def test_dropped_features_logged(tmp_path, caplog):
+    # synthetic: a station layer with a null geometry, a line file with a point feature
+    st = gpd.GeoDataFrame({"name": ["武汉", "无"]},
+                          geometry=[shapely.Point(114.42, 30.61), None], crs=4326)
+    st.to_file(tmp_path / "st.gpkg")
+    ln = gpd.GeoDataFrame({"name": ["京广", "站"]},
+                          geometry=[shapely.LineString([(114.0, 30.0), (114.5, 30.6)]),
+                                    shapely.Point(114.0, 30.0)], crs=4326)
+    ln.to_file(tmp_path / "jg.gpkg")
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        stations = read_stations(tmp_path / "st.gpkg")
+        lines = read_lines(tmp_path / "jg.gpkg")
+    assert len(stations) == 1 and len(lines) == 1
+    assert "dropped 1 of 2 station(s) without geometry" in caplog.text
+    assert "jg.gpkg: dropped 1 of 2 feature(s) that are not lines (Point: 1)" in caplog.text
 
 
 def test_links_along_real_lines(cnstation, lines):
@@ -73,6 +107,11 @@ def test_links_along_real_lines(cnstation, lines):
     wuhan = links[(links["line_id"] == "beijing_guangzhou")
                   & ((links["u_name"] == "武汉") | (links["v_name"] == "武汉"))]
     assert len(wuhan) == 2
+    # double tracks give the same pair twice: the duplicates are counted, none is left
+    assert report.duplicate_links > 0 and "duplicate links removed" in str(report)
+    pair = pd.DataFrame({"a": np.minimum(links["u"], links["v"]),
+                         "b": np.maximum(links["u"], links["v"]), "l": links["line_id"]})
+    assert not pair.duplicated().any()
     # length along the line exceeds the straight line; time = length / 300 km/h + dwell
     xy = st.loc[wuhan["u"], ["lon", "lat"]].to_numpy(), st.loc[wuhan["v"], ["lon", "lat"]].to_numpy()
     straight = haversine_m(xy[0][:, 0], xy[0][:, 1], xy[1][:, 0], xy[1][:, 1])
@@ -106,7 +145,7 @@ def test_multimodal_network_shortens_travel():
                             geometry=[shapely.LineString([(114.0, 30.5), (115.04, 30.5)])],
                             crs=4326)
     mm = multimodal_network(road, stations, rail, wait_s=600, transfer_s=300)
-    assert mm.n_nodes == 5
+    assert mm.n_nodes == 5 and mm.node_ids.tolist() == [0, 1, 2, 3, 4]
     t = mm.travel_times([0])
     # board: wait + transfer; ride 1200 s; alight: transfer
     assert t[2] == pytest.approx(600 + 300 + 1200 + 300, abs=1)
