@@ -55,10 +55,18 @@ def _check_names(names: Sequence[str], available: Sequence[str] | None = None) -
     known = set(INDICATORS) | set(available or ())
     for name in names:
         if name not in known:
+            extra = sorted(set(available or ()) - set(INDICATORS))
             raise UnknownNameError(
-                f"Unknown indicator {name!r}; known indicators: {', '.join(sorted(known))}."
-                + suggest(name, known)
+                f"Unknown indicator {name!r}: neither in the registry ({', '.join(sorted(INDICATORS))})"
+                + (f" nor a numeric column of the data ({', '.join(map(str, extra))})" if extra else "")
+                + "." + suggest(name, known)
             )
+
+
+def _numeric_columns(data: pd.DataFrame) -> list[str]:
+    """Columns of ``data`` usable as indicators: numeric dtype (bool excluded)."""
+    return [str(c) for c in data.columns
+            if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
 
 
 def _direction(name: str, overrides: Mapping[str, str]) -> str:
@@ -185,12 +193,27 @@ class AhpResult:
     cr: float
 
 
-def ahp_weights(matrix: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | None = None,
-                *, max_cr: float = 0.1) -> AhpResult:
+def ahp_weights(matrix: Sequence[Sequence[float]] | np.ndarray, *, names: Sequence[str] | None = None,
+                max_cr: float = 0.1) -> AhpResult:
     """AHP weights from a reciprocal pairwise comparison matrix (principal eigenvector).
 
     ``CI = (lambda_max - n) / (n - 1)``, ``CR = CI / RI(n)`` with Saaty's RI table
     (:data:`SAATY_RI`). A matrix with ``CR > max_cr`` (0.1) is inconsistent and refused.
+
+    Parameters
+    ----------
+    matrix
+        n x n pairwise comparisons: ``a[i][j]`` is how much more important ``i`` is than ``j``
+        (Saaty's 1-9 scale), with ``a[j][i] = 1 / a[i][j]``.
+    names
+        Indicator names in the order of the rows (default ``"0"``, ``"1"`` ...).
+    max_cr
+        Largest accepted consistency ratio.
+
+    Returns
+    -------
+    AhpResult
+        ``weights`` (sum 1, indexed by ``names``), ``lambda_max``, ``ci`` and ``cr``.
 
     Raises
     ------
@@ -253,7 +276,8 @@ class ScoringConfig:
     Attributes
     ----------
     indicators
-        Indicator names (see :data:`geourb.indicators.INDICATORS`).
+        Indicator names: registry entries (:data:`geourb.indicators.INDICATORS`) or any numeric
+        column of the table scored; checked by :func:`score_counties` against that table.
     weights
         ``"auto"`` (default: the built-in AHP matrix :data:`DEFAULT_AHP_MATRIX` for the default
         indicators, equal weights for others), ``"equal"``, ``"entropy"`` (熵权法), ``"ahp"`` (needs
@@ -289,11 +313,36 @@ class ScoringConfig:
     def __post_init__(self) -> None:
         self.validate()
 
-    def validate(self, available: Sequence[str] | None = None) -> ScoringConfig:
-        """Check every field; ``available`` adds indicator columns beyond the registry."""
+    def validate(self, *, available: Sequence[str] | None = None) -> ScoringConfig:
+        """Check every field.
+
+        Indicator names (in ``indicators``, ``directions`` and mapping weights) are checked
+        lazily: only when ``available`` is given, against the registry plus ``available`` (the
+        numeric columns of the data, as :func:`score_counties` does), so a config may name any
+        column of the table it will score.
+
+        Parameters
+        ----------
+        available
+            Column names usable as indicators beyond :data:`geourb.indicators.INDICATORS`;
+            ``None`` (construction time): names are not checked yet.
+
+        Returns
+        -------
+        ScoringConfig
+            ``self`` (``weights = "auto"`` resolved to ``"ahp"`` or ``"equal"``).
+
+        Raises
+        ------
+        SettingsError
+            A bad value (empty or repeated indicators, unknown method, class scheme ...).
+        UnknownNameError
+            With ``available``: an indicator is neither in the registry nor available.
+        """
         if isinstance(self.indicators, str) or not self.indicators:
             raise SettingsError("scoring.indicators must be a non-empty list of indicator names.")
-        _check_names(self.indicators, available)
+        if available is not None:
+            _check_names(self.indicators, available)
         if len(set(self.indicators)) != len(self.indicators):
             raise SettingsError(f"scoring.indicators lists an indicator twice: {self.indicators}.")
         if isinstance(self.weights, str):
@@ -314,7 +363,8 @@ class ScoringConfig:
             raise SettingsError(f"Unknown normalization {self.normalization!r}; use {', '.join(NORMALIZATIONS)}."
                                 + suggest(self.normalization, NORMALIZATIONS))
         for name, d in self.directions.items():
-            _check_names([name], available)
+            if available is not None:
+                _check_names([name], [*available, *self.indicators])
             if d not in ("benefit", "cost"):
                 raise SettingsError(f"Direction of {name!r} must be 'benefit' or 'cost', got {d!r}.")
         if self.missing not in MISSING_POLICIES:
@@ -419,8 +469,27 @@ def weight_sensitivity(
 
     Each draw multiplies every weight by an independent factor uniform in
     ``[1 - perturbation, 1 + perturbation]`` and renormalises; counties are re-ranked (1 =
-    highest score). Returns ``rank_mean``, ``rank_std``, ``rank_p05``, ``rank_p95`` and
-    ``rank_stability`` = 1 - (p95 - p05) / (n - 1) (1: the rank never moves). Rows with NaN get NaN.
+    highest score).
+
+    Parameters
+    ----------
+    normalized
+        Normalised indicators (from :func:`normalize`), one column per indicator.
+    weights
+        Weights indexed by indicator (the columns of ``normalized``).
+    n_draws
+        Number of Monte Carlo draws (0: all results NaN).
+    perturbation
+        Each weight is multiplied by a factor uniform in ``[1 - perturbation, 1 + perturbation]``.
+    seed
+        Seed of the numpy random generator (same seed, same result).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``normalized.index``: ``rank_mean``, ``rank_std``, ``rank_p05``,
+        ``rank_p95`` and ``rank_stability`` = 1 - (p95 - p05) / (n - 1) (1: the rank never
+        moves). Rows with NaN get NaN.
     """
     rng = np.random.default_rng(seed)
     ok = normalized.notna().all(axis=1).to_numpy()
@@ -457,7 +526,8 @@ def score_counties(
     Parameters
     ----------
     data
-        Indicator table from :func:`geourb.indicators.county_indicators` (or any numeric columns).
+        Indicator table from :func:`geourb.indicators.county_indicators`, or any table: the
+        config may name registry indicators and any numeric column of ``data``.
     config
         :class:`ScoringConfig`; keyword ``overrides`` replace its fields
         (``score_counties(ind, weights="equal")``).
@@ -470,13 +540,14 @@ def score_counties(
     Raises
     ------
     UnknownNameError
-        An indicator is neither in the registry nor a column of ``indicators``.
+        An indicator (or a ``directions`` key) is neither in the registry nor a numeric column
+        of ``data`` (with close matches), or a registry indicator is not a column of ``data``.
     InvalidValueError
         Bad weights, an all-NaN or (min-max) constant indicator, an inconsistent AHP matrix,
         or missing data with ``missing="raise"``.
     """
     cfg = ScoringConfig.from_dict({**(config.as_dict() if config else {}), **overrides})
-    cfg.validate(list(data.columns))
+    cfg.validate(available=_numeric_columns(data))
     names = list(cfg.indicators)
     absent = [n for n in names if n not in data.columns]
     if absent:
@@ -516,7 +587,7 @@ def score_counties(
                                                                         directions=cfg.directions)
             weights = entropy_weights(base)
         else:
-            ahp = ahp_weights(cfg.ahp_matrix or [], names)
+            ahp = ahp_weights(cfg.ahp_matrix or [], names=names)
             weights = ahp.weights
     else:
         weights = manual_weights(cfg.weights, names)

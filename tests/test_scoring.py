@@ -52,7 +52,7 @@ def test_entropy_weights_match_hand_computation():
 def test_ahp_saaty_example_consistent():
     # a classic consistent 3x3 example (weights ~ 0.64, 0.26, 0.10; CR ~ 0.03)
     m = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
-    res = ahp_weights(m, ["a", "b", "c"])
+    res = ahp_weights(m, names=["a", "b", "c"])
     assert res.weights.sum() == pytest.approx(1)
     assert res.weights.to_numpy() == pytest.approx([0.637, 0.258, 0.105], abs=0.002)
     assert res.lambda_max == pytest.approx(3.039, abs=0.002)
@@ -91,7 +91,9 @@ def test_weight_sensitivity_deterministic_and_stable_for_dominant_county():
 
 def test_bad_inputs():
     with pytest.raises(UnknownNameError, match="Did you mean: pop_total"):
-        ScoringConfig(indicators=["pop_totl"])
+        score_counties(SYN, indicators=["pop_totl"])
+    with pytest.raises(UnknownNameError, match="Did you mean: pop_total"):
+        ScoringConfig(indicators=["pop_totl"]).validate(available=[])
     with pytest.raises(InvalidValueError, match="3 indicators"):
         manual_weights([1, 2], ["a", "b", "c"])
     with pytest.raises(InvalidValueError, match="non-negative"):
@@ -129,3 +131,23 @@ def test_config_from_toml(tmp_path):
     p.write_text('[scoring]\nindicator = ["pop_total"]\n', encoding="utf-8")
     with pytest.raises(UnknownNameError, match="Did you mean: indicators"):
         ScoringConfig.from_toml(p)
+
+
+def test_custom_numeric_columns_score():
+    # synthetic: a column outside the registry is a valid indicator once it is in the data
+    data = SYN.assign(my_col=[4.0, 3.0, 2.0, 1.0], label=["w", "x", "y", "z"])
+    cfg = ScoringConfig(indicators=["pop_total", "my_col"], weights="equal", sensitivity_draws=0)
+    res = score_counties(data, cfg)
+    assert res.table["norm_my_col"].idxmax() == "a"  # unknown columns default to benefit
+    assert res.weights.to_dict() == pytest.approx({"pop_total": 0.5, "my_col": 0.5})
+    res = score_counties(data, indicators=["pop_total", "my_col"], directions={"my_col": "cost"},
+                         sensitivity_draws=0)
+    assert res.table["norm_my_col"].idxmax() == "d"
+    # config from a TOML-like mapping with a custom name builds; the data decides
+    assert ScoringConfig.from_dict({"indicators": ["my_col"]}).indicators == ["my_col"]
+    with pytest.raises(UnknownNameError, match="Did you mean: my_col"):
+        score_counties(data, indicators=["pop_total", "my_cl"])
+    with pytest.raises(UnknownNameError, match="numeric column"):
+        score_counties(data, indicators=["pop_total", "label"])  # text column: not an indicator
+    with pytest.raises(UnknownNameError, match="Did you mean: my_col"):
+        score_counties(data, indicators=["pop_total", "my_col"], directions={"my_cl": "cost"})
