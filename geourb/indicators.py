@@ -74,7 +74,11 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("pop_cityzone", "city-zone population 城区人口 (county-level cities only)", "persons",
                   "benefit"),
         Indicator("park_count", "number of development zones (parks) in the county", "count", "benefit"),
+        Indicator("park_n_national", "number of national-level development zones in the county", "count",
+                  "benefit"),
         Indicator("park_area_km2", "approved area of development zones in the county", "km2", "benefit"),
+        Indicator("park_ha_per_10k", "approved development-zone area per 10,000 residents",
+                  "ha per 10,000 residents", "benefit"),
         Indicator("access_min", "network travel time from the county seat to the nearest prefecture seat",
                   "min", "cost"),
         Indicator("access_min_straightline_est",
@@ -83,6 +87,14 @@ INDICATORS: dict[str, Indicator] = {
     )
 }
 """Registry of the known indicators (name -> :class:`Indicator`)."""
+
+PARK_COLUMNS: dict[str, tuple[str, float]] = {
+    "n_parks": ("park_count", 1.0),
+    "n_national": ("park_n_national", 1.0),
+    "approved_ha": ("park_area_km2", 0.01),
+    "approved_ha_per_10k_residents": ("park_ha_per_10k", 1.0),
+}
+"""Columns of :func:`geourb.parks.aggregate_by_county` -> (registry indicator, factor)."""
 
 
 def get_indicator(name: str) -> Indicator:
@@ -116,11 +128,30 @@ def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
 
     The seat is the prefecture's own unit when it is one (东莞 441900, 济源 419001), else the
     seat of its first district (lowest adcode among the units named ...区), else of its lowest
-    adcode. Returns ``seat_adcode``, ``seat_lon``, ``seat_lat`` indexed by prefecture adcode.
+    adcode. Units without seat coordinates cannot be seats (logged with their adcodes, and
+    the prefectures left without any seat).
+
+    Parameters
+    ----------
+    layer
+        County layer with ``adcode``, ``name``, ``prefecture_adcode``, ``seat_lon``, ``seat_lat``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``seat_adcode``, ``seat_lon``, ``seat_lat`` indexed by prefecture adcode (prefectures
+        none of whose units has a seat are absent).
     """
     require_columns(layer, ["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"], source="county layer")
     df = layer[["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"]].copy()
-    df = df[df["seat_lon"].notna() & df["seat_lat"].notna()]
+    no_seat = df["seat_lon"].isna() | df["seat_lat"].isna()
+    if no_seat.any():
+        lost = sorted(set(df.loc[no_seat, "prefecture_adcode"].astype(str))
+                      - set(df.loc[~no_seat, "prefecture_adcode"].astype(str)))
+        logger.info("prefecture seats: %d unit(s) without seat coordinates cannot be a seat (%s)%s",
+                    int(no_seat.sum()), list(df.index[no_seat][:10]),
+                    f"; {len(lost)} prefecture(s) left without a seat: {lost[:10]}" if lost else "")
+    df = df[~no_seat]
     own = df["adcode"] == df["prefecture_adcode"]
     district = df["name"].astype(str).str.endswith("区")
     df["_rank"] = np.where(own, 0, np.where(district, 1, 2))
@@ -140,6 +171,27 @@ def straightline_access_min(
 
     Great-circle distance x ``circuity`` / ``speed_kmh``. An estimate for when no road network
     is available: the column name says so (``access_min_straightline_est``).
+
+    Parameters
+    ----------
+    layer
+        County layer with ``adcode``, ``name``, ``prefecture_adcode``, ``seat_lon`` and
+        ``seat_lat`` (WGS84); the prefecture seats come from :func:`prefecture_seats`.
+    circuity
+        Ratio of road to straight-line distance (>= 1).
+    speed_kmh
+        Assumed average speed (> 0).
+
+    Returns
+    -------
+    pandas.Series
+        ``access_min_straightline_est`` in minutes, aligned to ``layer.index``; NaN for
+        counties without seat coordinates (0 for a prefecture seat itself).
+
+    Raises
+    ------
+    InvalidValueError
+        ``circuity < 1`` or ``speed_kmh <= 0``.
     """
     if circuity < 1 or speed_kmh <= 0:
         raise InvalidValueError(f"circuity must be >= 1 and speed_kmh > 0; got {circuity}, {speed_kmh}.")
@@ -196,9 +248,13 @@ def county_indicators(
     target_rate
         The plan's target rate (0.70 by 2029).
     parks
-        Per-county park aggregates indexed by adcode: a Series (its name is the column, e.g.
-        ``park_count``) or a DataFrame (numeric columns kept; names without a ``park_``
-        prefix get one). Counties without a row get 0 (no park), logged.
+        Per-county park aggregates indexed by adcode, e.g. :func:`geourb.parks.aggregate_by_county`:
+        its ``n_parks``, ``n_national``, ``approved_ha`` and ``approved_ha_per_10k_residents``
+        become the registry indicators ``park_count``, ``park_n_national``, ``park_area_km2``
+        (ha / 100) and ``park_ha_per_10k`` (see :data:`PARK_COLUMNS`); other numeric columns
+        are kept with a ``park_`` prefix. A Series is one column named by its name (default
+        ``park_count``). Counties without a row get 0 (no park), logged; NaN inside a row
+        (e.g. per-resident area without population) stays NaN.
     access_min
         Network travel time (minutes) from each county seat to the nearest prefecture seat,
         indexed by adcode; without it the labelled straight-line estimate is computed.
@@ -207,7 +263,8 @@ def county_indicators(
     -------
     pandas.DataFrame
         Aligned to ``layer.index``: ``pop_total``, ``urbanization_rate``, ``gap_to_national``,
-        ``gap_to_target``, ``pop_rural``, ``density_per_km2``, ``pop_cityzone``, park columns,
+        ``gap_to_target``, ``pop_rural``, ``density_per_km2``, ``pop_cityzone``, park columns
+        (``park_count``, ``park_area_km2`` ...),
         and ``access_min`` or ``access_min_straightline_est``. ``attrs`` hold
         ``national_rate`` and ``target_rate``.
     """
@@ -233,12 +290,17 @@ def county_indicators(
         aligned = _aligned(parks, layer.index, "parks")
         frame = aligned.to_frame(aligned.name or "park_count") if isinstance(aligned, pd.Series) else aligned
         frame = frame.select_dtypes("number")
-        absent = int(frame.isna().all(axis=1).sum())
-        if absent:
-            logger.info("parks: %d counties have no park row; counted as 0 parks", absent)
+        no_row = frame.isna().all(axis=1)
+        if no_row.any():
+            logger.info("parks: %d counties have no park row; counted as 0 parks", int(no_row.sum()))
         for col in frame.columns:
-            name = col if str(col).startswith("park_") else f"park_{col}"
-            out[name] = frame[col].fillna(0.0).astype(float)
+            col = str(col)
+            name, factor = PARK_COLUMNS.get(col, (col if col.startswith("park_") else f"park_{col}", 1.0))
+            if name in out:
+                raise InvalidValueError(
+                    f"parks: columns {col!r} and another both give the indicator {name!r}: pass only one."
+                )
+            out[name] = frame[col].astype(float).mask(no_row, 0.0) * factor
     if access_min is not None:
         aligned = _aligned(access_min, layer.index, "access_min")
         if isinstance(aligned, pd.DataFrame):

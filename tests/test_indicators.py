@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,3 +55,38 @@ def test_registry_and_seats(layer):
     seats = prefecture_seats(layer)
     assert seats.loc["441900", "seat_adcode"] == "441900"  # 东莞: its own unit
     assert seats.loc["341200", "seat_adcode"] == "341202"  # 阜阳: first district 颍州区
+
+
+def test_parks_aggregates_become_registry_indicators(layer):
+    # synthetic rows shaped like geourb.parks.aggregate_by_county (values made up)
+    agg = pd.DataFrame({"n_parks": [3, 1], "n_national": [1, 0], "n_provincial": [2, 1],
+                        "approved_ha": [1250.0, 300.0], "approved_mu": [18750.0, 4500.0],
+                        "approved_ha_per_10k_residents": [8.0, np.nan],
+                        "top_industries": ["装备制造:2", "食品:1"]}, index=["341221", "341202"])
+    ind = county_indicators(layer, parks=agg)
+    for name in ("park_count", "park_n_national", "park_area_km2", "park_ha_per_10k"):
+        assert name in INDICATORS and name in ind, name
+    assert ind.loc["341221", "park_count"] == 3 and ind.loc["341221", "park_area_km2"] == 12.5
+    assert ind.loc["110101", "park_count"] == 0 and ind.loc["110101", "park_area_km2"] == 0  # no row
+    assert np.isnan(ind.loc["341202", "park_ha_per_10k"])  # NaN inside a row stays NaN
+    assert ind.loc["341221", "park_n_provincial"] == 2  # unmapped numeric columns keep a prefix
+    assert "park_top_industries" not in ind and "park_n_parks" not in ind
+    from geourb.scoring import ScoringConfig, score_counties
+
+    anhui = ind[ind.index.str.startswith("34")]
+    cfg = ScoringConfig(indicators=["pop_total", "gap_to_national", "park_count", "park_area_km2"],
+                        sensitivity_draws=0)
+    res = score_counties(anhui, cfg)
+    assert res.table["score"].notna().all() and "contrib_park_count" in res.table
+    assert res.table.loc["341221", "norm_park_count"] == 1.0  # the only county with 3 parks
+
+
+def test_units_without_seat_are_logged(layer, caplog):
+    part = layer[layer["prefecture_adcode"].isin(["341200", "340100"])].copy()
+    part.loc[part["prefecture_adcode"] == "341200", ["seat_lon", "seat_lat"]] = np.nan
+    with caplog.at_level(logging.INFO, logger="geourb"):
+        seats = prefecture_seats(part)
+    assert "341200" not in seats.index and "340100" in seats.index
+    assert "without seat coordinates" in caplog.text and "341200" in caplog.text
+    est = county_indicators(part)["access_min_straightline_est"]
+    assert est[part["prefecture_adcode"] == "341200"].isna().all()
