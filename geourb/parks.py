@@ -305,6 +305,34 @@ def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return geoms
 
 
+_CATALOGUE_XY = {"wgs84": ("经度_WGS84", "纬度_WGS84"), "gcj02": ("经度_GCJ02", "纬度_GCJ02")}
+
+
+def _catalogue_columns(lon: str | None, lat: str | None, system: str, *,
+                       source: str) -> tuple[str, str]:
+    """Coordinate columns of the 2018 catalogue that hold ``system`` coordinates.
+
+    The catalogue has WGS84 and GCJ-02 column pairs: ``coord_system`` picks the pair, and a
+    column of the other pair passed with it is refused (it would be converted twice).
+    """
+    if system not in _CATALOGUE_XY:
+        raise InvalidValueError(
+            f"{source}: the 2018 catalogue has WGS84 (经度_WGS84/纬度_WGS84) and GCJ-02 "
+            f"(经度_GCJ02/纬度_GCJ02) columns, not {system!r}; use coord_system='wgs84' "
+            "(default) or 'gcj02'."
+        )
+    want = _CATALOGUE_XY[system]
+    for col in (lon, lat):
+        for other, pair in _CATALOGUE_XY.items():
+            if col in pair and other != system:
+                raise InvalidValueError(
+                    f"{source}: column {col!r} holds {other} coordinates but "
+                    f"coord_system={system!r} was given; they would be converted wrongly. Use "
+                    f"coord_system={other!r} or the columns {want[0]!r}/{want[1]!r}."
+                )
+    return lon or want[0], lat or want[1]
+
+
 def read_parks(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -325,8 +353,8 @@ def read_parks(
         A file, a registered source name, or None for the built-in 2018 catalogue
         (source ``development_zones_2018``, looked up in the mirrors).
     format
-        ``"catalogue_2018"`` (the 中国开发区审核公告目录 CSV: uses its WGS84 columns and
-        cross-checks them against its GCJ-02 columns), ``"table"`` (any CSV/XLSX with lon/lat
+        ``"catalogue_2018"`` (the 中国开发区审核公告目录 CSV: uses its WGS84 columns, or its
+        GCJ-02 columns with ``coord_system="gcj02"``, and cross-checks the two), ``"table"`` (any CSV/XLSX with lon/lat
         columns) or ``"layer"`` (GPKG/GeoJSON/SHP points or polygons). Default: the catalogue
         for ``path=None``, a layer for .gpkg/.geojson/.json/.shp/.fgb/.parquet, else a table.
     lon, lat
@@ -334,7 +362,8 @@ def read_parks(
         ``longitude``/``latitude``, ``经度``/``纬度``).
     coord_system
         System of the coordinates: ``"wgs84"``, ``"gcj02"`` (AMap/Gaode, Tencent) or ``"bd09"``
-        (Baidu); converted to WGS84. For layers it applies to a longitude/latitude layer.
+        (Baidu); converted to WGS84. For layers it applies to a longitude/latitude layer. For
+        the 2018 catalogue it picks the WGS84 or the GCJ-02 column pair (others raise).
     mapping
         Normalised name -> your column, e.g. ``{"name": "园区", "approved_ha": "面积"}``. Known
         Chinese headers (开发区名称, 代码, 核准面积_公顷 ...) are recognised without it.
@@ -361,7 +390,8 @@ def read_parks(
     Raises
     ------
     InvalidValueError
-        Unknown coordinate system, swapped or out-of-China coordinates, non-numeric area.
+        Unknown coordinate system, swapped or out-of-China coordinates, non-numeric area, a
+        catalogue column pair that does not match ``coord_system``.
     MissingColumnError
         No name column (or a mapping names a missing column).
     DuplicateKeyError
@@ -395,7 +425,7 @@ def read_parks(
         if format == "catalogue_2018":
             require_columns(df, ["开发区名称", "代码", "经度_WGS84", "纬度_WGS84"], source=source)
             mapping = {**CATALOGUE_2018_COLUMNS, **mapping}
-            lon, lat = lon or "经度_WGS84", lat or "纬度_WGS84"
+            lon, lat = _catalogue_columns(lon, lat, system, source=source)
         lon_col = lon or next((c for c in ("lon", "lng", "longitude", "经度", "x") if c in df.columns), None)
         lat_col = lat or next((c for c in ("lat", "latitude", "纬度", "y") if c in df.columns), None)
         if lon_col is None or lat_col is None:
@@ -412,13 +442,15 @@ def read_parks(
         attrs = _normalise(df.drop(columns=[lon_col, lat_col]), mapping, source=source)
         if format == "catalogue_2018":
             attrs = attrs.drop(columns=[c for c in attrs.columns if c in (
-                "经度_GCJ02", "纬度_GCJ02", "序号", "状态") or c.startswith(("built_", "forest_", "pop_"))
-                or c == "dist_to_coast_km"])
+                "经度_GCJ02", "纬度_GCJ02", "经度_WGS84", "纬度_WGS84", "序号", "状态")
+                or c.startswith(("built_", "forest_", "pop_")) or c == "dist_to_coast_km"])
             if {"经度_GCJ02", "纬度_GCJ02"} <= set(df.columns):
+                wx = to_numeric(df, "经度_WGS84", source=source, allow_negative=True).to_numpy()
+                wy = to_numeric(df, "纬度_WGS84", source=source, allow_negative=True).to_numpy()
                 gx = to_numeric(df, "经度_GCJ02", source=source).to_numpy()
                 gy = to_numeric(df, "纬度_GCJ02", source=source).to_numpy()
                 cx, cy = gcj02_to_wgs84(gx, gy)
-                attrs["gcj02_check_m"] = haversine_m(cx, cy, x, y)
+                attrs["gcj02_check_m"] = haversine_m(cx, cy, wx, wy)
                 logger.info("%s: WGS84 vs converted GCJ-02 columns differ by %.1f m at most",
                             source, np.nanmax(attrs["gcj02_check_m"]))
         gdf = gpd.GeoDataFrame(attrs, geometry=_points(np.asarray(x, float), np.asarray(y, float)),
@@ -683,8 +715,14 @@ def _ensure_located(parks: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> gpd.
     return validate_parks(parks, counties)[0]
 
 
+def _examples(parks: pd.DataFrame, n: int = 5) -> list[str]:
+    """A few park names (or index labels) for log messages."""
+    return [str(x) for x in parks.get("name", parks.index)[:n]]
+
+
 def industry_keywords(
     parks: pd.DataFrame,
+    *,
     by: Literal["county", "prefecture", "province"] | None = "county",
 ) -> pd.DataFrame:
     """Long table of leading-industry keywords and how many parks list them.
@@ -719,7 +757,13 @@ def industry_keywords(
     exploded = exploded[exploded["industries"].notna()].rename(columns={"industries": "keyword"})
     keys = [col, "keyword"] if col else ["keyword"]
     if col:
-        exploded = exploded[exploded[col].notna()]
+        nogroup = exploded[col].isna()
+        if nogroup.any():
+            parks_out = parks.loc[exploded.index[nogroup].unique()]
+            logger.warning("industry_keywords: %d keyword(s) of %d park(s) without %s are left "
+                           "out, e.g. %s", int(nogroup.sum()), len(parks_out), col,
+                           _examples(parks_out))
+        exploded = exploded[~nogroup]
     counts = exploded.groupby(keys).size().rename("count").reset_index()
     sort_keys = ([col] if col else []) + ["count", "keyword"]
     asc = ([True] if col else []) + [False, True]
@@ -739,7 +783,9 @@ def aggregate_by_county(
     Parameters
     ----------
     parks
-        Parks from :func:`validate_parks` (unvalidated parks are validated here first).
+        Parks from :func:`validate_parks` (unvalidated parks are validated here first). Parks
+        in no county (and, with ``reliable_only``, flagged parks) are left out and logged
+        with a count and examples.
     counties
         County layer indexed by adcode.
     population
@@ -760,10 +806,23 @@ def aggregate_by_county(
         (``"keyword:count; ..."``). Counties without parks have zeros and an empty text.
     """
     located = _ensure_located(parks, counties)
-    located = located[located["county_adcode"].notna()]
+    unplaced = located["county_adcode"].isna()
+    if unplaced.any():
+        logger.warning("aggregate_by_county: %d park(s) lie in no county and are not counted, "
+                       "e.g. %s", int(unplaced.sum()), _examples(located[unplaced]))
+    located = located[~unplaced]
     if reliable_only:
-        located = located[~located["location_unreliable"].astype(bool)]
+        flagged = located["location_unreliable"].astype(bool)
+        if flagged.any():
+            logger.info("aggregate_by_county: reliable_only=True leaves out %d park(s) with a "
+                        "flagged location, e.g. %s", int(flagged.sum()),
+                        _examples(located[flagged]))
+        located = located[~flagged]
     idx = counties.index
+    elsewhere = ~located["county_adcode"].isin(idx)
+    if elsewhere.any():
+        logger.info("aggregate_by_county: %d park(s) lie in counties outside the %d given, "
+                    "e.g. %s", int(elsewhere.sum()), len(idx), _examples(located[elsewhere]))
     g = located.groupby("county_adcode")
     out = pd.DataFrame(index=idx)
     out["n_parks"] = g.size().reindex(idx, fill_value=0).astype(int)

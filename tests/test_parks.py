@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import logging
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from geourb._errors import DuplicateKeyError, InvalidValueError, MissingColumnError, NoCrsError
-from geourb.coords import wgs84_to_bd09, wgs84_to_gcj02
+from geourb.coords import haversine_m, wgs84_to_bd09, wgs84_to_gcj02
 from geourb.parks import (
     MU_PER_HA,
     aggregate_by_county,
@@ -55,6 +56,20 @@ def test_catalogue_normalised(catalogue):
     # the WGS84 columns agree with the converted GCJ-02 columns to within a few metres
     # (the repo author used a slightly different inversion): max 3.8 m over 2,543 zones
     assert catalogue["gcj02_check_m"].max() < 5
+
+
+def test_catalogue_coord_system_picks_columns(shared_file, catalogue):
+    # coord_system="gcj02" reads the GCJ-02 columns (not the WGS84 ones a second time)
+    gcj = read_parks(shared_file(CATALOGUE), coord_system="gcj02")
+    d = haversine_m(gcj.geometry.x, gcj.geometry.y, catalogue.geometry.x, catalogue.geometry.y)
+    assert np.nanmax(d) < 5  # same places as the WGS84 columns (see gcj02_check_m)
+    np.testing.assert_allclose(gcj["gcj02_check_m"], catalogue["gcj02_check_m"])
+    assert not {"经度_WGS84", "经度_GCJ02"} & set(gcj.columns)
+    with pytest.raises(InvalidValueError, match="not 'bd09'"):
+        read_parks(shared_file(CATALOGUE), coord_system="bd09")
+    with pytest.raises(InvalidValueError, match="holds wgs84 coordinates"):
+        read_parks(shared_file(CATALOGUE), coord_system="gcj02", lon="经度_WGS84",
+                   lat="纬度_WGS84")
 
 
 def test_catalogue_duplicate_code_kept_and_flagged(catalogue):
@@ -230,10 +245,11 @@ def test_known_cases(validated):
 # ------------------------------------------------------------------------------- aggregates
 
 
-def test_aggregate_by_county(validated, counties):
+def test_aggregate_by_county(validated, counties, caplog):
     checked, _ = validated
     pop = pd.Series(1e5, index=counties.index.astype(int))  # synthetic: 100,000 everywhere
-    agg = aggregate_by_county(checked, counties, population=pop)
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        agg = aggregate_by_county(checked, counties, population=pop)
     assert agg.index.equals(counties.index)
     located = checked[checked["county_adcode"].notna()]
     assert agg["n_parks"].sum() == len(located) == 2542
@@ -246,16 +262,24 @@ def test_aggregate_by_county(validated, counties):
     # the Changji fallback point piles 22 zones into 昌吉市 (652301)
     assert agg.loc["652301", "n_parks"] == 22
     assert agg.loc["652301", "top_industries"].split("; ")[0].count(":") == 1
-    reliable = aggregate_by_county(checked, counties, reliable_only=True)
+    # the parks left out are logged with a count and examples
+    assert "1 park(s) lie in no county" in caplog.text and "三都澳" in caplog.text
+    with caplog.at_level(logging.INFO, logger="geourb"):
+        reliable = aggregate_by_county(checked, counties, reliable_only=True)
+    assert "leaves out 1036 park(s) with a flagged location" in caplog.text
     assert reliable["n_parks"].sum() == 2543 - 1037
     assert reliable.loc["652301", "n_parks"] == 0
 
 
-def test_industry_keywords(validated):
+def test_industry_keywords(validated, caplog):
     checked, _ = validated
     nation = industry_keywords(checked, by=None)
     assert nation.iloc[0].to_dict() == {"keyword": "装备制造", "count": 568}
-    per_county = industry_keywords(checked, by="county")
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        per_county = industry_keywords(checked, by="county")
+    assert "3 keyword(s) of 1 park(s) without county_adcode are left out" in caplog.text
+    with pytest.raises(TypeError):
+        industry_keywords(checked, "county")  # keyword-only
     # the one park in no county (三都澳, in the sea) is left out of the per-county table
     unplaced = checked.loc[checked["county_adcode"].isna(), "industries"].map(len).sum()
     assert unplaced == 3
