@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from geourb._errors import InvalidValueError
@@ -31,11 +32,39 @@ def test_real_tiers(tiers):
     assert int(t["megacity"].sum()) == 7  # 上海 北京 深圳 重庆 广州 成都 天津
 
 
+CENSUS = "census/census_county_2020_v1.xlsx"
+
+
 def test_supplied_figures_override(shared_file):
     from geourb.settlement import settlement_tiers
 
+    shared_file(CENSUS)  # skips (fails in CI) without ../shared/data instead of erroring
     layer, _ = settlement_tiers(supplied={"341600": 3_500_000})
     row = layer.set_index("adcode").loc["341600"]
     assert row["source"] == "supplied" and row["tier"] == "fully_relaxed"
     with pytest.raises(InvalidValueError, match="not in the prefecture layer"):
         settlement_tiers(supplied={"349900": 1.0})
+
+
+def test_cli_score_uses_configured_census(shared_file, tmp_path, monkeypatch):
+    import geourb.stats
+    from geourb.cli import main
+
+    path = str(shared_file(CENSUS))
+    calls = []
+    real = geourb.stats.read_census_2020
+
+    def spy(p=None, **kw):
+        calls.append((None if p is None else str(p), kw.get("level", "county")))
+        return real(p, **kw)
+
+    monkeypatch.setattr(geourb.stats, "read_census_2020", spy)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[input]\ncensus = "{path}"\n[scoring]\nsensitivity_draws = 0\n'
+                   '[output]\nformat = "parquet"\n', encoding="utf-8")
+    assert main(["score", "--config", str(cfg), "--province", "皖", "--out-dir", str(tmp_path)]) == 0
+    assert {lvl for _, lvl in calls} == {"county", "prefecture", "province"}
+    assert all(p == path for p, _ in calls), calls  # never the default file
+    tiers = pd.read_csv(tmp_path / "settlement_tiers.csv", dtype={"adcode": str})
+    assert tiers["adcode"].str.startswith("34").all() and len(tiers) == 16
+    assert tiers.set_index("adcode").loc["341600", "tier"] == "no_limits"

@@ -93,7 +93,12 @@ def _run(args: argparse.Namespace, *, delineate: bool) -> int:
     if not delineate:
         from geourb.settlement import settlement_tiers
 
-        tiers, _ = settlement_tiers()
+        # the configured [input] census at every level the tiers need (not the default file)
+        tiers, _ = settlement_tiers(
+            census_county=census,
+            census_prefecture=read_census_2020(inp.get("census"), level="prefecture"),
+            census_province=read_census_2020(inp.get("census"), level="province"),
+        )
         if args.province:
             from geourb.counties import resolve_provinces
 
