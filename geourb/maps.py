@@ -127,10 +127,19 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InvalidValueError(f"{source} must be a GeoDataFrame, got {type(gdf).__name__}.")
     require_crs(gdf, source=source)
-    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    nogeom = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    if nogeom.any():
+        logger.warning("%s: %d of %d feature(s) have no geometry and are not drawn, e.g. %s",
+                       source, int(nogeom.sum()), len(gdf), _labels(gdf[nogeom]))
+    gdf = gdf[~nogeom]
     if gdf.empty:
         raise EmptyResultError(f"{source} has no features with a geometry: nothing to draw.")
     return gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs("EPSG:4326")
+
+
+def _labels(gdf: pd.DataFrame, n: int = 5) -> list[str]:
+    """A few feature names (else index labels) for log messages."""
+    return [str(x) for x in gdf.get("name", gdf.index)[:n]]
 
 
 def _auto_tolerance(gdf: gpd.GeoDataFrame) -> float:
@@ -143,8 +152,8 @@ def _auto_tolerance(gdf: gpd.GeoDataFrame) -> float:
 
 def simplify_coverage(
     gdf: gpd.GeoDataFrame,
-    tolerance_m: float | None = None,
     *,
+    tolerance_m: float | None = None,
     decimals: int = 5,
     coverage: bool = True,
 ) -> gpd.GeoDataFrame:
@@ -171,7 +180,8 @@ def simplify_coverage(
     Returns
     -------
     geopandas.GeoDataFrame
-        A copy in EPSG:4326 with the simplified geometries; empty results are dropped.
+        A copy in EPSG:4326 with the simplified geometries; polygons that become empty are
+        dropped (logged as a warning with a count and examples).
     """
     from geourb.counties import CHINA_ALBERS
 
@@ -197,7 +207,10 @@ def simplify_coverage(
     )
     keep = ~out.geometry.is_empty
     if not keep.all():
-        logger.debug("simplification dropped %d tiny polygons", int((~keep).sum()))
+        logger.warning("simplify_coverage: %d polygon(s) smaller than the tolerance (%.0f m) "
+                       "became empty and are not drawn, e.g. %s; pass a smaller tolerance "
+                       "(simplify_m) to keep them", int((~keep).sum()), tolerance_m,
+                       _labels(out[~keep]))
     return out[keep]
 
 
@@ -412,7 +425,7 @@ def choropleth(
     classes, bins = classify(values, scheme=scheme, k=k)
     colors = _palette(cmap, max(len(bins), 1))
     label = label or column
-    simplified = simplify_coverage(gdf, simplify_m, decimals=decimals, coverage=coverage)
+    simplified = simplify_coverage(gdf, tolerance_m=simplify_m, decimals=decimals, coverage=coverage)
     values = values.loc[simplified.index]
     classes = classes.loc[simplified.index]
 
@@ -493,7 +506,7 @@ def region_outlines(
     gdf = _to_wgs84(gdf, source=source)
     require_columns(gdf, [name_column], source=source)
     extra = _columns_mapping(tooltip_columns, gdf, source=source)
-    simplified = simplify_coverage(gdf, simplify_m, decimals=decimals, coverage=coverage)
+    simplified = simplify_coverage(gdf, tolerance_m=simplify_m, decimals=decimals, coverage=coverage)
     tips = [_title(row, name_column) + _tooltip_lines(row, extra, tooltip_units or {})
             for _, row in simplified.iterrows()]
     fg = _feature_group(layer_name, simplified, show=show)
@@ -577,7 +590,7 @@ def isochrone_bands(
     ordered = gdf[gdf[band_column].notna()].copy()
     ordered["_order"] = [bands.index(b) for b in ordered[band_column]]
     ordered = ordered.sort_values("_order", ascending=False, kind="stable")
-    simplified = simplify_coverage(ordered, simplify_m, decimals=decimals, coverage=False)
+    simplified = simplify_coverage(ordered, tolerance_m=simplify_m, decimals=decimals, coverage=False)
     tips = [(_title(row, name_column) + "<br>" if name_column else "")
             + f"≤ {_esc(_fmt(row[band_column], unit))}" for _, row in simplified.iterrows()]
     fill = [mapping[b] for b in simplified[band_column]]

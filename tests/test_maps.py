@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import geopandas as gpd
@@ -81,7 +82,7 @@ def test_classify_natural_breaks_and_missing():
 def test_simplify_coverage_no_gaps_no_overlaps(counties):
     """Three provinces simplified at 2 km: neighbours still share boundaries exactly."""
     sub = counties[counties["province"].isin(["安徽省", "江苏省", "浙江省"])]
-    simple = maps.simplify_coverage(sub, 2000, decimals=5)
+    simple = maps.simplify_coverage(sub, tolerance_m=2000, decimals=5)
     assert len(simple) == len(sub)
     assert shapely.get_num_coordinates(simple.geometry.to_numpy()).sum() < 0.2 * (
         shapely.get_num_coordinates(sub.geometry.to_numpy()).sum()
@@ -104,6 +105,21 @@ def test_simplify_coverage_no_gaps_no_overlaps(counties):
     naive = shapely.simplify(orig, 2000)
     assert not shapely.coverage_is_valid(naive)
     assert parts_and_holes(naive)[1] > parts_and_holes(orig)[1] + 100
+
+
+def test_dropped_features_logged(caplog):
+    # synthetic: a null geometry and a 10 cm square that vanishes at 3 decimals (~100 m)
+    gdf = gpd.GeoDataFrame(
+        {"name": ["大", "空", "小"], "v": [1.0, 2.0, 3.0]},
+        geometry=[shapely.box(117.0, 31.0, 117.5, 31.5), None,
+                  shapely.box(117.6, 31.6, 117.600001, 31.600001)], crs=4326)
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        simple = maps.simplify_coverage(gdf, tolerance_m=0, decimals=3)
+    assert simple["name"].tolist() == ["大"]
+    assert "1 of 3 feature(s) have no geometry" in caplog.text and "['空']" in caplog.text
+    assert "1 polygon(s) smaller than the tolerance" in caplog.text and "['小']" in caplog.text
+    with pytest.raises(TypeError):
+        maps.simplify_coverage(gdf, 100)  # tolerance_m is keyword-only
 
 
 def test_choropleth_layers_legend_tooltips(anhui):
@@ -234,5 +250,19 @@ def test_cli_counties_and_scores(tmp_path, capsys, counties):
     assert main(["map", "scores", str(csv), "--column", "score", "--adcode-column", "code",
                  "--out", str(out2)]) == 0
     assert _js("肥东县") in out2.read_text(encoding="utf-8")
+    # a table with an unknown code and without 肥东县: left join, both reported
+    capsys.readouterr()
+    feidong = anhui.index[anhui["name"] == "肥东县"][0]
+    part = scores[scores["code"] != int(feidong)]
+    part = pd.concat([part, pd.DataFrame({"code": [999999], "score": [1]})])
+    part.to_csv(csv, index=False)
+    assert main(["map", "scores", str(csv), "--column", "score", "--adcode-column", "code",
+                 "--out", str(out2)]) == 0
+    printed = capsys.readouterr().out
+    assert f"1 of {len(part)} rows match no county" in printed and "999999" in printed
+    assert f"1 of {len(anhui)} counties of 安徽省 have no row" in printed
+    assert "肥东县" in printed and f"{len(anhui)} areas" in printed
+    page = out2.read_text(encoding="utf-8")
+    assert _js("肥东县") in page and _js("无数据") in page
     assert main(["map", "scores", str(csv), "--column", "nope", "--adcode-column", "code",
                  "--out", str(out2)]) == 2

@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scores = sub.add_parser(
         "scores",
         help="choropleth of a scores file (GeoParquet/GPKG/GeoJSON, or CSV/XLSX/Parquet "
-             "with an adcode column joined to the county layer)",
+             "with an adcode column joined to the county layer; counties of the covered "
+             "provinces without a row are drawn as no data)",
     )
     scores.add_argument("file", help="the scores file")
     scores.add_argument("--column", required=True, help="numeric column to map")
@@ -89,7 +90,8 @@ def _counties(args: argparse.Namespace) -> int:
 def _scores(args: argparse.Namespace) -> int:
     from geourb._errors import EmptyResultError
     from geourb._io import read_table
-    from geourb._validate import normalize_adcode, require_columns
+    from geourb._log import logger
+    from geourb._validate import normalize_adcode, require_columns, require_unique
     from geourb.counties import load_counties
 
     path = Path(args.file)
@@ -108,16 +110,35 @@ def _scores(args: argparse.Namespace) -> int:
     if not isinstance(table, gpd.GeoDataFrame):
         require_columns(table, [args.adcode_column, args.column], source=source)
         table = table.assign(adcode=normalize_adcode(table[args.adcode_column], source=source))
+        require_unique(table["adcode"], what=args.adcode_column, source=source)
         counties = load_counties()
         values = table.drop(columns=[c for c in table.columns
                                      if c in counties.columns and c != "adcode"])
-        gdf = counties.reset_index(drop=True).merge(values, on="adcode", how="inner")
-        if gdf.empty:
+        matched = values["adcode"].isin(counties.index)
+        if not matched.any():
             raise EmptyResultError(
                 f"{source}: no {args.adcode_column} value matches a county adcode; expected "
                 "6-digit codes such as 340102."
             )
+        unmatched = values.loc[~matched, args.adcode_column]
+        if len(unmatched):
+            msg = (f"{source}: {len(unmatched)} of {len(values)} rows match no county "
+                   f"(e.g. {args.adcode_column} {unmatched.astype(str).head(5).tolist()}) and "
+                   "are not drawn")
+            logger.info(msg)
+            out(msg)
+        # every county of the provinces the table covers stays on the map; missing = no data
+        provinces = counties.loc[values.loc[matched, "adcode"], "province"].unique()
+        area = counties[counties["province"].isin(provinces)]
+        gdf = area.reset_index(drop=True).merge(values, on="adcode", how="left")
         gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=counties.crs)
+        missing = ~gdf["adcode"].isin(values["adcode"])
+        if missing.any():
+            msg = (f"{source}: {int(missing.sum())} of {len(gdf)} counties of "
+                   f"{', '.join(provinces)} have no row and are drawn as no data "
+                   f"(e.g. {gdf.loc[missing, 'name'].head(5).tolist()})")
+            logger.info(msg)
+            out(msg)
     else:
         gdf = table
     name_column = args.name_column or ("name" if "name" in gdf.columns else None)
