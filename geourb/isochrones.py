@@ -275,11 +275,20 @@ def travel_time_surface(
     times = network.travel_times(nodes, cutoff_s=cutoff_s, source_offsets_s=snap / walk_ms)
     stages.tick("dijkstra")
 
-    # edges leaving reached nodes, sampled every half cell in the local projection
-    u, v, w = network.out_edges(np.flatnonzero(np.isfinite(times)))
+    reached = np.flatnonzero(times <= cutoff_s)
     crs = utm_crs(float(lonlat[0, 0]), float(lonlat[0, 1]))
     px, py = network.projected_xy(crs)
+    proj = Transformer.from_crs(4326, crs, always_xy=True)
+    ox, oy = proj.transform(lonlat[:, 0], lonlat[:, 1])
     stages.tick("project")
+    # refuse a grid too big before sampling: the reached nodes and the origins lie inside the
+    # final grid, so this estimate never exceeds the real size
+    ex, ey = np.concatenate([px[reached], ox]), np.concatenate([py[reached], oy])
+    _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=max_min,
+                margin=max_access_m + cell_m, max_memory_mb=max_memory_mb, estimate=True)
+
+    # edges leaving reached nodes, sampled every half cell in the local projection
+    u, v, w = network.out_edges(np.flatnonzero(np.isfinite(times)))
     xu, yu = px[u], py[u]
     dx, dy = px[v] - xu, py[v] - yu
     step = cell_m / 2.0
@@ -297,26 +306,13 @@ def travel_time_surface(
     sx = xu[edge_of] + frac * dx[edge_of]
     sy = yu[edge_of] + frac * dy[edge_of]
     # walking straight from each origin also counts
-    proj = Transformer.from_crs(4326, crs, always_xy=True)
-    ox, oy = proj.transform(lonlat[:, 0], lonlat[:, 1])
     sx, sy = np.concatenate([sx, ox]), np.concatenate([sy, oy])
     st = np.concatenate([st, np.zeros(len(ox))])
     stages.tick("sample")
 
-    margin = max_access_m + cell_m
-    x0 = math.floor((sx.min() - margin) / cell_m) * cell_m
-    y1 = math.ceil((sy.max() + margin) / cell_m) * cell_m
-    cols = math.ceil((sx.max() + margin - x0) / cell_m)
-    rows = math.ceil((y1 - (sy.min() - margin)) / cell_m)
-    need_mb = rows * cols * BYTES_PER_CELL / 1e6
-    if need_mb > max_memory_mb:
-        fit = cell_m * math.sqrt(need_mb / max_memory_mb) * 1.05
-        raise InvalidValueError(
-            f"A {cell_m:g} m grid over the {max_min:g}-minute reach ({cols * cell_m / 1000:.0f} x "
-            f"{rows * cell_m / 1000:.0f} km) has {rows * cols:,} cells and needs about "
-            f"{need_mb:,.0f} MB (limit max_memory_mb={max_memory_mb:g}). Use cell_m >= "
-            f"{math.ceil(fit)} or raise max_memory_mb."
-        )
+    x0, y1, rows, cols = _grid_shape(sx.min(), sx.max(), sy.min(), sy.max(), cell_m=cell_m,
+                                     max_min=max_min, margin=max_access_m + cell_m,
+                                     max_memory_mb=max_memory_mb)
     transform = from_origin(x0, y1, cell_m, cell_m)
     # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
     # can differ only for a sample within an ulp of a cell edge)
@@ -331,6 +327,27 @@ def travel_time_surface(
                 rows, cols, cell_m, int(np.isfinite(times).sum()))
     return TravelTimeSurface(minutes=minutes, transform=transform, crs=crs, cell_m=float(cell_m),
                              approximate=network.approximate, origins=lonlat, snap_m=snap)
+
+
+def _grid_shape(xmin: float, xmax: float, ymin: float, ymax: float, *, cell_m: float,
+                max_min: float, margin: float, max_memory_mb: float,
+                estimate: bool = False) -> tuple[float, float, int, int]:
+    """Grid origin (x0, y1) and shape over a box plus ``margin``; refuse it if too big."""
+    x0 = math.floor((xmin - margin) / cell_m) * cell_m
+    y1 = math.ceil((ymax + margin) / cell_m) * cell_m
+    cols = math.ceil((xmax + margin - x0) / cell_m)
+    rows = math.ceil((y1 - (ymin - margin)) / cell_m)
+    need_mb = rows * cols * BYTES_PER_CELL / 1e6
+    if need_mb > max_memory_mb:
+        fit = cell_m * math.sqrt(need_mb / max_memory_mb) * 1.05
+        raise InvalidValueError(
+            f"A {cell_m:g} m grid over the {max_min:g}-minute reach ({cols * cell_m / 1000:.0f} x "
+            f"{rows * cell_m / 1000:.0f} km) has {rows * cols:,} cells and needs "
+            f"{'at least ' if estimate else ''}about {need_mb:,.0f} MB (limit "
+            f"max_memory_mb={max_memory_mb:g}). Use cell_m >= {math.ceil(fit)} or raise "
+            "max_memory_mb."
+        )
+    return x0, y1, rows, cols
 
 
 def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: float,
@@ -383,7 +400,7 @@ def _polygon_from_shapes(results: Any) -> shapely.MultiPolygon:
     return shapely.multipolygons(polys)
 
 
-def surface_polygons(surface: TravelTimeSurface,
+def surface_polygons(surface: TravelTimeSurface, *,
                      bands_min: Sequence[float] = DEFAULT_BANDS_MIN) -> gpd.GeoDataFrame:
     """Contour a surface into cumulative band polygons (``minutes <= band``), EPSG:4326.
 
@@ -464,4 +481,4 @@ def isochrones(
         access_speed_kmh=access_speed_kmh, max_access_m=max_access_m, max_snap_m=max_snap_m,
         max_memory_mb=max_memory_mb,
     )
-    return surface_polygons(surface, bands)
+    return surface_polygons(surface, bands_min=bands)

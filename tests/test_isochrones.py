@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from geourb._errors import InvalidValueError, NetworkGraphError
-from geourb.isochrones import isochrones, travel_time_surface
+from geourb.isochrones import isochrones, surface_polygons, travel_time_surface
 from geourb.network import Network, great_circle_m
 from geourb.roads import network_from_layers
 
@@ -109,6 +109,26 @@ def test_bad_bands_and_cells(kunming):
         isochrones(kunming, KUNMING_CENTRE, bands_min=(60,), cell_m=1, max_memory_mb=100)
     with pytest.raises(InvalidValueError):
         isochrones(kunming, KUNMING_CENTRE, cell_m=-5)
+
+
+def test_grid_refused_before_sampling(kunming, monkeypatch):
+    # a 1 cm grid: refused from the reached nodes' extent, before the edges are sampled
+    # (sampling would allocate ~1e9 samples); out_edges is the first step of the sampling
+    def no_sampling(*args, **kwargs):
+        raise AssertionError("edges sampled before the grid size check")
+
+    monkeypatch.setattr(kunming, "out_edges", no_sampling)
+    with pytest.raises(InvalidValueError, match="needs at least about .* MB.*cell_m >="):
+        travel_time_surface(kunming, KUNMING_CENTRE, max_min=30, cell_m=0.01)
+
+
+def test_surface_polygons_keyword_bands():
+    net = _grid(k=11)
+    surface = travel_time_surface(net, (102.715, 25.015), max_min=5, cell_m=50)
+    iso = surface_polygons(surface, bands_min=(2, 5))
+    assert iso["band_min"].tolist() == [2, 5] and iso["area_km2"].is_monotonic_increasing
+    with pytest.raises(TypeError):
+        surface_polygons(surface, (2, 5))  # bands_min is keyword-only
 
 
 def test_origin_outside_extent(kunming):

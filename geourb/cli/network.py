@@ -24,7 +24,7 @@ def _isochrone(args: argparse.Namespace) -> int:
                                       cell_m=args.cell_m, access_speed_kmh=args.walk_kmh,
                                       max_snap_m=args.max_snap_m)
         surface.to_geotiff(args.tif)
-        iso = surface_polygons(surface, args.bands)
+        iso = surface_polygons(surface, bands_min=args.bands)
     else:
         iso = isochrones(net, (args.lon, args.lat), bands_min=args.bands, cell_m=args.cell_m,
                          access_speed_kmh=args.walk_kmh, max_snap_m=args.max_snap_m)
@@ -43,7 +43,7 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``isochrone`` and ``network build``."""
     iso = subparsers.add_parser("isochrone", help="nested travel-time polygons from a point")
     iso.add_argument("--network", required=True,
