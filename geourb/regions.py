@@ -158,8 +158,23 @@ def candidate_counties(
 ) -> pd.Series:
     """Boolean Series (name ``candidate``): urbanization below ``max_rate`` and population >= ``min_pop_total``.
 
-    Counties without census data are never candidates (logged). ``max_rate="national"`` uses
-    the layer's own population-weighted rate.
+    Counties without census data are never candidates (logged).
+
+    Parameters
+    ----------
+    layer
+        County layer joined with the census: ``pop_total`` and ``urbanization_rate`` (and
+        ``pop_urban`` for the national rate).
+    max_rate
+        Candidates have an urbanization rate strictly below this fraction; ``"national"`` or
+        ``None``: the layer's own population-weighted rate.
+    min_pop_total
+        Candidates have at least this many residents.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean ``candidate`` aligned to ``layer.index``.
 
     Raises
     ------
@@ -294,9 +309,28 @@ def contiguity_weights(
 def hotspots(values: pd.Series, w: Any, *, permutations: int = 99, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
     """Getis-Ord Gi* hot and cold spots of ``values`` (esda), aligned to ``values``.
 
-    Units missing in ``values`` are left out of the statistic (NaN). Returns ``gi_z`` (z of
-    the statistic), ``gi_p`` (pseudo p-value of the permutations, or the normal p without
-    permutations) and ``hotspot``: ``hot``, ``cold`` or ``ns`` at ``alpha``.
+    Units missing in ``values`` are left out of the statistic (NaN).
+
+    Parameters
+    ----------
+    values
+        One value per unit (e.g. the score), indexed like the ids of ``w``.
+    w
+        ``libpysal.weights.W`` whose ids are the string index of ``values``
+        (:func:`contiguity_weights`).
+    permutations
+        Conditional permutations for the pseudo p-values (0: normal approximation).
+    alpha
+        Significance level of ``hot`` / ``cold``.
+    seed
+        Random seed of the permutations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``values``: ``gi_z`` (z of the statistic), ``gi_p`` (pseudo p-value of the
+        permutations, or the normal p without permutations) and ``hotspot``: ``hot``,
+        ``cold`` or ``ns`` at ``alpha`` (all ``ns`` / NaN with fewer than 3 values).
     """
     import warnings
 
@@ -348,6 +382,31 @@ def direction_name(dx: float, dy: float, *, spread_x: float, spread_y: float) ->
     if r < 0.7 and zh in ("北", "南"):
         zh = "中" + zh
     return zh, _DIRS_EN[zh]
+
+
+def _direction_candidates(dx: float, dy: float, *, spread_x: float, spread_y: float) -> tuple[list[str], float]:
+    """Direction names of an offset, best first, and how far it is from its sector's centre.
+
+    The first name is :func:`direction_name`'s; the second is the finer direction used to
+    tell apart two regions of a province with the same name: the neighbouring sector on the
+    side the offset leans to (东 leaning north: 东北); 中北/中南 offer the plain 北/南; 中
+    offers 中北/中南 or its sector (中 leaning east: 东).
+    The second value (degrees from the sector centre; for 中 the scaled distance from the
+    centre) ranks which region keeps the plain name: the most typical one.
+    """
+    first, _ = direction_name(dx, dy, spread_x=spread_x, spread_y=spread_y)
+    sx, sy = dx / max(spread_x, 1.0), dy / max(spread_y, 1.0)
+    angle = math.degrees(math.atan2(sy, sx)) % 360
+    sector = int(((angle + 22.5) % 360) // 45)
+    off = (angle - sector * 45 + 180) % 360 - 180  # -22.5..22.5, > 0: leans counter-clockwise
+    plain = _DIRS_ZH[sector]
+    if first == "中":
+        names = [first, "中" + plain if plain in ("北", "南") else plain]
+    elif first in ("中北", "中南"):
+        names = [first, plain]
+    else:
+        names = [first, _DIRS_ZH[(sector + (1 if off >= 0 else -1)) % 8]]
+    return names, (math.hypot(sx, sy) / 0.35 * 22.5 if first == "中" else abs(off))
 
 
 def _province_frames(layer: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -403,7 +462,27 @@ def split_component(sub: gpd.GeoDataFrame, adjacency: sparse.spmatrix, attr: pd.
 
     ``maxp``: spopt MaxPHeuristic on ``attr`` with population floor ``floor`` (seeded: spopt
     draws from numpy's global generator, whose state is restored afterwards). ``ward``: spopt
-    WardSpatial on the Albers centroids (plus ``attr``) with ``pop // floor`` parts.
+    WardSpatial on the Albers centroids with ``pop // floor`` parts (at least 2).
+
+    Parameters
+    ----------
+    sub
+        The group's counties (polygons and ``pop_total``).
+    adjacency
+        Their n x n contiguity matrix (non-zero = neighbours), in the order of ``sub``.
+    attr
+        Attribute whose homogeneity max-p optimises (e.g. the score), aligned to ``sub``.
+    floor
+        Population floor of each part (``maxp``) or population per part (``ward``).
+    method
+        ``ward`` or ``maxp``.
+    seed
+        Seed of numpy's global generator during the solve.
+
+    Returns
+    -------
+    numpy.ndarray
+        One integer part label per county of ``sub``, in its order.
     """
     import warnings
 
@@ -542,8 +621,26 @@ def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
     The province is the one holding most of the region's population; the direction is from
     that province's area-weighted centre to the region's centre, scaled by the province's
     spread. Other provinces are listed (``皖北 (+豫)`` / ``northern Anhui (with parts of
-    Henan)``); repeated names get `` 2``, `` 3``. Returns ``region_name``, ``region_name_en``
-    and ``provinces`` indexed by region id.
+    Henan)``).
+
+    Names are unique: when two regions get the same name, the one closest to the centre of
+    its direction keeps it and the others take a finer or neighbouring direction not used by
+    any region (川东 and 川东北, 湘中 and 湘中南); only when none is free a numeric suffix
+    (`` 2``, `` 3``) is added, in region-id order.
+
+    Parameters
+    ----------
+    layer
+        County layer with ``adcode``, ``pop_total``, polygons and (for the weighting)
+        ``area_km2``; every province of a region should be complete in ``layer``, since the
+        province centres and spreads are computed from it.
+    region_id
+        Region id of each county (NA outside regions), aligned to ``layer``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_name``, ``region_name_en`` and ``provinces`` indexed by region id.
     """
     frames = _province_frames(layer)
     rid = region_id.reindex(layer.index)
@@ -555,23 +652,68 @@ def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
                        "w": area.clip(lower=1e-6).to_numpy(),
                        "pop": inside["pop_total"].fillna(0).to_numpy(),
                        "prov": inside["adcode"].astype(str).str[:2].to_numpy()}, index=inside.index)
-    rows = []
+    info = []
     for r, g in df.groupby("rid", sort=True):
         by_prov = g.groupby("prov")["pop"].sum().sort_values(ascending=False, kind="stable")
         main = str(by_prov.index[0])
         f = frames.loc[main]
         cx, cy = np.average(g["x"], weights=g["w"]), np.average(g["y"], weights=g["w"])
-        zh, en = direction_name(cx - f["cx"], cy - f["cy"], spread_x=f["sx"], spread_y=f["sy"])
-        _, abbr, prov_en = _province_label(main)
-        name, name_en = f"{abbr}{zh}", f"{en} {prov_en}"
+        dirs, atypical = _direction_candidates(cx - f["cx"], cy - f["cy"], spread_x=f["sx"], spread_y=f["sy"])
         others = [str(p) for p in by_prov.index[1:]]
+        info.append({"rid": r, "main": main, "dirs": dirs, "atypical": atypical, "others": others,
+                     "provinces": ",".join(_province_label(p)[0] for p in by_prov.index)})
+
+    def label(main: str, zh: str, others: list[str]) -> tuple[str, str]:
+        _, abbr, prov_en = _province_label(main)
+        name, name_en = f"{abbr}{zh}", f"{_DIRS_EN[zh]} {prov_en}"
         if others:
             name += " (+" + ", ".join(_province_label(p)[1] for p in others) + ")"
             name_en += " (with parts of " + ", ".join(_province_label(p)[2] for p in others) + ")"
-        rows.append({"region_id": r, "region_name": name, "region_name_en": name_en,
-                     "provinces": ",".join(_province_label(p)[0] for p in by_prov.index)})
+        return name, name_en
+
+    # unique names: within a group of regions wanting the same name, one keeps it and the
+    # others take their finer direction (the neighbouring sector they lean to: 川东 + 川东北)
+    # when no other region has or wants it; the keeper is chosen so that as many as possible
+    # get one (then the most typical, closest to the direction's centre). A numeric suffix is
+    # the last resort.
+    wanted = [label(i["main"], i["dirs"][0], i["others"])[0] for i in info]
+    zh_of = {pos: i["dirs"][0] for pos, i in enumerate(info)}
+    taken: set[str] = set()
+    groups: dict[str, list[int]] = {}
+    for pos, w in enumerate(wanted):
+        groups.setdefault(w, []).append(pos)
+    for w, members in groups.items():
+        if len(members) == 1:
+            taken.add(w)
+            continue
+        reserved = (set(wanted) - {w}) | taken
+        best: tuple[int, int, dict[int, str]] | None = None
+        for rank, keeper in enumerate(sorted(members, key=lambda k: (info[k]["atypical"], k))):
+            used, pick, failed = set(reserved) | {w}, {keeper: info[keeper]["dirs"][0]}, 0
+            for pos in members:
+                if pos == keeper:
+                    continue
+                i = info[pos]
+                alt = next((d for d in i["dirs"][1:] if label(i["main"], d, i["others"])[0] not in used), None)
+                if alt is None:
+                    failed += 1
+                    alt = i["dirs"][0]
+                else:
+                    used.add(label(i["main"], alt, i["others"])[0])
+                pick[pos] = alt
+            if best is None or (failed, rank) < best[:2]:
+                best = (failed, rank, pick)
+        assert best is not None
+        for pos, zh in best[2].items():
+            zh_of[pos] = zh
+            taken.add(label(info[pos]["main"], zh, info[pos]["others"])[0])
+    rows = []
+    for pos, i in enumerate(info):
+        name, name_en = label(i["main"], zh_of[pos], i["others"])
+        rows.append({"region_id": i["rid"], "region_name": name, "region_name_en": name_en,
+                     "provinces": i["provinces"]})
     names = pd.DataFrame(rows).set_index("region_id")
-    # disambiguate repeated names, in region-id order
+    # last resort: numeric suffixes for names still repeated, in region-id order
     for col in ("region_name", "region_name_en"):
         seen: dict[str, int] = {}
         vals = []
@@ -589,7 +731,27 @@ def region_summary(
     scores: pd.Series | None = None,
     parks: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Per region: n_counties, pop_total, pop_urban, urbanization_rate, mean score, parks, prefectures."""
+    """Per region: n_counties, pop_total, pop_urban, urbanization_rate, mean score, parks, prefectures.
+
+    Parameters
+    ----------
+    layer
+        County layer with ``pop_total``, ``pop_urban`` and optionally ``prefecture``.
+    region_id
+        Region id of each county (NA outside regions), aligned to ``layer``.
+    scores
+        Optional county scores (adcode index): adds ``score_mean``.
+    parks
+        Optional park counts per county (adcode index, e.g. the ``park_count`` indicator):
+        adds their sum ``park_count``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region, sorted by ``region_id``: ``region_id``, ``n_counties``,
+        ``pop_total``, ``pop_urban``, ``urbanization_rate``, optional ``score_mean`` and
+        ``park_count``, and ``prefectures`` (comma-separated names).
+    """
     rid = region_id.reindex(layer.index)
     sel = rid.notna().to_numpy()
     df = pd.DataFrame({"region_id": rid[sel].astype(str).to_numpy(),
@@ -649,8 +811,21 @@ def load_presets(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("key")
 
 
-def preset_counties(layer: pd.DataFrame, presets: pd.DataFrame | None = None) -> pd.Series:
-    """Preset key of every county of ``layer`` (empty when in no preset)."""
+def preset_counties(layer: pd.DataFrame, *, presets: pd.DataFrame | None = None) -> pd.Series:
+    """Preset key of every county of ``layer`` (empty when in no preset).
+
+    Parameters
+    ----------
+    layer
+        County layer with ``prefecture_adcode``.
+    presets
+        Presets from :func:`load_presets` (default: the built-in ones).
+
+    Returns
+    -------
+    pandas.Series
+        ``preset`` (string dtype, NA outside every preset) aligned to ``layer.index``.
+    """
     presets = load_presets() if presets is None else presets
     require_columns(layer, ["prefecture_adcode"], source="county layer")
     out = pd.Series(pd.NA, index=layer.index, dtype="string", name="preset")
@@ -668,16 +843,29 @@ def compare_to_presets(
 ) -> pd.DataFrame:
     """Population overlap of a delineation with each preset region.
 
-    Returns one row per preset: ``pop_preset``, ``pop_in_regions`` (preset residents inside any
-    delineated region), ``share_preset_in_regions``, the ``best_region`` (the region holding
-    most of the preset's population) with its name, and ``share_best_region_in_preset`` (the
-    best region's residents who live in the preset), plus ``regions`` overlapping it.
+    Parameters
+    ----------
+    delineation
+        A :class:`Delineation`, or a Series of region ids aligned to ``layer`` (names empty).
+    layer
+        County layer with ``pop_total`` and ``prefecture_adcode``.
+    presets
+        Presets from :func:`load_presets` (default: the built-in seven regions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per preset: ``preset``, ``name``, ``name_en``, ``n_counties``, ``pop_preset``,
+        ``pop_in_regions`` (preset residents inside any delineated region),
+        ``share_preset_in_regions``, the ``best_region`` (the region holding most of the
+        preset's population) with ``best_region_name``, ``share_best_region_in_preset`` (the
+        best region's residents who live in the preset) and ``regions`` overlapping it.
     """
     rid = delineation.counties["region_id"] if isinstance(delineation, Delineation) else delineation
     names = (delineation.counties["region_name"] if isinstance(delineation, Delineation)
              else pd.Series(pd.NA, index=rid.index, dtype="string"))
     presets = load_presets() if presets is None else presets
-    which = preset_counties(layer, presets)
+    which = preset_counties(layer, presets=presets)
     pop = layer["pop_total"].astype(float).fillna(0)
     rid = rid.reindex(layer.index)
     rows = []

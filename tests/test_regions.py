@@ -15,6 +15,8 @@ from geourb.regions import (
     delineate_regions,
     direction_name,
     load_presets,
+    name_regions,
+    preset_counties,
 )
 
 
@@ -77,6 +79,14 @@ def test_delineation_all_china(delineation, layer):
     assert cmp.loc["wanbei", "best_region"] == rid
     assert set(cmp.index) == set(load_presets().index) and len(cmp) == 7
     assert set(c["hotspot"].dropna()) <= {"hot", "cold", "ns"}
+    # names are unique without numeric suffixes (two eastern Sichuan regions: 川东 + 川东南)
+    assert reg["region_name"].is_unique and reg["region_name_en"].is_unique
+    assert not reg["region_name"].str.contains(r" \d+$").any(), reg["region_name"].tolist()
+    assert (c["region_name"].dropna() == c["region_id"].dropna().map(reg["region_name"])).all()
+    which = preset_counties(layer, presets=load_presets())
+    assert which["341221"] == "wanbei"
+    with pytest.raises(TypeError):
+        preset_counties(layer, load_presets())  # keyword-only
 
 
 def test_direction_names():
@@ -114,3 +124,35 @@ def test_cli_deterministic(tmp_path, shared_file, layer):
     bad = tmp_path / "bad.toml"
     bad.write_text('[scoring]\nindicators = ["pop_totl"]\n', encoding="utf-8")
     assert main(["score", "--config", str(bad), "--out-dir", str(a)]) == 2
+
+
+def _grid_province(cells: dict[tuple[int, int], str | None]):
+    """Synthetic 5 x 5 grid of 1-degree squares in "province 51" (Sichuan), one unit each."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rows = []
+    for i in range(5):
+        for j in range(5):
+            rows.append({"adcode": f"51{i}{j}00", "pop_total": 1e6, "area_km2": 1.0,
+                         "geometry": box(100 + i, 28 + j, 101 + i, 29 + j), "rid": cells.get((i, j))})
+    g = gpd.GeoDataFrame(rows, crs="EPSG:4326").set_index("adcode", drop=False)
+    return g, pd.Series(g.pop("rid"), dtype="string")
+
+
+def test_repeated_direction_gets_finer_name():
+    # synthetic: R1 east (leaning south), R2 east leaning north: both "东" at 8 sectors
+    layer, rid = _grid_province({(4, 2): "R1", (4, 1): "R1", (4, 3): "R2", (3, 2): "R2"})
+    names = name_regions(layer, rid)
+    assert names.loc["R1", "region_name"] == "川东" and names.loc["R2", "region_name"] == "川东北"
+    assert names.loc["R2", "region_name_en"] == "northeastern Sichuan"
+    # 川东北 already belongs to R3: R2 keeps 川东 and R1 takes its own finer name 川东南
+    layer, rid = _grid_province({(4, 2): "R1", (4, 1): "R1", (4, 3): "R2", (3, 2): "R2",
+                                 (4, 4): "R3", (3, 4): "R3"})
+    names = name_regions(layer, rid)
+    assert names["region_name"].tolist() == ["川东南", "川东", "川东北"]
+    # last resort: two regions at the same place get a numeric suffix
+    layer, rid = _grid_province({(4, 2): "R1", (4, 1): "R1", (4, 3): "R2", (3, 2): "R2",
+                                 (4, 4): "R3", (3, 4): "R3", (4, 0): "R4", (3, 1): "R4"})
+    names = name_regions(layer, rid)
+    assert names["region_name"].is_unique and names["region_name"].str.endswith(" 2").sum() == 1
