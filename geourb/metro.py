@@ -11,7 +11,7 @@ by zonal sums (:func:`rasterio.mask.mask`), and checks contiguity (libpysal Quee
 Examples
 --------
 >>> counties = load_counties(province=["湖北"])  # doctest: +SKIP
->>> net = approximate_seat_network(counties)  # doctest: +SKIP
+>>> net = default_network(counties)  # doctest: +SKIP
 >>> metro = delineate_metro(net, "武汉", counties, minutes=60)  # doctest: +SKIP
 >>> metro.summary  # doctest: +SKIP
 """
@@ -199,48 +199,10 @@ def resolve_city(name_or_adcode: str | int | CityCore, counties: gpd.GeoDataFram
 
 
 # ---------------------------------------------------------------------------- networks
-def approximate_seat_network(
-    counties: gpd.GeoDataFrame,
-    *,
-    speed_kmh: float = 60.0,
-    detour_factor: float = 1.3,
-    name: str = "county seats (straight lines)",
-) -> Network:
-    """A straight-line network between county seats (Delaunay neighbours), marked approximate.
-
-    Each edge joins two neighbouring seats with the great-circle distance x ``detour_factor``
-    driven at ``speed_kmh``. A stand-in when no road network is available; results derived
-    from it carry ``approximate=True``.
-    """
-    from scipy.spatial import Delaunay
-
-    if len(counties) < 3:
-        raise NetworkGraphError("An approximate seat network needs at least 3 counties.")
-    if speed_kmh <= 0 or detour_factor < 1:
-        raise InvalidValueError("speed_kmh must be > 0 and detour_factor >= 1.")
-    lon = counties["seat_lon"].to_numpy(dtype=float)
-    lat = counties["seat_lat"].to_numpy(dtype=float)
-    xy = shapely.get_coordinates(
-        gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84).to_crs(CHINA_ALBERS).values)
-    tri = Delaunay(xy).simplices
-    pairs = np.concatenate([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]])
-    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    dist = haversine_m(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]], lat[pairs[:, 1]])
-    # drop long hull edges across the sea/desert (> 3x the median neighbour distance)
-    keep = dist <= 3 * np.median(dist)
-    pairs, dist = pairs[keep], np.maximum(dist[keep], 1.0)
-    length = dist * detour_factor
-    return Network.from_edges(pairs[:, 0], pairs[:, 1], length / (speed_kmh / 3.6),
-                              node_lon=lon, node_lat=lat, length_m=length,
-                              oneway=np.zeros(len(pairs), bool), name=name, approximate=True)
-
-
 def default_network(counties: gpd.GeoDataFrame) -> Network:
-    """``geourb.roads.approximate_network(counties)`` if available, else :func:`approximate_seat_network`."""
-    try:
-        from geourb.roads import approximate_network  # type: ignore[attr-defined]
-    except ImportError:
-        return approximate_seat_network(counties)
+    """The approximate county-seat network (:func:`geourb.roads.approximate_network`), labelled approximate."""
+    from geourb.roads import approximate_network
+
     return approximate_network(counties)
 
 

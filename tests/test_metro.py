@@ -15,13 +15,13 @@ from geourb.isochrones import isochrones
 from geourb.metro import (
     PROVINCIAL_CAPITALS,
     allocate_population,
-    approximate_seat_network,
     delineate_metro,
     overlaps,
     resolve_city,
     summary_table,
     zonal_sum,
 )
+from geourb.roads import approximate_network
 
 RASTER = "raster/worldpop_wuhan_pop_age30_male.tif"
 
@@ -34,7 +34,7 @@ def around_wuhan(counties):
 
 @pytest.fixture(scope="module")
 def net(around_wuhan):
-    return approximate_seat_network(around_wuhan)
+    return approximate_network(around_wuhan)
 
 
 def test_resolve_city_spellings(counties):

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
-from geourb.metro import approximate_seat_network
 from geourb.od import commuting_indicators, od_matrix
+from geourb.roads import approximate_network
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def hubei(counties):
 
 @pytest.fixture(scope="module")
 def net(hubei):
-    return approximate_seat_network(hubei)
+    return approximate_network(hubei)
 
 
 def test_od_matches_network_times(net, hubei):
