@@ -25,24 +25,22 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from geourb._config import TomlConfig
 from geourb._errors import (
     DataFileNotFoundError,
     EmptyResultError,
     InvalidValueError,
     SettingsError,
-    UnknownNameError,
-    suggest,
 )
 from geourb._log import logger
 from geourb._names import PROVINCES
@@ -52,7 +50,7 @@ from geourb.indicators import national_urbanization_rate
 
 
 @dataclass
-class RegionConfig:
+class RegionConfig(TomlConfig):
     """Validated delineation settings (unknown keys refused; readable from TOML ``[regions]``).
 
     Attributes
@@ -86,6 +84,8 @@ class RegionConfig:
         level and the random seed (also used for max-p).
     """
 
+    _section: ClassVar[str] = "regions"
+
     max_rate: float | str = "national"
     min_pop_total: float = 500_000
     contiguity: str = "queen"
@@ -118,32 +118,6 @@ class RegionConfig:
             raise SettingsError(f"regions.split_method must be 'ward' or 'maxp', got {self.split_method!r}.")
         if self.min_region_counties < 1 or self.permutations < 0 or not 0 < self.alpha < 1:
             raise SettingsError("regions.min_region_counties >= 1, permutations >= 0 and 0 < alpha < 1 required.")
-
-    @classmethod
-    def from_dict(cls, values: Mapping[str, Any]) -> RegionConfig:
-        """Build from a mapping; unknown keys are refused with suggestions."""
-        names = {f.name for f in fields(cls)}
-        for key in values:
-            if key not in names:
-                raise UnknownNameError(f"Unknown regions setting {key!r}; known: {', '.join(sorted(names))}."
-                                       + suggest(key, names))
-        return cls(**dict(values))
-
-    @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], *, table: str = "regions") -> RegionConfig:
-        """Read the ``[regions]`` table of a TOML file."""
-        path = Path(path)
-        if not path.exists():
-            raise DataFileNotFoundError(f"Regions config {path} does not exist.")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path} is not valid TOML: {exc}") from exc
-        return cls.from_dict(data.get(table, {}))
-
-    def as_dict(self) -> dict[str, Any]:
-        """The settings as a plain dict."""
-        return asdict(self)
 
 
 # --------------------------------------------------------------------------------------------

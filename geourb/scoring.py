@@ -18,18 +18,15 @@ Examples
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
+from geourb._config import TomlConfig
 from geourb._errors import (
-    DataFileNotFoundError,
     EmptyResultError,
     InvalidValueError,
     SettingsError,
@@ -270,7 +267,7 @@ and ranks urban districts first, the opposite of what the plan looks for.
 
 
 @dataclass
-class ScoringConfig:
+class ScoringConfig(TomlConfig):
     """Validated scoring settings (unknown keys refused; readable from a TOML table).
 
     Attributes
@@ -297,6 +294,8 @@ class ScoringConfig:
     sensitivity_draws, sensitivity_perturbation, seed
         Monte Carlo weight perturbation (0 draws: none), +-fraction, random seed.
     """
+
+    _section: ClassVar[str] = "scoring"
 
     indicators: list[str] = field(default_factory=lambda: list(DEFAULT_INDICATORS))
     weights: str | list[float] | dict[str, float] = "auto"
@@ -377,32 +376,6 @@ class ScoringConfig:
         if self.sensitivity_draws < 0 or not 0 <= self.sensitivity_perturbation < 1:
             raise SettingsError("sensitivity_draws must be >= 0 and sensitivity_perturbation in [0, 1).")
         return self
-
-    @classmethod
-    def from_dict(cls, values: Mapping[str, Any]) -> ScoringConfig:
-        """Build from a mapping; unknown keys are refused with suggestions."""
-        names = {f.name for f in fields(cls)}
-        for key in values:
-            if key not in names:
-                raise UnknownNameError(f"Unknown scoring setting {key!r}; known: {', '.join(sorted(names))}."
-                                       + suggest(key, names))
-        return cls(**dict(values))
-
-    @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], *, table: str = "scoring") -> ScoringConfig:
-        """Read the ``[scoring]`` table of a TOML file."""
-        path = Path(path)
-        if not path.exists():
-            raise DataFileNotFoundError(f"Scoring config {path} does not exist.")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path} is not valid TOML: {exc}") from exc
-        return cls.from_dict(data.get(table, {}))
-
-    def as_dict(self) -> dict[str, Any]:
-        """The settings as a plain dict."""
-        return asdict(self)
 
 
 @dataclass
