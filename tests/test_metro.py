@@ -165,3 +165,17 @@ def test_population_column_alignment(net, around_wuhan):
     layer = around_wuhan.assign(pop=pd.Series(1000.0, index=around_wuhan.index))
     m = delineate_metro(net, "武汉", layer, minutes=45, population="pop")
     np.testing.assert_allclose(m.counties["pop_area_weighted"], 1000 * m.counties["area_share"])
+
+
+def test_cli_several_cores_writes_summary_and_overlaps(tmp_path, capsys):
+    import pandas as pd
+
+    from geourb.cli import main
+
+    out = tmp_path / "metro.gpkg"
+    assert main(["--no-progress", "metro", "--core", "武汉", "Changsha", "--out", str(out)]) == 0
+    summary = pd.read_csv(tmp_path / "metro_summary.csv")
+    assert sorted(summary["core"]) == ["武汉市", "长沙市"]
+    assert (summary["approximate"]).all()
+    assert (tmp_path / "metro_overlaps.csv").exists() and (tmp_path / "metro_isochrone.gpkg").exists()
+    assert "APPROXIMATE" in capsys.readouterr().out

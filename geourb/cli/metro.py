@@ -19,19 +19,28 @@ def _network(args: argparse.Namespace, counties: object) -> object:
     return default_network(counties)
 
 
+_CORE_LISTS = {"capitals": "PROVINCIAL_CAPITALS", "metro-cores": "METRO_CORES"}
+
+
 def _metro(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geourb import metro
     from geourb._io import write_layer, write_table
     from geourb.counties import load_counties
-    from geourb.metro import delineate_metro, resolve_city, summary_table, to_layer
 
     counties = load_counties()
-    core = resolve_city(args.core, counties)
-    if args.network:
+    names: list[str] = []
+    for item in args.core:
+        names += list(getattr(metro, _CORE_LISTS[item])) if item in _CORE_LISTS else [item]
+    cores = [metro.resolve_city(name, counties) for name in names]
+    if args.network or len(cores) > 1:
         area_counties = counties
-    else:  # provinces around the core keep the approximate network small
+    else:  # the counties around a single core keep the approximate network small
         from geourb.coords import haversine_m
 
-        d = haversine_m(counties["seat_lon"], counties["seat_lat"], core.lon, core.lat)
+        d = haversine_m(counties["seat_lon"], counties["seat_lat"], cores[0].lon, cores[0].lat)
         area_counties = counties[d <= args.radius_km * 1000]
     net = _network(args, area_counties)
     population = None
@@ -40,19 +49,32 @@ def _metro(args: argparse.Namespace) -> int:
 
         census = read_census_2020(None if args.population == "census" else args.population)
         joined, report = join_statistics(area_counties, census, columns=["pop_total"])
-        out(f"census join: {report}")
+        s = report.summary()
+        out(f"census join: {s['matched_by_code']} by code, {s['layer_units_by_crosswalk']} by crosswalk, "
+            f"{s['unmatched_layer_units']} units without population (listed with -v)")
         population = joined["pop_total"]
-    area = delineate_metro(net, core, area_counties, minutes=args.minutes,
-                           population=population, raster=args.raster)
+    areas = metro.delineate_many(net, cores, area_counties, minutes=args.minutes,
+                                 population=population, raster=args.raster)
     path = Path(args.out)
-    write_layer(to_layer(area), path, layer="counties" if path.suffix == ".gpkg" else None)
-    if path.suffix == ".gpkg":
-        write_layer(area.isochrone, path.with_name(path.stem + "_isochrone.gpkg"))
-    write_table(summary_table([area]), path.with_name(path.stem + "_summary.csv"))
-    s = area.summary
-    out(f"{s['core']}: {s['n_counties']} counties within {s['minutes']:g} min, isochrone "
-        f"{s['isochrone_km2']:.0f} km2, contiguous={s['contiguous']}"
-        f"{' (approximate network)' if s['approximate'] else ''}")
+    layers = [metro.to_layer(a).assign(core=a.core.name) for a in areas]
+    write_layer(gpd.GeoDataFrame(pd.concat(layers, ignore_index=True), crs=layers[0].crs), path,
+                layer="counties" if path.suffix == ".gpkg" else None)
+    isos = gpd.GeoDataFrame(pd.concat([a.isochrone.assign(core=a.core.name) for a in areas], ignore_index=True),
+                            crs=areas[0].isochrone.crs)
+    write_layer(isos, path.with_name(path.stem + "_isochrone" + path.suffix))
+    write_table(metro.summary_table(areas), path.with_name(path.stem + "_summary.csv"))
+    if len(areas) > 1:
+        ov = metro.overlaps(areas)
+        write_table(ov, path.with_name(path.stem + "_overlaps.csv"))
+        out(f"{len(ov)} overlapping pairs of circles")
+    for a in areas:
+        s = a.summary
+        out(f"{s['core']}: {s['n_counties']} counties within {s['minutes']:g} min, isochrone "
+            f"{s['isochrone_km2']:.0f} km2, contiguous={s['contiguous']}"
+            f"{' (approximate network)' if s['approximate'] else ''}")
+    skipped = len(cores) - len(areas)
+    if skipped:
+        out(f"{skipped} core(s) skipped (outside the network or nothing within reach; see the log)")
     out(f"wrote {path}")
     return 0
 
@@ -81,7 +103,9 @@ def _od(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``metro`` and ``od``."""
     p = subparsers.add_parser("metro", help="delineate a metropolitan area (N-minute circle)")
-    p.add_argument("--core", required=True, help="city: 武汉, Wuhan or 420100")
+    p.add_argument("--core", required=True, nargs="+",
+                   help="one or more cities (武汉, Wuhan, 420100), or 'capitals' (all provincial "
+                        "capitals) or 'metro-cores' (cores of the approved metropolitan areas)")
     p.add_argument("--minutes", type=float, default=60.0)
     p.add_argument("--network", help="network cache (.npz from Network.save); default: "
                                      "approximate straight-line network between county seats")
