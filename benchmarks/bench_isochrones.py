@@ -1,40 +1,73 @@
 """Benchmark: 60-minute isochrones, geourb vs the osmnx-notebook way vs a bare scipy Dijkstra.
 
-Run: ``python benchmarks/bench_isochrones.py`` (needs ../shared/data).
+Run: ``python benchmarks/bench_isochrones.py`` (needs ../shared/data; ~6 min on 2 cores,
+~6 GB of RAM for the networkx copy of the 1M-node graph).
 
-1. Kunming arterial network (主干路 + 次干路 FileGDBs, real coordinates): polygons for
-   bands 15/30/45/60 min.
-   - geourb: ``isochrones()`` = snap + bounded Dijkstra + surface + contour polygons (100 m).
-   - osmnx way (osmnx-examples isochrone notebook): networkx ``ego_graph`` per band on the
-     exported MultiDiGraph, nodes buffered 50 m + edges buffered 25 m, ``unary_union``.
-   - floor: one bare ``scipy.sparse.csgraph.dijkstra`` with ``limit`` (reach only).
-2. DIMACS New York topology (264k nodes, PACE format, no coordinates): edge times are random
-   (uniform 10-120 s, seed 0) since the file has no weights, so reach timing only:
-   geourb ``Network.travel_times`` vs networkx ``single_source_dijkstra_path_length``.
+Isochrones with polygons, bands 15/30/45/60 min, 100 m cells, on three graphs:
+
+1. Kunming arterial network (主干路 + 次干路 FileGDBs, real coordinates, ~124k nodes).
+2. The FULL Kunming network (all four FileGDB layers, ~505k nodes); built once and cached
+   as a ``.npz`` in the temp folder.
+3. A SYNTHETIC road-like graph of 1M nodes: a 1000 x 1000 lattice (150 m spacing, node
+   positions jittered by up to +-40 m) over 150 x 150 km around Zhengzhou (WGS84); arterial
+   rows/columns every 10th line at 60 km/h, local streets at 30 km/h, all two-way; 15 % of the
+   local-street links removed at random (seed 0). Edge times = great-circle length / speed.
+
+On each graph three ways are timed from the same centre:
+
+- geourb: ``isochrones()`` = snap + bounded Dijkstra + surface + contour polygons (best of 3
+  after a first call that builds the network's KD-tree, components and projection caches).
+- floor: one bare ``scipy.sparse.csgraph.dijkstra`` with ``limit=3600`` from the same snapped
+  node (reach only, no polygons; best of 3).
+- osmnx way (osmnx-examples isochrone notebook ``make_iso_polys``): on the exported osmnx
+  ``MultiDiGraph`` with node x/y already projected to UTM (the notebook's ``ox.project_graph``,
+  not timed), per band ``nx.ego_graph(radius=band, distance="travel_time")``, nodes buffered
+  50 m and edges (straight lines) buffered 25 m with geopandas' default 16 segments per
+  quarter circle, then one ``union_all``. Node look-ups use a dict (faster than the notebook's
+  ``nodes_gdf.loc``), so the baseline is if anything flattered. Bands are run smallest first
+  while the predicted total stays within ``OSMNX_BUDGET_S`` (3 min per graph); the remaining
+  bands are EXTRAPOLATED linearly from the seconds per reached element (nodes + edges, counted
+  from the floor's Dijkstra) of the largest band measured, and labelled so. The measured
+  per-element rates are printed: they vary by about +-30 % between bands (more under CPU
+  contention), so read extrapolated totals as estimates, not bounds.
+
+Reach only (no coordinates in the files): DIMACS FLA (1.07M nodes, the real-topology 1M-node
+check) and NY (264k nodes) with RANDOM edge times (uniform 10-120 s, seed 0; the files have no
+weights): geourb ``Network.travel_times`` vs networkx ``single_source_dijkstra_path_length``,
+with a 60-minute cut-off and without one (the whole graph).
 """
 
 from __future__ import annotations
 
+import gc
 import lzma
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from geourb.isochrones import LAST_STAGES_S, isochrones, utm_crs
-from geourb.network import Network
-from geourb.roads import network_from_layers
+from geourb.isochrones import LAST_STAGES_S, isochrones, travel_time_surface, utm_crs
+from geourb.network import Network, great_circle_m
+from geourb.roads import load_network, network_from_layers
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-CENTRE = (102.712, 25.040)
+KUNMING = SHARED / "roads" / "kunming"
+KUNMING_CENTRE = (102.712, 25.040)
+SYNTH_CENTRE = (113.625, 34.747)  # Zhengzhou
 BANDS = (15, 30, 45, 60)
+CELL_M = 100
+OSMNX_BUDGET_S = 180.0
+ROWS: list[dict[str, Any]] = []
 
 
-def timed(fn, repeat: int = 1):
+def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     best, out = np.inf, None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -43,60 +76,137 @@ def timed(fn, repeat: int = 1):
     return best, out
 
 
-def osmnx_way(graph: nx.MultiDiGraph, node: int, crs) -> list:
-    """The osmnx-examples notebook's make_iso_polys (edge_buff=25, node_buff=50), per band."""
-    from pyproj import Transformer
-
-    proj = Transformer.from_crs(4326, crs, always_xy=True)
-    polys = []
-    for band in BANDS:
-        sub = nx.ego_graph(graph, node, radius=band * 60, distance="travel_time")
-        xy = {n: proj.transform(d["x"], d["y"]) for n, d in sub.nodes(data=True)}
-        pts = [shapely.Point(p).buffer(50) for p in xy.values()]
-        lines = [shapely.LineString([xy[u], xy[v]]).buffer(25) for u, v in sub.edges()]
-        polys.append(shapely.unary_union(pts + lines))
-    return polys
+# ---------------------------------------------------------------------------- osmnx way
+def osmnx_band(graph: nx.MultiDiGraph, node: int, band_min: float) -> tuple[int, int, float]:
+    """One band of the notebook's make_iso_polys (edge_buff=25, node_buff=50) on a graph
+    whose node x/y are projected metres. Returns reached nodes, edges and the area (km2)."""
+    sub = nx.ego_graph(graph, node, radius=band_min * 60, distance="travel_time")
+    xy = {n: (d["x"], d["y"]) for n, d in sub.nodes(data=True)}
+    nodes = shapely.buffer(shapely.points(list(xy.values())), 50, quad_segs=16)
+    edges = shapely.buffer(shapely.linestrings([(xy[u], xy[v]) for u, v in sub.edges()]), 25,
+                           quad_segs=16)
+    poly = shapely.union_all(np.concatenate([nodes, edges]))
+    return sub.number_of_nodes(), sub.number_of_edges(), poly.area / 1e6
 
 
-def bench_kunming() -> None:
-    paths = [SHARED / "roads" / "kunming" / f"{n}.gdb" for n in ("arterial_main",
-                                                                 "arterial_secondary")]
-    net = network_from_layers(paths, name="kunming arterials")
-    node, snap = net.nearest_nodes(*CENTRE)
-    # first call: builds the KD-tree, component labels and projected node cache of the network
-    t_cold, _ = timed(lambda: isochrones(net, CENTRE, bands_min=BANDS, cell_m=100))
-    t_ours, stages = np.inf, {}
-    for _ in range(5):
-        t, iso = timed(lambda: isochrones(net, CENTRE, bands_min=BANDS, cell_m=100))
-        if t < t_ours:
-            t_ours, stages = t, dict(LAST_STAGES_S)
-    # the floor: one bare bounded Dijkstra from the same node with the same 60-min cut-off
-    # (ours starts with the walk from the centre to that node, so its limit is a bit lower)
-    t_floor, dist = timed(lambda: dijkstra(net.csr, indices=int(node[0]), limit=3600), repeat=5)
+def osmnx_way(net: Network, node: int, dist: np.ndarray,
+              centre: tuple[float, float]) -> dict[str, Any]:
+    """Time the osmnx way band by band within OSMNX_BUDGET_S; extrapolate the rest."""
+    t0 = time.perf_counter()
     graph = net.to_networkx()
-    t_nx, polys = timed(lambda: osmnx_way(graph, int(node[0]), utm_crs(*CENTRE)))
-    shape = _surface_shape(net)
-    print(f"Kunming arterials: {net.n_nodes:,} nodes, {net.n_edges:,} edges; "
-          f"{int(np.isfinite(dist).sum()):,} nodes within 60 min; grid {shape[0]} x {shape[1]} "
-          f"cells of 100 m; snap {snap[0]:.0f} m")
-    print(f"  geourb isochrones (4 bands, 100 m):  {t_ours:8.3f} s (first call {t_cold:.3f} s)"
-          f"  areas km2 {iso['area_km2'].round(0).tolist()}")
-    print(f"  osmnx way (ego_graph + buffers):     {t_nx:8.3f} s  areas km2 "
-          f"{[round(p.area / 1e6) for p in polys]}")
-    print(f"  bare scipy dijkstra (floor):         {t_floor:8.3f} s")
-    print(f"  speed-up vs osmnx way: {t_nx / t_ours:6.1f}x (target >= 50x)")
+    px, py = net.projected_xy(utm_crs(*centre))
+    for n, d in graph.nodes(data=True):  # = ox.project_graph (not timed)
+        d["x"], d["y"] = float(px[n]), float(py[n])
+    t_export = time.perf_counter() - t0
+    u, v, _ = net.edges()
+    measured: dict[float, tuple[float, int, int, float]] = {}
+    spent = 0.0
+    for band in BANDS:
+        if measured:  # predict this band from the last one's rate; stop if over budget
+            sec, nn, ne, _ = measured[max(measured)]
+            reached = dist <= band * 60
+            size = int(reached.sum()) + int((reached[u] & reached[v]).sum())
+            if spent + sec / (nn + ne) * size > OSMNX_BUDGET_S:
+                break
+        sec, (nn, ne, area) = timed(lambda b=band, g=graph: osmnx_band(g, node, b))
+        measured[band] = (sec, nn, ne, area)
+        spent += sec
+    del graph
+    gc.collect()
+    last = max(measured)
+    rate = measured[last][0] / (measured[last][1] + measured[last][2])
+    total, parts = 0.0, []
+    for band in BANDS:
+        if band in measured:
+            sec, nn, ne, area = measured[band]
+            total += sec
+            parts.append(f"{band} min: {sec:6.1f} s measured ({nn:,} nodes + {ne:,} edges, "
+                         f"{sec / (nn + ne) * 1e6:.0f} us/element, {area:,.0f} km2)")
+        else:
+            reached = dist <= band * 60
+            nn, ne = int(reached.sum()), int((reached[u] & reached[v]).sum())
+            sec = rate * (nn + ne)
+            total += sec
+            parts.append(f"{band} min: {sec:6.1f} s EXTRAPOLATED ({nn:,} nodes + {ne:,} edges "
+                         f"at the {last}-min rate)")
+    return {"total": total, "parts": parts, "extrapolated": len(measured) < len(BANDS),
+            "export": t_export}
+
+
+# ---------------------------------------------------------------------------- isochrones
+def bench_graph(label: str, net: Network, centre: tuple[float, float]) -> None:
+    node = int(net.nearest_nodes(*centre)[0][0])
+    t_cold, _ = timed(lambda: isochrones(net, centre, bands_min=BANDS, cell_m=CELL_M))
+    t_ours, stages, iso = np.inf, {}, None
+    for _ in range(3):
+        t, out = timed(lambda: isochrones(net, centre, bands_min=BANDS, cell_m=CELL_M))
+        if t < t_ours:
+            t_ours, stages, iso = t, dict(LAST_STAGES_S), out
+    # the floor: bare bounded Dijkstra from the same node with the same 60-min cut-off
+    # (ours starts with the walk from the centre to that node, so its limit is a bit lower)
+    t_floor, dist = timed(lambda: dijkstra(net.csr, indices=node, limit=BANDS[-1] * 60),
+                          repeat=3)
+    reached = int(np.isfinite(dist).sum())
+    shape = travel_time_surface(net, centre, max_min=BANDS[-1], cell_m=CELL_M).minutes.shape
+    print(f"\n{label}: {net.n_nodes:,} nodes, {net.n_edges:,} directed edges; {reached:,} nodes "
+          f"within 60 min; grid {shape[0]} x {shape[1]} cells of {CELL_M} m", flush=True)
+    osm = osmnx_way(net, node, dist, centre)
+    tag = " (partly extrapolated)" if osm["extrapolated"] else ""
+    print(f"  geourb isochrones (4 bands):      {t_ours:8.3f} s (first call {t_cold:.3f} s); "
+          f"areas km2 {iso['area_km2'].round(0).tolist()}")
+    print(f"  bare scipy dijkstra (floor):      {t_floor:8.3f} s")
+    print(f"  osmnx way (ego_graph + buffers):  {osm['total']:8.1f} s{tag}; export to networkx "
+          f"{osm['export']:.1f} s (not counted)")
+    for part in osm["parts"]:
+        print(f"      {part}")
     print(f"  geourb / floor:        {t_ours / t_floor:6.1f}x (target <= 5x)")
-    print("  where the time goes (best run):")
+    print(f"  osmnx way / geourb:    {osm['total'] / t_ours:6.0f}x (target >= 50x){tag}")
+    print("  where geourb's time goes (best run):")
     for key, sec in stages.items():
-        print(f"    {key:<11s} {sec * 1e3:7.1f} ms  {sec / t_floor:5.1f}x floor")
+        print(f"    {key:<11s} {sec * 1e3:7.1f} ms  {sec / t_floor:5.2f}x floor")
+    ROWS.append({"graph": label, "nodes": net.n_nodes, "edges": net.n_edges, "reached": reached,
+                 "ours": t_ours, "floor": t_floor, "osmnx": osm["total"],
+                 "extrapolated": osm["extrapolated"]})
 
 
-def _surface_shape(net: Network) -> tuple[int, int]:
-    from geourb.isochrones import travel_time_surface
+def kunming_arterials() -> Network:
+    paths = [KUNMING / f"{n}.gdb" for n in ("arterial_main", "arterial_secondary")]
+    return network_from_layers(paths, name="kunming arterials")
 
-    return travel_time_surface(net, CENTRE, max_min=BANDS[-1], cell_m=100).minutes.shape
+
+def kunming_full() -> Network:
+    cache = Path(tempfile.gettempdir()) / "geourb_bench_kunming_full.npz"
+    if cache.exists():
+        return Network.load(cache)
+    t, net = timed(lambda: load_network(KUNMING, name="kunming full"))
+    print(f"(built the full Kunming network from 4 FileGDBs in {t:.1f} s; cached to {cache})")
+    net.save(cache)
+    return net
 
 
+def synthetic_lattice(side: int = 1000, spacing_m: float = 150.0, seed: int = 0) -> Network:
+    """SYNTHETIC 1M-node road-like lattice (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    r, c = np.divmod(np.arange(side * side, dtype=np.int64), side)
+    x = (c - side / 2) * spacing_m + rng.uniform(-40, 40, r.size)
+    y = (r - side / 2) * spacing_m + rng.uniform(-40, 40, r.size)
+    lat = SYNTH_CENTRE[1] + y / 110_574.0
+    lon = SYNTH_CENTRE[0] + x / (111_320.0 * np.cos(np.radians(SYNTH_CENTRE[1])))
+    ids = np.arange(side * side, dtype=np.int64).reshape(side, side)
+    u = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])  # east, north links
+    v = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    row_art = np.repeat(np.arange(side) % 10 == 0, side - 1)  # east links on arterial rows
+    col_art = np.tile(np.arange(side) % 10 == 0, side - 1)  # north links on arterial cols
+    arterial = np.concatenate([row_art, col_art])
+    keep = arterial | (rng.random(u.size) >= 0.15)
+    u, v, arterial = u[keep], v[keep], arterial[keep]
+    length = great_circle_m(lon[u], lat[u], lon[v], lat[v])
+    time_s = length / (np.where(arterial, 60.0, 30.0) / 3.6)
+    return Network.from_edges(u, v, time_s, node_lon=lon, node_lat=lat, length_m=length,
+                              oneway=np.zeros(u.size, bool), name="synthetic lattice 1M")
+
+
+# ---------------------------------------------------------------------------- reach only
 def read_pace(path: Path) -> tuple[np.ndarray, np.ndarray, int]:
     with lzma.open(path, "rt") as fh:
         header = fh.readline().split()
@@ -105,29 +215,57 @@ def read_pace(path: Path) -> tuple[np.ndarray, np.ndarray, int]:
     return edges[:, 0] - 1, edges[:, 1] - 1, n
 
 
-def bench_ny() -> None:
-    u, v, n = read_pace(SHARED / "bench" / "NY.gr.xz")
+def bench_reach(name: str) -> None:
+    u, v, n = read_pace(SHARED / "bench" / f"{name}.gr.xz")
     rng = np.random.default_rng(0)
     t = rng.uniform(10, 120, u.size)  # synthetic weights: the file has none
     lon = rng.uniform(-74.5, -73.5, n)  # placeholder coordinates, unused by the timing
     lat = rng.uniform(40.3, 41.3, n)
     net = Network.from_edges(u, v, t, node_lon=lon, node_lat=lat, oneway=np.zeros(u.size, bool),
-                             name="NY")
-    src = 0
-    t_ours, dist = timed(lambda: net.travel_times([src], cutoff_s=3600), repeat=3)
+                             name=name)
     graph = nx.DiGraph()
     uu, vv, tt = net.edges()
     graph.add_weighted_edges_from(zip(uu.tolist(), vv.tolist(), tt.tolist(), strict=True))
-    t_nx, ref = timed(lambda: nx.single_source_dijkstra_path_length(graph, src, cutoff=3600))
-    same = len(ref) == int(np.isfinite(dist).sum())
-    print(f"NY (DIMACS topology, random 10-120 s edge times): {net.n_nodes:,} nodes; "
-          f"{len(ref):,} within 60 min; same reach as networkx: {same}")
-    print(f"  geourb travel_times: {t_ours:.3f} s; networkx: {t_nx:.3f} s; "
-          f"speed-up {t_nx / t_ours:.1f}x")
+    src = 0
+    print(f"\n{name} (DIMACS topology, RANDOM 10-120 s edge times): {net.n_nodes:,} nodes, "
+          f"{net.n_edges:,} directed edges")
+    for cutoff in (3600, None):
+        t_ours, dist = timed(lambda c=cutoff: net.travel_times([src], cutoff_s=c), repeat=3)
+        t_nx, ref = timed(lambda c=cutoff: nx.single_source_dijkstra_path_length(graph, src,
+                                                                                 cutoff=c))
+        same = len(ref) == int(np.isfinite(dist).sum())
+        what = "60-min cut-off" if cutoff else "no cut-off    "
+        print(f"  {what}: {len(ref):>9,} reached (same as networkx: {same}); geourb "
+              f"travel_times {t_ours:7.3f} s, networkx {t_nx:7.3f} s, speed-up "
+              f"{t_nx / t_ours:5.1f}x")
+
+
+def print_table() -> None:
+    print("\nSummary (60-min reach; 4 bands of polygons at 100 m; * = osmnx way partly "
+          "extrapolated)")
+    head = (f"{'graph':<22s} {'nodes':>9s} {'edges':>10s} {'reached':>9s} {'geourb s':>9s} "
+            f"{'floor s':>8s} {'osmnx s':>8s} {'ours/floor':>10s} {'osmnx/ours':>10s}")
+    print(head)
+    print("-" * len(head))
+    for r in ROWS:
+        star = "*" if r["extrapolated"] else " "
+        print(f"{r['graph']:<22s} {r['nodes']:>9,} {r['edges']:>10,} {r['reached']:>9,} "
+              f"{r['ours']:>9.3f} {r['floor']:>8.3f} {r['osmnx']:>7.1f}{star} "
+              f"{r['ours'] / r['floor']:>9.1f}x {r['osmnx'] / r['ours']:>9.0f}x")
 
 
 if __name__ == "__main__":
     if not SHARED.exists():
         sys.exit(f"{SHARED} not found")
-    bench_kunming()
-    bench_ny()
+    t_start = time.perf_counter()
+    bench_graph("Kunming arterials", kunming_arterials(), KUNMING_CENTRE)
+    bench_graph("Kunming full", kunming_full(), KUNMING_CENTRE)
+    t_build, lattice = timed(synthetic_lattice)
+    print(f"\n(synthetic lattice built in {t_build:.1f} s)")
+    bench_graph("Synthetic lattice 1M", lattice, SYNTH_CENTRE)
+    del lattice
+    gc.collect()
+    bench_reach("FLA")
+    bench_reach("NY")
+    print_table()
+    print(f"\ntotal benchmark time {time.perf_counter() - t_start:.0f} s")
