@@ -28,8 +28,9 @@ On each graph three ways are timed from the same centre:
   while the predicted total stays within ``OSMNX_BUDGET_S`` (3 min per graph); the remaining
   bands are EXTRAPOLATED linearly from the seconds per reached element (nodes + edges, counted
   from the floor's Dijkstra) of the largest band measured, and labelled so. The measured
-  per-element rates are printed: they vary by about +-30 % between bands (more under CPU
-  contention), so read extrapolated totals as estimates, not bounds.
+  per-element rates are printed; in our runs they grew with band size (full Kunming, all
+  bands measured: 90 -> 109 us; lattice: 128 -> 177 us from 15 to 30 min), so extrapolated
+  totals are more likely low than high, but read them as estimates, not bounds.
 
 Reach only (no coordinates in the files): DIMACS FLA (1.07M nodes, the real-topology 1M-node
 check) and NY (264k nodes) with RANDOM edge times (uniform 10-120 s, seed 0; the files have no
