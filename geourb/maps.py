@@ -39,6 +39,8 @@ from branca.element import Element, MacroElement
 from branca.utilities import color_brewer
 from folium.template import Template
 
+from geourb._classify import SCHEMES as _SCHEMES
+from geourb._classify import classify_values
 from geourb._errors import (
     EmptyResultError,
     InvalidValueError,
@@ -63,18 +65,7 @@ __all__ = [
     "to_html",
 ]
 
-SCHEMES = (
-    "NaturalBreaks",
-    "Quantiles",
-    "EqualInterval",
-    "FisherJenks",
-    "JenksCaspall",
-    "HeadTailBreaks",
-    "BoxPlot",
-    "StdMean",
-    "Percentiles",
-    "MaximumBreaks",
-)
+SCHEMES = _SCHEMES
 """mapclassify schemes accepted by :func:`classify` and :func:`choropleth`."""
 
 MISSING_COLOR = "#d9d9d9"
@@ -217,7 +208,7 @@ def simplify_coverage(
 def classify(
     values: pd.Series, *, scheme: str = "NaturalBreaks", k: int = 5
 ) -> tuple[pd.Series, list[tuple[float, float]]]:
-    """Classify values with mapclassify.
+    """Classify values with mapclassify (seeded, so a map is the same on every run).
 
     Returns
     -------
@@ -225,36 +216,7 @@ def classify(
         ``classes``: a nullable-integer Series (``<NA>`` for missing values) aligned to
         ``values``; ``bins``: ``(lower, upper)`` for each class.
     """
-    import mapclassify
-
-    if scheme not in SCHEMES:
-        from geourb._errors import UnknownNameError, suggest
-
-        raise UnknownNameError(
-            f"Unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}."
-            + suggest(scheme, SCHEMES)
-        )
-    if k < 2:
-        raise InvalidValueError(f"k (number of classes) must be at least 2, got {k}.")
-    y = pd.to_numeric(values, errors="coerce").astype(float)
-    ok = y.notna() & np.isfinite(y)
-    classes = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    if not ok.any():
-        return classes, []
-    arr = y[ok].to_numpy()
-    n_unique = len(np.unique(arr))
-    if n_unique == 1:
-        classes[ok] = 0
-        return classes, [(float(arr[0]), float(arr[0]))]
-    kwargs: dict[str, Any] = {}
-    if scheme in {"NaturalBreaks", "Quantiles", "EqualInterval", "FisherJenks", "JenksCaspall",
-                  "MaximumBreaks"}:
-        kwargs["k"] = min(k, n_unique)
-    classifier = mapclassify.classify(arr, scheme, **kwargs)
-    classes[ok] = classifier.yb.astype(int)
-    uppers = [float(b) for b in classifier.bins]
-    lowers = [float(arr.min()), *uppers[:-1]]
-    return classes, list(zip(lowers, uppers, strict=True))
+    return classify_values(values, scheme=scheme, k=k)
 
 
 class _Css(MacroElement):

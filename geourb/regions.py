@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from geourb._classify import seeded_numpy
 from geourb._config import TomlConfig
 from geourb._errors import (
     DataFileNotFoundError,
@@ -467,24 +468,19 @@ def split_component(sub: gpd.GeoDataFrame, adjacency: sparse.spmatrix, attr: pd.
     dense = sparse.csr_matrix(adjacency).toarray() > 0
     wi = libpysal.weights.W({i: [int(j) for j in np.flatnonzero(row)] for i, row in enumerate(dense)},
                             silence_warnings=True)
-    state = np.random.get_state()
-    np.random.seed(seed)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if method == "maxp":
-                frame["_attr"] = attr.to_numpy()
-                model = MaxPHeuristic(frame, wi, ["_attr"], "pop_total", floor, top_n=2,
-                                      max_iterations_construction=2, max_iterations_sa=1)
-            else:
-                c = frame.geometry.to_crs(CHINA_ALBERS).centroid
-                frame["_x"], frame["_y"] = c.x.to_numpy() / 1e5, c.y.to_numpy() / 1e5
-                k = max(2, int(frame["pop_total"].sum() // max(floor, 1)))
-                model = WardSpatial(frame, wi, ["_x", "_y"], n_clusters=min(k, len(frame)))
-            model.solve()
-        return np.asarray(model.labels_)
-    finally:
-        np.random.set_state(state)
+    with seeded_numpy(seed), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "maxp":
+            frame["_attr"] = attr.to_numpy()
+            model = MaxPHeuristic(frame, wi, ["_attr"], "pop_total", floor, top_n=2,
+                                  max_iterations_construction=2, max_iterations_sa=1)
+        else:
+            c = frame.geometry.to_crs(CHINA_ALBERS).centroid
+            frame["_x"], frame["_y"] = c.x.to_numpy() / 1e5, c.y.to_numpy() / 1e5
+            k = max(2, int(frame["pop_total"].sum() // max(floor, 1)))
+            model = WardSpatial(frame, wi, ["_x", "_y"], n_clusters=min(k, len(frame)))
+        model.solve()
+    return np.asarray(model.labels_)
 
 
 def delineate_regions(

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from geourb._classify import classify_values
 from geourb._config import TomlConfig
 from geourb._errors import (
     EmptyResultError,
@@ -409,25 +410,12 @@ class ScoreResult:
 
 def classify(values: pd.Series, *, scheme: str = "NaturalBreaks", k: int = 5) -> tuple[pd.Series, list[float]]:
     """Class numbers (1 = lowest) of ``values`` with a mapclassify scheme; NaN stays NaN."""
-    import mapclassify
-
     if scheme not in CLASS_SCHEMES:
         raise UnknownNameError(f"Unknown class scheme {scheme!r}; use {', '.join(CLASS_SCHEMES)}."
                                + suggest(scheme, CLASS_SCHEMES))
-    y = values.dropna()
-    out = pd.Series(np.nan, index=values.index, name="score_class")
-    if y.empty:
-        return out, []
-    no_k = ("HeadTailBreaks", "StdMean", "Percentiles")
-    kwargs: dict[str, Any] = {} if scheme in no_k else {"k": min(k, y.nunique())}
-    state = np.random.get_state()
-    np.random.seed(0)  # NaturalBreaks is a k-means with random starts: keep it reproducible
-    try:
-        binning = getattr(mapclassify, scheme)(y.to_numpy(), **kwargs)
-    finally:
-        np.random.set_state(state)
-    out[y.index] = binning.yb + 1
-    return out, [float(b) for b in binning.bins]
+    classes, bins = classify_values(values, scheme=scheme, k=k)
+    out = (classes.astype("Float64") + 1).astype(float).rename("score_class")
+    return out, [upper for _, upper in bins]
 
 
 def weight_sensitivity(
