@@ -93,3 +93,19 @@ def test_write_layer_round_trips(tmp_path, suffix):
     back = gpd.read_parquet(path) if suffix == ".parquet" else gpd.read_file(path)
     assert back["name"].tolist() == ["合肥", "阜阳"] and back.crs.to_epsg() == 4326
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_cli_joins_a_user_table_with_a_mapping(tmp_path, capsys):
+    # synthetic GBK table with two real adcodes (a 12-digit one) and one unknown code
+    table = tmp_path / "stats.csv"
+    table.write_bytes("代码,常住人口\n341221000000,100\n341222,200\n341299,5\n".encode("gbk"))
+    out = tmp_path / "fy.csv"
+    assert main(["counties", "--prefecture", "阜阳市", "--table", str(table), "--map", "adcode=代码",
+                 "pop_total=常住人口", "--out", str(out)]) == 0
+    import pandas as pd
+
+    got = pd.read_csv(out, dtype={"adcode": str}).set_index("adcode")
+    assert got.loc["341221", "pop_total"] == 100 and got.loc["341222", "pop_total"] == 200
+    text = capsys.readouterr().out
+    assert "unmatched_table_rows: 1" in text and "unmatched_layer_units: 6" in text
+    assert main(["counties", "--table", str(table), "--map", "代码"]) == 2

@@ -26,15 +26,39 @@ def _data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mapping(args: argparse.Namespace) -> dict[str, str]:
+    """Column mapping from ``--map KEY=COLUMN`` options and/or a TOML ``[statistics.mapping]``."""
+    from geourb._errors import SettingsError
+    from geourb.cli._common import read_config
+
+    mapping: dict[str, str] = {}
+    if args.config:
+        mapping.update(read_config(args.config).get("statistics", {}).get("mapping", {}))
+    for item in args.map or []:
+        key, sep, column = item.partition("=")
+        if not sep or not key or not column:
+            raise SettingsError(f"--map takes KEY=COLUMN (e.g. adcode=区划代码), got {item!r}.")
+        mapping[key.strip()] = column.strip()
+    if "adcode" not in mapping:
+        raise SettingsError("--table needs a column mapping with adcode, e.g. --map adcode=代码 "
+                            "pop_total=常住人口, or [statistics.mapping] in --config.")
+    return mapping
+
+
 def _counties(args: argparse.Namespace) -> int:
     from geourb._io import write_layer, write_table
     from geourb.counties import load_counties
-    from geourb.stats import join_statistics, read_census_2020
+    from geourb.stats import join_statistics, read_census_2020, read_statistics
 
     layer = load_counties(province=args.province, prefecture=args.prefecture, refresh=args.refresh)
+    tables = []
     if args.census:
-        census = read_census_2020(None if args.census == "default" else args.census)
-        layer, report = join_statistics(layer, census)
+        tables.append(read_census_2020(None if args.census == "default" else args.census))
+    if args.table:
+        tables.append(read_statistics(args.table, mapping=_mapping(args), sheet=args.sheet,
+                                      encoding=args.encoding))
+    for table in tables:
+        layer, report = join_statistics(layer, table)
         out(str(report))
         if args.report:
             write_table(report.to_frame(), args.report)
@@ -65,6 +89,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prefecture", nargs="+", help="prefecture names or adcodes")
     p.add_argument("--census", nargs="?", const="default",
                    help="join the 2020 census (registered source, or a path)")
+    p.add_argument("--table", help="your own county statistics table (CSV in UTF-8/GBK, or XLSX)")
+    p.add_argument("--map", nargs="+", metavar="KEY=COLUMN",
+                   help="column mapping for --table, e.g. adcode=代码 pop_total=常住人口")
+    p.add_argument("--config", help="TOML file with a [statistics.mapping] table for --table")
+    p.add_argument("--sheet", help="sheet name for XLSX tables")
+    p.add_argument("--encoding", help="force the text encoding of --table (default: detected)")
     p.add_argument("--report", help="write the join report (CSV)")
     p.add_argument("--out", help="output .gpkg/.parquet/.geojson/.csv")
     p.add_argument("--refresh", action="store_true", help="rebuild the cached layer")
