@@ -287,24 +287,8 @@ def travel_time_surface(
     _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=max_min,
                 margin=max_access_m + cell_m, max_memory_mb=max_memory_mb, estimate=True)
 
-    # edges leaving reached nodes, sampled every half cell in the local projection
-    u, v, w = network.out_edges(np.flatnonzero(np.isfinite(times)))
-    xu, yu = px[u], py[u]
-    dx, dy = px[v] - xu, py[v] - yu
-    step = cell_m / 2.0
-    nsamp = np.maximum(np.ceil(np.hypot(dx, dy) / step).astype(np.int64), 1) + 1
-    edge_of = np.repeat(np.arange(u.size), nsamp)
-    # fraction along the edge of each sample (in-place steps: fewer large temporaries)
-    frac = np.arange(edge_of.size, dtype=np.int64)
-    frac -= np.repeat(np.cumsum(nsamp) - nsamp, nsamp)
-    frac = frac / np.repeat(nsamp - 1, nsamp)
-    st = w[edge_of]
-    st *= frac
-    st += times[u][edge_of]
-    ok = st <= cutoff_s
-    edge_of, frac, st = edge_of[ok], frac[ok], st[ok]
-    sx = xu[edge_of] + frac * dx[edge_of]
-    sy = yu[edge_of] + frac * dy[edge_of]
+    sx, sy, st = _sample_edges(network, times, reached, px, py, step=cell_m / 2.0,
+                               cutoff_s=cutoff_s)
     # walking straight from each origin also counts
     sx, sy = np.concatenate([sx, ox]), np.concatenate([sy, oy])
     st = np.concatenate([st, np.zeros(len(ox))])
@@ -327,6 +311,66 @@ def travel_time_surface(
                 rows, cols, cell_m, int(np.isfinite(times).sum()))
     return TravelTimeSurface(minutes=minutes, transform=transform, crs=crs, cell_m=float(cell_m),
                              approximate=network.approximate, origins=lonlat, snap_m=snap)
+
+
+def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray[np.int64],
+                  px: NDArray[np.float64], py: NDArray[np.float64], *, step: float,
+                  cutoff_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                                            NDArray[np.float64]]:
+    """Points (x, y) and times (s) along the roads within ``cutoff_s``, every ``step`` metres.
+
+    The reached nodes are points with their own times. Inside an edge ``u -> v`` leaving a
+    reached node, the point at fraction ``f`` takes ``t_u + f * w_uv``; when the reverse edge
+    ``v -> u`` exists and ``v`` is reached too, the two-way road is sampled once, with
+    ``min(t_u + f * w_uv, t_v + (1 - f) * w_vu)`` (the same points and times as sampling both
+    directions, at half the cost). A one-way edge only counts from its start node. The end
+    points of edges are left out: by Dijkstra's optimality their times are never below the
+    node's own time.
+    """
+    u, pos = network.out_edge_index(reached)
+    v = network.csr.indices[pos]
+    w = network.csr.data[pos]
+    w_rev = network.reverse_edge_times()[pos]
+    t_v = times[v]
+    # a two-way road with both ends reached: sampled from its lower-numbered end only
+    keep = (u < v) | ~(np.isfinite(t_v) & np.isfinite(w_rev))
+    u, v, w, w_rev, t_v = u[keep], v[keep], w[keep], w_rev[keep], t_v[keep]
+    t_u = times[u]
+    xu, yu = px[u], py[u]
+    dx, dy = px[v] - xu, py[v] - yu
+    # interior points: k / (n + 1) for k = 1..n, n + 1 = max(ceil(length / step), 1)
+    n_in = np.maximum(np.ceil(np.hypot(dx, dy) / step).astype(np.int64), 1) - 1
+    # edges whose interior cannot be reached within the cut-off add nothing
+    first = 1.0 / (n_in + 1)
+    live = (n_in > 0) & ((t_u + first * w <= cutoff_s) | (t_v + first * w_rev <= cutoff_s))
+    if not live.all():
+        n_in, t_u, t_v, w, w_rev = n_in[live], t_u[live], t_v[live], w[live], w_rev[live]
+        xu, yu, dx, dy = xu[live], yu[live], dx[live], dy[live]
+    edge_of = np.repeat(np.arange(n_in.size), n_in)
+    frac = np.arange(1, edge_of.size + 1, dtype=np.int64)
+    frac -= np.repeat(np.cumsum(n_in) - n_in, n_in)
+    frac = frac / np.repeat(n_in + 1, n_in)
+    st = w[edge_of]
+    st *= frac
+    st += t_u[edge_of]
+    two = np.isfinite(t_v + w_rev)
+    if two.any():
+        sel = np.flatnonzero(two[edge_of])
+        e2 = edge_of[sel]
+        back = 1.0 - frac[sel]
+        back *= w_rev[e2]
+        back += t_v[e2]
+        st[sel] = np.minimum(st[sel], back)
+    ok = np.flatnonzero(st <= cutoff_s)
+    edge_of, frac, st = edge_of[ok], frac[ok], st[ok]
+    sx = dx[edge_of]
+    sx *= frac
+    sx += xu[edge_of]
+    sy = dy[edge_of]
+    sy *= frac
+    sy += yu[edge_of]
+    return (np.concatenate([px[reached], sx]), np.concatenate([py[reached], sy]),
+            np.concatenate([times[reached], st]))
 
 
 def _grid_shape(xmin: float, xmax: float, ymin: float, ymax: float, *, cell_m: float,

@@ -122,6 +122,7 @@ class Network:
         self._tree: cKDTree | None = None
         self._labels: NDArray[np.int64] | None = None
         self._xy: tuple[str, NDArray[np.float64], NDArray[np.float64]] | None = None
+        self._rev: NDArray[np.float64] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -345,13 +346,41 @@ class Network:
 
         Costs in proportion to those edges only (not the whole network).
         """
+        u, pos = self.out_edge_index(nodes)
+        return u, self.csr.indices[pos].astype(np.int64), self.csr.data[pos].astype(float)
+
+    def out_edge_index(self, nodes: ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Return ``u`` and the positions in ``csr.data``/``csr.indices`` of the edges leaving
+        ``nodes`` (the same edges, in the same order, as :meth:`out_edges`)."""
         nodes = np.asarray(nodes, dtype=np.int64).ravel()
         indptr = self.csr.indptr
         first = indptr[nodes].astype(np.int64)
         deg = indptr[nodes + 1].astype(np.int64) - first
         u = np.repeat(nodes, deg)
         pos = np.arange(u.size, dtype=np.int64) + np.repeat(first - (np.cumsum(deg) - deg), deg)
-        return u, self.csr.indices[pos].astype(np.int64), self.csr.data[pos].astype(float)
+        return u, pos
+
+    def reverse_edge_times(self) -> NDArray[np.float64]:
+        """Time (s) of the reverse edge ``v -> u`` of every edge ``u -> v``, in CSR order.
+
+        ``np.inf`` where the edge is one-way (no reverse edge). Computed once and cached (the
+        array is shared: do not modify it).
+        """
+        if self._rev is None:
+            u, v, _ = self.edges()
+            n = np.int64(self.n_nodes)
+            key = u * n + v
+            order = None if (key[1:] >= key[:-1]).all() else np.argsort(key, kind="stable")
+            skey = key if order is None else key[order]
+            rkey = v * n + u
+            pos = np.minimum(np.searchsorted(skey, rkey), skey.size - 1)
+            found = skey[pos] == rkey
+            if order is not None:
+                pos = order[pos]
+            rev = np.where(found, self.csr.data[pos], np.inf).astype(float)
+            rev.flags.writeable = False
+            self._rev = rev
+        return self._rev
 
     def component_labels(self) -> NDArray[np.int64]:
         """Strongly connected component label of every node (cached)."""

@@ -113,11 +113,11 @@ def test_bad_bands_and_cells(kunming):
 
 def test_grid_refused_before_sampling(kunming, monkeypatch):
     # a 1 cm grid: refused from the reached nodes' extent, before the edges are sampled
-    # (sampling would allocate ~1e9 samples); out_edges is the first step of the sampling
+    # (sampling would allocate ~1e9 samples); out_edge_index is the first step of sampling
     def no_sampling(*args, **kwargs):
         raise AssertionError("edges sampled before the grid size check")
 
-    monkeypatch.setattr(kunming, "out_edges", no_sampling)
+    monkeypatch.setattr(kunming, "out_edge_index", no_sampling)
     with pytest.raises(InvalidValueError, match="needs at least about .* MB.*cell_m >="):
         travel_time_surface(kunming, KUNMING_CENTRE, max_min=30, cell_m=0.01)
 
