@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,6 +314,29 @@ def travel_time_surface(
                              approximate=network.approximate, origins=lonlat, snap_m=snap)
 
 
+_EDGE_TABLES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float64],
+                 step: float) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Per-edge sampling tables (CSR order), cached per network, projection and step.
+
+    ``canonical``: the edge is one-way or goes from the lower- to the higher-numbered node
+    (of a two-way pair, the one sampled when both ends are reached). ``n_interior``: number
+    of interior points, ``max(ceil(length / step), 1) - 1``; point ``k`` (1..n) lies at
+    fraction ``k / (n + 1)``, the same points in both directions.
+    """
+    cached = _EDGE_TABLES.get(network)
+    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
+        return cached[3], cached[4]
+    u, v, _ = network.edges()
+    canonical = (u < v) | np.isinf(network.reverse_edge_times())
+    n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
+                            .astype(np.int64), 1) - 1
+    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
+    return canonical, n_interior
+
+
 def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray[np.int64],
                   px: NDArray[np.float64], py: NDArray[np.float64], *, step: float,
                   cutoff_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64],
@@ -327,25 +351,20 @@ def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray
     points of edges are left out: by Dijkstra's optimality their times are never below the
     node's own time.
     """
+    canonical, n_interior = _edge_tables(network, px, py, step)
     u, pos = network.out_edge_index(reached)
     v = network.csr.indices[pos]
+    t_v = times[v]
+    # a two-way road with both ends reached is sampled from its lower-numbered end only;
+    # edges shorter than a step have no interior point
+    keep = np.flatnonzero((canonical[pos] | np.isinf(t_v)) & (n_interior[pos] > 0))
+    u, v, pos, t_v = u[keep], v[keep], pos[keep], t_v[keep]
+    n_in = n_interior[pos]
     w = network.csr.data[pos]
     w_rev = network.reverse_edge_times()[pos]
-    t_v = times[v]
-    # a two-way road with both ends reached: sampled from its lower-numbered end only
-    keep = (u < v) | ~(np.isfinite(t_v) & np.isfinite(w_rev))
-    u, v, w, w_rev, t_v = u[keep], v[keep], w[keep], w_rev[keep], t_v[keep]
     t_u = times[u]
     xu, yu = px[u], py[u]
     dx, dy = px[v] - xu, py[v] - yu
-    # interior points: k / (n + 1) for k = 1..n, n + 1 = max(ceil(length / step), 1)
-    n_in = np.maximum(np.ceil(np.hypot(dx, dy) / step).astype(np.int64), 1) - 1
-    # edges whose interior cannot be reached within the cut-off add nothing
-    first = 1.0 / (n_in + 1)
-    live = (n_in > 0) & ((t_u + first * w <= cutoff_s) | (t_v + first * w_rev <= cutoff_s))
-    if not live.all():
-        n_in, t_u, t_v, w, w_rev = n_in[live], t_u[live], t_v[live], w[live], w_rev[live]
-        xu, yu, dx, dy = xu[live], yu[live], dx[live], dy[live]
     edge_of = np.repeat(np.arange(n_in.size), n_in)
     frac = np.arange(1, edge_of.size + 1, dtype=np.int64)
     frac -= np.repeat(np.cumsum(n_in) - n_in, n_in)
@@ -353,14 +372,11 @@ def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray
     st = w[edge_of]
     st *= frac
     st += t_u[edge_of]
-    two = np.isfinite(t_v + w_rev)
-    if two.any():
-        sel = np.flatnonzero(two[edge_of])
-        e2 = edge_of[sel]
-        back = 1.0 - frac[sel]
-        back *= w_rev[e2]
-        back += t_v[e2]
-        st[sel] = np.minimum(st[sel], back)
+    # the other direction (inf for one-way edges or an unreached v; 1 - frac > 0: no NaN)
+    back = 1.0 - frac
+    back *= w_rev[edge_of]
+    back += t_v[edge_of]
+    np.minimum(st, back, out=st)
     ok = np.flatnonzero(st <= cutoff_s)
     edge_of, frac, st = edge_of[ok], frac[ok], st[ok]
     sx = dx[edge_of]
