@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ import pandas as pd
 from geourb._errors import InvalidValueError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns
+
+if TYPE_CHECKING:
+    from geourb.network import Network
 
 Direction = Literal["benefit", "cost"]
 
@@ -313,3 +316,73 @@ def county_indicators(
     out.attrs["national_rate"] = float(national_rate)
     out.attrs["target_rate"] = float(target_rate)
     return out
+
+
+def network_access_min(
+    network: Network,
+    layer: pd.DataFrame,
+    *,
+    targets: pd.DataFrame | None = None,
+    access_speed_kmh: float = 5.0,
+    max_snap_m: float = 5_000.0,
+) -> pd.Series:
+    """Minutes over ``network`` from each county seat to the nearest target (prefecture seats).
+
+    One multi-source Dijkstra on the reversed network from all targets gives every county's
+    time *to* its nearest target. The walk between a seat (or target) and its snapped node is
+    added at ``access_speed_kmh``. Pass the result to :func:`county_indicators` as
+    ``access_min``.
+
+    Parameters
+    ----------
+    network
+        Road or multimodal :class:`~geourb.network.Network` (an approximate one gives
+        approximate times; the result's ``attrs["approximate"]`` says so).
+    layer
+        County layer with ``seat_lon``/``seat_lat`` (and, for the default targets,
+        ``adcode``, ``name``, ``prefecture_adcode``).
+    targets
+        Points with ``seat_lon``/``seat_lat`` columns, e.g. a chosen central city; default:
+        :func:`prefecture_seats` of ``layer``.
+    access_speed_kmh
+        Speed between a point and its snapped node (> 0).
+    max_snap_m
+        Seats farther than this from the network get NaN (logged).
+
+    Returns
+    -------
+    pandas.Series
+        ``access_min`` aligned to ``layer.index``.
+    """
+    from geourb.network import Network
+
+    if access_speed_kmh <= 0 or max_snap_m <= 0:
+        raise InvalidValueError("access_speed_kmh and max_snap_m must be > 0.")
+    require_columns(layer, ["seat_lon", "seat_lat"], source="county layer")
+    tg = prefecture_seats(layer) if targets is None else targets
+    require_columns(tg, ["seat_lon", "seat_lat"], source="targets")
+    speed = access_speed_kmh / 3.6
+    t_node, t_snap = network.nearest_nodes(tg["seat_lon"].to_numpy(float), tg["seat_lat"].to_numpy(float))
+    usable = t_snap <= max_snap_m
+    if not usable.any():
+        raise InvalidValueError(f"No target lies within {max_snap_m:.0f} m of the network {network.name!r}.")
+    u, v, t = network.edges()
+    reverse = Network.from_edges(v, u, t, node_lon=network.node_lon, node_lat=network.node_lat,
+                                 name=f"{network.name} (reversed)", largest_component=False)
+    times = reverse.travel_times(t_node[usable], source_offsets_s=t_snap[usable] / speed)
+    lon = layer["seat_lon"].to_numpy(float)
+    lat = layer["seat_lat"].to_numpy(float)
+    out = np.full(len(layer), np.nan)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    c_node, c_snap = network.nearest_nodes(lon[ok], lat[ok])
+    near = c_snap <= max_snap_m
+    vals = np.where(near, times[c_node] + c_snap / speed, np.nan)
+    out[np.flatnonzero(ok)] = vals / 60.0
+    missing = ~np.isfinite(out)
+    if missing.any():
+        logger.info("network access: %d of %d counties have no time (seat farther than %.0f m from the "
+                    "network, or no target reachable): %s", int(missing.sum()), len(out), max_snap_m,
+                    list(layer.index[missing][:10]))
+    series = pd.Series(out, index=layer.index, name="access_min")
+    series.attrs["approximate"] = bool(network.approximate)
+    return series

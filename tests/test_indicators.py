@@ -90,3 +90,24 @@ def test_units_without_seat_are_logged(layer, caplog):
     assert "without seat coordinates" in caplog.text and "341200" in caplog.text
     est = county_indicators(part)["access_min_straightline_est"]
     assert est[part["prefecture_adcode"] == "341200"].isna().all()
+
+
+def test_network_access_matches_brute_force(counties):
+    import numpy as np
+
+    from geourb.indicators import network_access_min, prefecture_seats
+    from geourb.roads import approximate_network
+
+    hubei = counties[counties["province"] == "湖北省"]
+    net = approximate_network(hubei)  # approximate county-seat network
+    got = network_access_min(net, hubei)
+    assert got.name == "access_min" and got.attrs["approximate"] and got.notna().all()
+    seats = prefecture_seats(hubei)
+    assert (got.loc[seats["seat_adcode"]] < 1).all()  # a prefecture seat reaches itself
+    # brute force: from each county, the time to every seat node, minimum
+    t_nodes, _ = net.nearest_nodes(seats["seat_lon"].to_numpy(), seats["seat_lat"].to_numpy())
+    for adcode in ["421281", "420625", "422827"]:
+        node, snap = net.nearest_nodes(np.array([hubei.loc[adcode, "seat_lon"]]),
+                                       np.array([hubei.loc[adcode, "seat_lat"]]))
+        times = net.travel_times(node)
+        assert got[adcode] == pytest.approx(times[t_nodes].min() / 60 + snap[0] / (5 / 3.6) / 60, rel=1e-6)

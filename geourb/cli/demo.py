@@ -27,7 +27,7 @@ def run_demo(*, out_dir: Path, maps_dir: Path, core: str = "武汉") -> dict[str
     from geourb._errors import DataFileNotFoundError, OfflineError
     from geourb._io import write_layer, write_table
     from geourb.counties import load_counties
-    from geourb.indicators import county_indicators
+    from geourb.indicators import county_indicators, network_access_min
     from geourb.metro import default_network, delineate_metro
     from geourb.parks import aggregate_by_county, read_parks, validate_parks
     from geourb.regions import compare_to_presets, delineate_regions
@@ -73,13 +73,17 @@ def run_demo(*, out_dir: Path, maps_dir: Path, core: str = "武汉") -> dict[str
     except (DataFileNotFoundError, OfflineError) as exc:
         out(f"[3] parks catalogue not available locally; scoring without parks: {exc}")
 
-    ind = county_indicators(layer, parks=park_agg[["n_parks", "approved_ha"]] if park_agg is not None else None)
+    network = default_network(layer)
+    access = network_access_min(network, layer)
+    parks_in = park_agg[["n_parks", "approved_ha"]] if park_agg is not None else None
+    ind = county_indicators(layer, parks=parks_in, access_min=access)
     result = score_counties(ind)
     delin = delineate_regions(layer, result.table["score"])
     presets = compare_to_presets(delin, layer)
     tiers, _ = settlement_tiers()
     top = result.table.sort_values("rank").head(5).join(layer["name"])
-    _step(f"[4] scores: top counties {', '.join(top['name'])}; {len(delin.regions)} potential regions; "
+    _step(f"[4] access to the nearest prefecture seat (approximate network): median "
+          f"{access.median():.0f} min; scores: top counties {', '.join(top['name'])}; {len(delin.regions)} potential regions; "
           f"皖北 preset population inside regions: "
           f"{presets.set_index('name').loc['皖北', 'share_preset_in_regions']:.0%}; settlement tiers "
           f"{tiers['tier'].value_counts().to_dict()}", t0)
@@ -89,7 +93,6 @@ def run_demo(*, out_dir: Path, maps_dir: Path, core: str = "武汉") -> dict[str
     written["presets"] = write_table(presets, out_dir / "presets_comparison.csv")
     written["tiers"] = write_table(tiers, out_dir / "settlement_tiers.csv")
 
-    network = default_network(layer)
     area = delineate_metro(network, core, layer, minutes=60, population="pop_total")
     s = area.summary
     _step(f"[5] 1-hour circle of {s['core']} on the approximate county-seat network: "
