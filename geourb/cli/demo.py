@@ -83,7 +83,8 @@ def run_demo(*, out_dir: Path, maps_dir: Path, core: str = "武汉") -> dict[str
     tiers, _ = settlement_tiers()
     top = result.table.sort_values("rank").head(5).join(layer["name"])
     _step(f"[4] access to the nearest prefecture seat (approximate network): median "
-          f"{access.median():.0f} min; scores: top counties {', '.join(top['name'])}; {len(delin.regions)} potential regions; "
+          f"{access.median():.0f} min; scores: top counties {', '.join(top['name'])}; "
+          f"{len(delin.regions)} potential regions; "
           f"皖北 preset population inside regions: "
           f"{presets.set_index('name').loc['皖北', 'share_preset_in_regions']:.0%}; settlement tiers "
           f"{tiers['tier'].value_counts().to_dict()}", t0)
