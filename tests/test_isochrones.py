@@ -150,3 +150,42 @@ def test_origin_in_tiny_component():
                               oneway=np.r_[np.ones(u.size, bool), False], largest_component=False)
     with pytest.raises(NetworkGraphError, match="disconnected"):
         isochrones(both, (102.9005, 25.0))
+
+
+def test_reverse_edge_times(kunming):
+    u, v, _ = kunming.edges()
+    rev = kunming.reverse_edge_times()
+    dense = kunming.csr[v[:2000], u[:2000]].A1  # 0 where there is no reverse edge
+    expect = np.where(dense > 0, dense, np.inf)
+    assert np.array_equal(rev[:2000], expect)
+    # synthetic: 0 <-> 1 two-way (60 s, 70 s back), 1 -> 2 and 2 -> 0 one-way
+    net = Network.from_edges(np.array([0, 1, 1, 2]), np.array([1, 0, 2, 0]),
+                             [60.0, 70.0, 5.0, 9.0], node_lon=[102.7, 102.71, 102.72],
+                             node_lat=[25.0, 25.0, 25.0])
+    u, v, _ = net.edges()
+    pairs = zip(u.tolist(), v.tolist(), strict=True)
+    got = dict(zip(pairs, net.reverse_edge_times().tolist(), strict=True))
+    assert got == {(0, 1): 70.0, (1, 0): 60.0, (1, 2): np.inf, (2, 0): np.inf}
+
+
+def test_one_way_road_sampled_from_its_start_only():
+    # synthetic: a 2 km road (240 s) west of the origin, one-way INTO the origin (0 -> 1 runs
+    # west to east, the origin is at node 1), closed by a fast detour 1 -> 2 -> 0 (65 s)
+    # through a node 2 km north. The road's middle is reached along the road from node 0 at
+    # 65 + 120 s, not at 120 s from node 1 against the one-way direction.
+    lon = np.array([102.70, 102.72, 102.71])
+    lat = np.array([25.0, 25.0, 25.02])
+    net = Network.from_edges(np.array([0, 1, 2]), np.array([1, 2, 0]), [240.0, 5.0, 60.0],
+                             node_lon=lon, node_lat=lat)
+    surf = travel_time_surface(net, (102.72, 25.0), max_min=4, cell_m=50, max_access_m=100)
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, surf.crs, always_xy=True).transform([102.71], [25.0])
+    col, row = ~surf.transform @ (x[0], y[0])
+    assert abs(surf.minutes[int(row), int(col)] - 185 / 60) < 0.1
+    # two-way: the same road is reached from node 1 in 120 s
+    net2 = Network.from_edges(np.array([0]), np.array([1]), [240.0], node_lon=lon[:2],
+                              node_lat=lat[:2], oneway=[False])
+    surf2 = travel_time_surface(net2, (102.72, 25.0), max_min=4, cell_m=50, max_access_m=100)
+    col, row = ~surf2.transform @ (x[0], y[0])
+    assert abs(surf2.minutes[int(row), int(col)] - 2.0) < 0.1
