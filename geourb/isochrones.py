@@ -9,8 +9,10 @@ The method, in four vectorised steps:
    reached node;
 3. every edge leaving a reached node is sampled every half cell; a sample's time is the start
    node's time plus the fraction of the edge's time (so partially reached edges count up to the
-   cut-off and no further); the samples are rasterised on a grid in the UTM zone of the origins
-   (cell size ``cell_m`` metres) keeping each cell's minimum;
+   cut-off and no further); a two-way road with both ends reached is sampled once, taking the
+   faster direction, and a one-way road only from its start; the reached nodes and the samples
+   are rasterised on a grid in the UTM zone of the origins (cell size ``cell_m`` metres)
+   keeping each cell's minimum;
 4. off-network access: each land cell within ``max_access_m`` of a network cell takes the time
    of its nearest network cell plus the straight walk at ``access_speed_kmh`` (Euclidean
    distance transform, :func:`scipy.ndimage.distance_transform_edt`). Cells farther from any
