@@ -14,9 +14,9 @@ The method, in four vectorised steps:
    are rasterised on a grid in the UTM zone of the origins (cell size ``cell_m`` metres)
    keeping each cell's minimum;
 4. off-network access: each land cell within ``max_access_m`` of a network cell takes the time
-   of its nearest network cell plus the straight walk at ``access_speed_kmh`` (Euclidean
-   distance transform, :func:`scipy.ndimage.distance_transform_edt`). Cells farther from any
-   reached road stay NaN: no false coverage.
+   of its nearest network cell (Euclidean; the earliest of equally near ones) plus the straight
+   walk at ``access_speed_kmh``, searched ring by ring around the road cells only. Cells
+   farther from any reached road stay NaN: no false coverage.
 
 Polygons are contours of that one surface (``surface <= band``, with
 :func:`rasterio.features.shapes`), so bands are nested by construction, and holes (unreached
@@ -51,6 +51,9 @@ DEFAULT_BANDS_MIN: tuple[float, ...] = (15, 30, 45, 60)
 
 BYTES_PER_CELL = 40
 """Working memory per grid cell used to estimate and refuse oversized grids."""
+
+_RING_SEARCH_MAX_CELLS = 8
+"""Up to this access reach (in cells) the off-network walk is searched ring by ring."""
 
 
 @dataclass
@@ -268,8 +271,10 @@ def travel_time_surface(
                      ("access_speed_kmh", access_speed_kmh), ("max_snap_m", max_snap_m)):
         if not (isinstance(val, int | float) and math.isfinite(val) and val > 0):
             raise InvalidValueError(f"{key} must be a positive number, got {val!r}.")
-    if not (max_access_m >= 0):
-        raise InvalidValueError(f"max_access_m must be >= 0 metres, got {max_access_m!r}.")
+    if not (isinstance(max_access_m, int | float) and 0 <= max_access_m < math.inf):
+        raise InvalidValueError(
+            f"max_access_m must be a finite number >= 0 metres, got {max_access_m!r}."
+        )
     stages = _Stages()
     lonlat, nodes, snap = snap_origins(network, origins, max_snap_m=max_snap_m)
     walk_ms = access_speed_kmh / 3.6
@@ -417,28 +422,73 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
                stages: _Stages) -> NDArray[np.float32]:
     """Off-network access: each cell takes its nearest network cell's time plus the walk.
 
-    ``net_s`` is the flat network-time raster (inf off the roads). Only the feature transform
-    of :func:`scipy.ndimage.distance_transform_edt` runs on the whole grid; distances and
-    times are computed for the cells within ``max_access_m`` only.
-    """
-    from scipy.ndimage import distance_transform_edt
+    ``net_s`` is the flat network-time raster (inf off the roads). The nearest network cell
+    (Euclidean, in cells) is searched ring by ring of increasing distance up to
+    ``max_access_m``, for the off-road cells within that reach only (found with a separable
+    maximum filter), so the cost follows the cells near the roads rather than the whole grid.
+    Among equally near network cells the earliest counts. Cells whose nearest network cell is
+    farther than ``max_access_m`` or whose total exceeds ``cutoff_s`` stay NaN.
 
-    off_net = ~np.isfinite(net_s).reshape(rows, cols)
-    ft = distance_transform_edt(off_net, return_distances=False, return_indices=True)
-    stages.tick("walk_edt")
-    itype = np.int32 if max(rows, cols) < 30_000 else np.int64  # no overflow of d2
-    dr = ft[0].astype(itype, copy=False) - np.arange(rows, dtype=itype)[:, None]
-    dc = ft[1].astype(itype, copy=False) - np.arange(cols, dtype=itype)[None, :]
-    d2 = (dr * dr + dc * dc).ravel()
-    # candidates by an integer bound, then the exact float test of the full computation
-    lim = math.floor((max_access_m / cell_m) ** 2) + 1
-    cand = np.flatnonzero(d2 <= lim)
-    dist_cells = np.sqrt(d2[cand].astype(np.float64))
-    nearest = (ft[0].ravel()[cand].astype(np.int64) * cols + ft[1].ravel()[cand])
-    total = net_s[nearest] + dist_cells * cell_m / walk_ms
-    good = ~((dist_cells * cell_m > max_access_m) | (total > cutoff_s))
+    The grid must have a margin of more than ``max_access_m`` without network cells (as
+    :func:`_grid_shape` gives it): offsets are applied to flat indices.
+    """
+    from scipy.ndimage import maximum_filter
+
     minutes = np.full(rows * cols, np.nan, dtype=np.float32)
-    minutes[cand[good]] = (total[good] / 60.0).astype(np.float32)
+    road = np.flatnonzero(np.isfinite(net_s))
+    minutes[road] = (net_s[road] / 60.0).astype(np.float32)
+    reach = math.floor(max_access_m / cell_m)
+    if reach < 1 or road.size == 0:
+        stages.tick("walk_fill")
+        return minutes.reshape(rows, cols)
+    is_road = np.zeros(rows * cols, dtype=np.uint8)
+    is_road[road] = 1
+    near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
+    todo = np.flatnonzero(near.ravel() > is_road)  # off-road cells within the square reach
+    stages.tick("walk_near")
+    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
+    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    d2 = (dr * dr + dc * dc).ravel()
+    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
+    # flat offsets into net_s padded with ``reach`` rows of inf above and below; a column
+    # offset past the left or right edge lands in the road-free margin of the next row
+    flat_off = ((dr.ravel() + reach) * cols + dc.ravel())[ok]
+    d2 = d2[ok]
+    order = np.argsort(d2, kind="stable")
+    flat_off, d2 = flat_off[order], d2[order]
+    pad = np.full(reach * cols, np.inf)
+    padded = np.concatenate([pad, net_s, pad])
+
+    def fill(sq: int, cells: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Set the cells that have a network cell at squared distance ``sq``; which had."""
+        best = np.full(cells.size, np.inf)
+        for off in flat_off[d2 == sq]:
+            np.minimum(best, padded[cells + off], out=best)
+        hit = np.isfinite(best)
+        total = best[hit] + math.sqrt(sq) * cell_m / walk_ms
+        good = total <= cutoff_s
+        minutes[cells[hit][good]] = (total[good] / 60.0).astype(np.float32)
+        return hit
+
+    if reach <= _RING_SEARCH_MAX_CELLS:  # ring by ring: most cells are settled in the first
+        for sq in np.unique(d2):
+            if todo.size == 0:
+                break
+            todo = todo[~fill(int(sq), todo)]
+    else:  # a wide reach: the distance transform gives each cell's nearest distance first
+        from scipy.ndimage import distance_transform_edt
+
+        ft = distance_transform_edt(is_road.reshape(rows, cols) == 0, return_distances=False,
+                                    return_indices=True)
+        tr, tc = np.divmod(todo, cols)
+        near_d2 = (ft[0].ravel()[todo] - tr) ** 2 + (ft[1].ravel()[todo] - tc) ** 2
+        keep = np.isin(near_d2, d2)
+        todo, near_d2 = todo[keep], near_d2[keep]
+        order = np.argsort(near_d2, kind="stable")
+        todo, near_d2 = todo[order], near_d2[order]
+        cuts = np.flatnonzero(np.diff(near_d2)) + 1
+        for cells, sq in zip(np.split(todo, cuts), near_d2[np.r_[0, cuts]], strict=True):
+            fill(int(sq), cells)
     stages.tick("walk_fill")
     return minutes.reshape(rows, cols)
 

@@ -189,3 +189,22 @@ def test_one_way_road_sampled_from_its_start_only():
     surf2 = travel_time_surface(net2, (102.72, 25.0), max_min=4, cell_m=50, max_access_m=100)
     col, row = ~surf2.transform @ (x[0], y[0])
     assert abs(surf2.minutes[int(row), int(col)] - 2.0) < 0.1
+
+
+def test_walk_rings_and_distance_transform_agree(monkeypatch):
+    # synthetic grid with a hole; a 300 m reach at 30 m cells (10 cells) takes the distance
+    # transform path, forced ring by ring it must give the same surface
+    import geourb.isochrones as iso_mod
+
+    net = _grid(hole=True)
+    centre = (102.7 + 20 * 0.003 + 0.0005, 25.0 + 14 * 0.003)
+    kw = {"max_min": 6, "cell_m": 30, "max_access_m": 300}
+    wide = travel_time_surface(net, centre, **kw)
+    monkeypatch.setattr(iso_mod, "_RING_SEARCH_MAX_CELLS", 100)
+    rings = travel_time_surface(net, centre, **kw)
+    assert np.array_equal(wide.minutes, rings.minutes, equal_nan=True)
+    # off-road cells are filled, up to the reach and no further
+    assert np.isfinite(wide.minutes).sum() > np.isfinite(
+        travel_time_surface(net, centre, max_min=6, cell_m=30, max_access_m=0).minutes).sum()
+    with pytest.raises(InvalidValueError, match="max_access_m"):
+        travel_time_surface(net, centre, max_min=6, max_access_m=float("inf"))
