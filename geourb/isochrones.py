@@ -307,11 +307,18 @@ def travel_time_surface(
                                      max_memory_mb=max_memory_mb)
     transform = from_origin(x0, y1, cell_m, cell_m)
     # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
-    # can differ only for a sample within an ulp of a cell edge)
-    ci = np.clip(np.floor((sx - x0) / cell_m).astype(np.int64), 0, cols - 1)
-    ri = np.clip(np.floor((y1 - sy) / cell_m).astype(np.int64), 0, rows - 1)
+    # can differ only for a sample within an ulp of a cell edge). In place, and no clipping:
+    # the grid's margin (max_access_m + one cell) keeps every sample well inside
+    ri = np.subtract(y1, sy)
+    ri /= cell_m
+    np.floor(ri, out=ri)
+    ri *= cols
+    ci = np.subtract(sx, x0)
+    ci /= cell_m
+    np.floor(ci, out=ci)
+    ri += ci  # flat cell index, exact in float64 (rows * cols < 2**53)
     net_s = np.full(rows * cols, np.inf)
-    np.minimum.at(net_s, ri * cols + ci, st)
+    np.minimum.at(net_s, ri.astype(np.int64), st)
     stages.tick("rasterise")
     minutes = _walk_fill(net_s, rows, cols, cell_m=cell_m, walk_ms=walk_ms,
                          max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages)
