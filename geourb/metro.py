@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -91,7 +92,7 @@ class CityCore:
     county_adcode
         The county containing the seat point (the core county).
     lon, lat
-        The seat point (WGS84).
+        The seat point (WGS84 degrees).
     """
 
     name: str
@@ -143,11 +144,28 @@ def resolve_city(name_or_adcode: str | int | CityCore, counties: gpd.GeoDataFram
         County layer (:func:`geourb.counties.load_counties`), used for the core county and for
         county names.
 
+    Returns
+    -------
+    CityCore
+        The city's name, adcode, level, core county and seat point (WGS84 degrees); a
+        :class:`CityCore` passed in is returned unchanged.
+
     Raises
     ------
     UnknownNameError
-        The name matches no city or county (close matches suggested) or a county name is
-        ambiguous (the candidates are listed).
+        The name matches no city or county (close matches suggested), names a province, or
+        a county name is ambiguous (the candidates are listed).
+    MissingColumnError
+        ``counties`` lacks ``seat_lon``, ``seat_lat`` or ``name``.
+    InvalidValueError
+        A number that is not a valid adcode.
+
+    Examples
+    --------
+    >>> from geourb.counties import load_counties
+    >>> core = resolve_city("Wuhan", load_counties(province="湖北"))
+    >>> core.name, core.adcode, core.level
+    ('武汉市', '420100', 'prefecture')
     """
     if isinstance(name_or_adcode, CityCore):
         return name_or_adcode
@@ -202,7 +220,24 @@ def resolve_city(name_or_adcode: str | int | CityCore, counties: gpd.GeoDataFram
 
 # ---------------------------------------------------------------------------- networks
 def default_network(counties: gpd.GeoDataFrame) -> Network:
-    """The approximate county-seat network (:func:`geourb.roads.approximate_network`), labelled approximate."""
+    """The approximate county-seat network (:func:`geourb.roads.approximate_network`), labelled approximate.
+
+    Parameters
+    ----------
+    counties
+        County layer whose seats become the nodes.
+
+    Returns
+    -------
+    Network
+        Straight links between neighbouring seats (circuity 1.3, 60 km/h),
+        ``approximate=True``.
+
+    Raises
+    ------
+    NetworkGraphError
+        Fewer than two counties.
+    """
     from geourb.roads import approximate_network
 
     return approximate_network(counties)
@@ -259,12 +294,26 @@ def zonal_sum(
     Cells are counted when their centre lies inside the geometry (``all_touched=False``);
     nodata and NaN cells are skipped.
 
+    Parameters
+    ----------
+    raster
+        A single-band raster file (band 1 is summed), any CRS.
+    geometries
+        Polygons in any CRS (reprojected to the raster's CRS).
+    all_touched
+        Count every cell the geometry touches, not only cells whose centre lies inside.
+
     Returns
     -------
     pandas.DataFrame
         Aligned to ``geometries``: ``raster_sum`` and ``raster_coverage`` (share of the
         geometry's area inside the raster's extent: a sum over a partly covered geometry is
         partial).
+
+    Raises
+    ------
+    InvalidValueError
+        ``geometries`` have no CRS.
     """
     import rasterio
     from rasterio.mask import mask as rio_mask
@@ -370,20 +419,33 @@ def delineate_metro(
     counties
         County layer covering the area (index = adcode, seat columns, polygons).
     minutes
-        Travel-time limit from the core seat to a county seat.
+        Travel-time limit from the core seat to a county seat, in minutes.
     population
         County population: a Series indexed by adcode or the name of a column of
         ``counties``; allocated by area share.
     raster
         Population raster (counts per cell); sums inside each county's part of the isochrone.
     access_speed_kmh, max_snap_m, cell_m, max_access_m
-        Off-network access and isochrone grid. Defaults: real roads 5 km/h, 2 km, 100 m,
-        500 m; approximate networks (sparse straight lines) 30 km/h, 30 km, 1 km, 10 km.
+        Off-network access speed (km/h), largest snap distance from a seat to the network
+        (metres), isochrone grid cell (metres) and largest off-network access distance
+        from the network inside the isochrone (metres). Defaults: real roads 5 km/h, 2 km,
+        100 m, 500 m; approximate networks (sparse straight lines) 30 km/h, 30 km, 1 km,
+        10 km.
+
+    Returns
+    -------
+    MetroArea
+        The core, the selected counties with their times and shares, the isochrone and a
+        summary row (see :class:`MetroArea`).
 
     Raises
     ------
+    InvalidValueError
+        ``minutes`` is not positive.
     UnknownNameError
         Unknown core city.
+    MissingColumnError
+        ``population`` names a column ``counties`` lacks.
     NetworkGraphError
         The core lies outside the network.
     EmptyResultError
@@ -458,12 +520,35 @@ def delineate_many(
     network: Network,
     cores: Iterable[str | int | CityCore],
     counties: gpd.GeoDataFrame,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> list[MetroArea]:
     """Run :func:`delineate_metro` for several cores (e.g. :data:`PROVINCIAL_CAPITALS`).
 
     Cores that fail (outside the network, empty) are logged and skipped; if all fail the
     first error is raised.
+
+    Parameters
+    ----------
+    network
+        Road (or multimodal) network covering the cores.
+    cores
+        City names, English names, adcodes or :class:`CityCore` objects.
+    counties
+        County layer covering the areas.
+    **kwargs
+        Options of :func:`delineate_metro` (``minutes``, ``population``, ``raster`` ...).
+
+    Returns
+    -------
+    list of MetroArea
+        One per core that succeeded, in the order of ``cores``.
+
+    Raises
+    ------
+    NetworkGraphError, EmptyResultError
+        Every core failed (the first error is raised).
+    UnknownNameError, InvalidValueError
+        An unknown core or an invalid option (raised at once, not skipped).
     """
     out: list[MetroArea] = []
     errors: list[Exception] = []
@@ -479,18 +564,39 @@ def delineate_many(
 
 
 def summary_table(areas: Sequence[MetroArea]) -> pd.DataFrame:
-    """One row per core: counties, areas, population, contiguity, approximate flag."""
+    """One row per core: counties, areas, population, contiguity, approximate flag.
+
+    Parameters
+    ----------
+    areas
+        Results of :func:`delineate_metro` / :func:`delineate_many`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``summary`` of each area, RangeIndex: ``core``, ``core_adcode``, ``core_county``,
+        ``minutes``, ``n_counties``, ``isochrone_km2``, ``county_area_km2``,
+        ``covered_area_km2``, ``pop_area_weighted``, ``pop_raster``, ``contiguous``,
+        ``n_components``, ``core_included``, ``approximate``, ``network``.
+    """
     return pd.DataFrame([a.summary for a in areas]).reset_index(drop=True)
 
 
 def overlaps(areas: Sequence[MetroArea]) -> pd.DataFrame:
     """Overlaps between the circles of different cores (every pair that overlaps).
 
+    Parameters
+    ----------
+    areas
+        Results of :func:`delineate_metro` / :func:`delineate_many`.
+
     Returns
     -------
     pandas.DataFrame
         ``core_a``, ``core_b``, ``shared_counties`` (count), ``shared_adcodes`` (comma
-        separated), ``overlap_km2`` (isochrone intersection) and its share of each circle.
+        separated), ``overlap_km2`` (isochrone intersection, km² in ``CHINA_ALBERS``) and its
+        share of each circle (``share_of_a``, ``share_of_b``, 0-1); no row for pairs that
+        share neither counties nor area.
     """
     rows = []
     zones = [_zone_albers(a.isochrone) for a in areas]
@@ -513,5 +619,17 @@ def overlaps(areas: Sequence[MetroArea]) -> pd.DataFrame:
 
 
 def to_layer(area: MetroArea) -> gpd.GeoDataFrame:
-    """The selected counties as a layer ready to write (adcode column, no index)."""
+    """The selected counties as a layer ready to write (adcode column, no index).
+
+    Parameters
+    ----------
+    area
+        A result of :func:`delineate_metro`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``area.counties`` with a RangeIndex, CRS EPSG:4326 (e.g. for
+        :func:`geourb._io.write_layer`).
+    """
     return gpd.GeoDataFrame(area.counties.reset_index(drop=True), geometry="geometry", crs=WGS84)

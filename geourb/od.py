@@ -8,25 +8,36 @@ with ``limit``) in batches of origin nodes, keeping only the destination columns
 
 Examples
 --------
->>> seats = county_seats(load_counties(province="湖北"))  # doctest: +SKIP
->>> od = od_matrix(net, seats, cutoff_min=180)  # doctest: +SKIP
->>> commuting_indicators(od, core="420102")  # doctest: +SKIP
+>>> from geourb.counties import county_seats, load_counties
+>>> from geourb.roads import approximate_network
+>>> counties = load_counties(province="湖北")
+>>> net = approximate_network(counties)  # straight lines between seats: approximate
+>>> od = od_matrix(net, county_seats(counties), cutoff_min=180)
+>>> od.shape, od.attrs["approximate"]
+((103, 103), True)
+>>> ind = commuting_indicators(od, core="420102")  # 江岸区, in Wuhan
+>>> int(ind["n_pairs"]), round(float(ind["share_within_to_core"]), 2)
+(10506, 0.11)
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
 from geourb._log import logger, progress
 from geourb.network import Network
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 DASK_HINT = ('Parallel OD matrices need Dask: pip install "geourb[parallel]" '
              '(or pip install "dask[distributed]"), or call with parallel=False.')
@@ -67,19 +78,49 @@ def _batch_times(csr: sp.csr_matrix, sources: NDArray, limit: float,
 
 def node_times(
     network: Network,
-    sources: NDArray,
-    targets: NDArray,
+    sources: ArrayLike,
+    targets: ArrayLike,
     *,
     cutoff_s: float | None = None,
     batch_size: int = 64,
     parallel: bool = False,
-    client: Any = None,
+    client: Client | None = None,
 ) -> NDArray[np.float64]:
     """Node-to-node times (seconds), shape ``(len(sources), len(targets))``; inf = unreached.
 
     Serial batches with SciPy, or Dask batches when ``parallel`` (``client``: an existing
     ``distributed.Client``; by default a ``LocalCluster`` with one single-threaded worker per
     core is started and closed).
+
+    Parameters
+    ----------
+    network
+        The network (edge times in seconds).
+    sources, targets
+        Integer node indices (``0 .. network.n_nodes - 1``), e.g. from
+        :meth:`Network.nearest_nodes`.
+    cutoff_s
+        Bound of the search in seconds; farther nodes are ``inf``. None: no bound.
+    batch_size
+        Source nodes per Dijkstra call (memory ``batch_size x n_nodes`` floats).
+    parallel
+        Run the batches on Dask.
+    client
+        An existing ``distributed.Client`` (only with ``parallel=True``); None starts and
+        closes a local cluster.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float seconds, one row per source and one column per target, in the given order;
+        ``inf`` where the target is not reached within ``cutoff_s``.
+
+    Raises
+    ------
+    InvalidValueError
+        ``batch_size`` < 1.
+    MissingDependencyError
+        ``parallel=True`` without Dask's ``distributed`` installed.
     """
     src = np.asarray(sources, dtype=np.int64)
     tgt = np.asarray(targets, dtype=np.int64)
@@ -118,15 +159,15 @@ def node_times(
 
 def od_matrix(
     network: Network,
-    origins: Any,
-    destinations: Any = None,
+    origins: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike,
+    destinations: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike | None = None,
     *,
     cutoff_min: float | None = None,
     access_speed_kmh: float | None = None,
     max_snap_m: float | None = None,
     batch_size: int = 64,
     parallel: bool = False,
-    client: Any = None,
+    client: Client | None = None,
 ) -> pd.DataFrame:
     """Travel-time matrix in minutes between points.
 
@@ -135,11 +176,12 @@ def od_matrix(
     network
         The network.
     origins, destinations
-        A county layer (its seats are used), points (GeoDataFrame/GeoSeries), a DataFrame
-        with ``lon``/``lat`` or a list of (lon, lat) pairs; ``destinations=None`` uses the
-        origins (square matrix).
+        A county layer (its seats are used), points (GeoDataFrame/GeoSeries in any CRS;
+        other geometries give a point inside), a DataFrame with ``lon``/``lat`` (WGS84
+        degrees) or a list of (lon, lat) pairs; ``destinations=None`` uses the origins
+        (square matrix, zero diagonal).
     cutoff_min
-        Bound of the search; farther pairs are ``inf``.
+        Bound of the search in minutes; farther pairs are ``inf``.
     access_speed_kmh
         Speed on the snap distance at both ends (default 5 km/h; 30 km/h on approximate
         networks).
@@ -156,7 +198,14 @@ def od_matrix(
     pandas.DataFrame
         Minutes; index = origin ids, columns = destination ids; ``inf`` beyond the cutoff,
         ``NaN`` for points off the network. ``df.attrs["approximate"]`` repeats the network
-        flag.
+        flag and ``df.attrs["network"]`` its name.
+
+    Raises
+    ------
+    InvalidValueError
+        ``cutoff_min`` is not positive, points without a CRS, or points in an unknown form.
+    MissingDependencyError
+        ``parallel=True`` without Dask's ``distributed`` installed.
     """
     if cutoff_min is not None and not (cutoff_min > 0):
         raise InvalidValueError(f"cutoff_min must be > 0, got {cutoff_min!r}.")
@@ -198,7 +247,7 @@ def od_matrix(
 def commuting_indicators(
     od: pd.DataFrame,
     *,
-    core: object | None = None,
+    core: Hashable | None = None,
     threshold_min: float = 60.0,
 ) -> pd.Series:
     """Commuting indicators of an OD matrix (minutes).
@@ -206,19 +255,25 @@ def commuting_indicators(
     Parameters
     ----------
     od
-        From :func:`od_matrix`.
+        From :func:`od_matrix` (minutes).
     core
         Label of the core (a column of ``od``, e.g. the core county adcode) for the mean time
         to the core.
     threshold_min
-        Commuting limit.
+        Commuting limit in minutes.
 
     Returns
     -------
     pandas.Series
         ``n_pairs`` (off-diagonal pairs with a known time), ``share_within`` (share of those
         within ``threshold_min``), ``mean_time_min`` (over reached pairs), and with ``core``:
-        ``mean_time_to_core_min`` (origins that reach the core), ``share_within_to_core``.
+        ``mean_time_to_core_min`` (origins that reach the core), ``share_within_to_core``;
+        also ``threshold_min`` and ``approximate`` (from ``od.attrs``).
+
+    Raises
+    ------
+    UnknownNameError
+        ``core`` is not a column of ``od`` (close matches suggested).
     """
     vals = od.to_numpy(dtype=float)
     mask = ~np.isnan(vals)

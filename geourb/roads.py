@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -41,6 +41,9 @@ from geourb._errors import (
 )
 from geourb._log import logger
 from geourb.network import Network, great_circle_m
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CHINA_SPEEDS_KMH: dict[str, float] = {
     "motorway": 110, "motorway_link": 60,
@@ -90,8 +93,30 @@ def _check_speeds(speeds: Mapping[str, float], what: str) -> dict[str, float]:
     return out
 
 
-def parse_maxspeed(value: object) -> float:
-    """Parse an OSM ``maxspeed`` tag to km/h (NaN when not a number, e.g. ``"none"``)."""
+def parse_maxspeed(value: str | float | list[str] | tuple[str, ...] | None) -> float:
+    """Parse an OSM ``maxspeed`` tag to km/h (NaN when not a number, e.g. ``"none"``).
+
+    Parameters
+    ----------
+    value
+        The tag value: ``"60"``, ``"40 mph"``, ``"60;80"`` (the first number is used), a
+        number, a list or tuple of values as osmnx keeps them (the first is used) or None.
+
+    Returns
+    -------
+    float
+        Speed in km/h (miles per hour converted); NaN for missing, non-numeric or
+        non-positive values.
+
+    Examples
+    --------
+    >>> parse_maxspeed("60;80")
+    60.0
+    >>> round(parse_maxspeed("40 mph"), 1)
+    64.4
+    >>> parse_maxspeed("none")
+    nan
+    """
     if value is None:
         return float("nan")
     if isinstance(value, list | tuple):
@@ -226,9 +251,24 @@ def network_from_osm(
     largest_component
         Keep only the largest strongly connected component.
 
+    Returns
+    -------
+    Network
+        Nodes are the OSM nodes of the kept ways (WGS84 degrees), edges the way segments with
+        ``length_m`` (great-circle metres) and travel time in seconds; ``network.info``
+        holds ``unknown_classes``, ``default_speed_kmh``, ``maxspeed_used``, ``source`` and
+        ``n_ways``.
+
     Raises
     ------
-    DataFileNotFoundError, NetworkGraphError, UnknownNameError, InvalidValueError
+    DataFileNotFoundError
+        The file does not exist.
+    NetworkGraphError
+        The file is corrupt or not OSM, or holds no drivable road.
+    UnknownNameError
+        Road classes without a speed and ``unknown="raise"``.
+    InvalidValueError
+        A speed (in ``speeds`` or ``default_speed_kmh``) is not a positive number.
     """
     import osmium
 
@@ -277,7 +317,7 @@ def network_from_osm(
 
 
 def network_from_graph(
-    graph: Any,
+    graph: nx.MultiDiGraph,
     *,
     speeds: Mapping[str, float] | None = None,
     default_speed_kmh: float = 30.0,
@@ -289,6 +329,40 @@ def network_from_graph(
 
     Uses the edge's ``travel_time`` when present, else ``length`` / speed by ``highway`` and
     ``maxspeed``. Edges are taken as directed (osmnx already adds both directions).
+
+    Parameters
+    ----------
+    graph
+        An unprojected osmnx graph: node attributes ``x``/``y`` (WGS84 degrees), edge
+        attributes ``length`` (metres; the great-circle distance when missing), optionally
+        ``travel_time`` (seconds), ``highway`` and ``maxspeed``.
+    speeds
+        km/h by ``highway`` class (default :data:`CHINA_SPEEDS_KMH`); ``maxspeed`` overrides.
+    default_speed_kmh
+        Speed in km/h for classes not in ``speeds``.
+    unknown
+        ``"warn"``: log the unknown classes and use the default; ``"raise"``: refuse them.
+    name
+        Label of the network.
+    largest_component
+        Keep only the largest strongly connected component.
+
+    Returns
+    -------
+    Network
+        Node ``i`` is the ``i``-th node of ``graph``; edge times in seconds, ``length_m`` in
+        metres; ``network.info`` reports the unknown classes and ``maxspeed_used``.
+
+    Raises
+    ------
+    NetworkGraphError
+        The graph has no edges.
+    CrsError
+        The graph is projected (its ``crs`` is not EPSG:4326).
+    UnknownNameError
+        Road classes without a speed and ``unknown="raise"``.
+    InvalidValueError
+        A speed in ``speeds`` is not a positive number.
     """
     nodes = list(graph.nodes)
     if not nodes or graph.number_of_edges() == 0:
@@ -319,8 +393,23 @@ def network_from_graph(
     return net
 
 
-def network_from_place(query: str | dict, **kwargs: Any) -> Network:  # pragma: no cover - online
-    """Download a drive network with osmnx (``graph_from_place``, osmnx's cache) and convert it."""
+def network_from_place(query: str | dict[str, str], **kwargs: Any) -> Network:  # pragma: no cover - online
+    """Download a drive network with osmnx (``graph_from_place``, osmnx's cache) and convert it.
+
+    Parameters
+    ----------
+    query
+        A place name or structured query for :func:`osmnx.graph_from_place`, e.g.
+        ``"Wuhan, China"`` or ``{"city": "武汉市"}``. Needs internet unless osmnx has it cached.
+    **kwargs
+        Passed to :func:`network_from_graph` (``speeds``, ``default_speed_kmh``, ``unknown``,
+        ``largest_component``).
+
+    Returns
+    -------
+    Network
+        The drive network, named after ``query``.
+    """
     import osmnx as ox
 
     graph = ox.graph_from_place(query, network_type="drive", simplify=False)
@@ -356,6 +445,28 @@ def fix_degree_crs(gdf: gpd.GeoDataFrame, *, source: str, strict: bool = False) 
     A projected CRS with every coordinate within +-180 / +-90 (metres would put the whole
     layer within 200 m of the false origin) is a wrong label. With ``strict`` raise
     :class:`CrsError` instead of fixing with a logged warning.
+
+    Parameters
+    ----------
+    gdf
+        The layer to check.
+    source
+        Name of the layer in messages (e.g. ``"roads.gpkg:main"``).
+    strict
+        Raise instead of relabelling.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``gdf`` itself when its label is plausible (not reprojected), else a copy relabelled
+        EPSG:4326 (coordinates unchanged).
+
+    Raises
+    ------
+    NoCrsError
+        ``gdf`` has no CRS.
+    CrsError
+        A projected label over degree coordinates and ``strict=True``.
     """
     if gdf.crs is None:
         raise NoCrsError(f"{source} has no CRS; set it with gdf.set_crs('EPSG:4326') or the real one.")
@@ -403,6 +514,43 @@ def read_road_layer(
 
     The class comes from ``class_column``, else ``road_class``, else the layer or file name
     matched against the speed table keys (e.g. ``arterial_main.gdb`` -> ``arterial_main``).
+    Features that are not non-empty (Multi)LineStrings are dropped with a logged warning.
+
+    Parameters
+    ----------
+    path
+        The file or FileGDB folder.
+    layer
+        Layer name (default: the first layer with line geometry).
+    class_column
+        Attribute holding the road class of each feature.
+    road_class
+        One class for every feature (used when ``class_column`` is None).
+    speeds
+        Speed table whose keys are matched against the layer and file name (default:
+        :data:`CHINA_URBAN_SPEEDS_KMH` and :data:`CHINA_SPEEDS_KMH`); values are not used here.
+    strict_crs
+        Raise :class:`CrsError` on a projected label over degree coordinates instead of
+        fixing it with a warning (see :func:`fix_degree_crs`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One LineString per row (multi-lines exploded), column ``road_class`` (string; the
+        file stem when no class is found), CRS EPSG:4326, RangeIndex.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        ``path`` does not exist.
+    NetworkGraphError
+        The file cannot be opened as a GIS data source.
+    EmptyResultError
+        No line layer, or no line feature in the layer.
+    UnknownNameError
+        ``class_column`` is not a column of the layer (close matches suggested).
+    NoCrsError, CrsError
+        The layer has no CRS, or a wrong projected label with ``strict_crs=True``.
     """
     path = Path(path)
     if not path.exists():
@@ -460,12 +608,40 @@ def network_from_layers(
     speeds
         km/h by class (default: :data:`CHINA_URBAN_SPEEDS_KMH` and :data:`CHINA_SPEEDS_KMH`).
     default_speed_kmh, unknown
-        Speed and policy for classes missing from ``speeds``.
+        Speed (km/h) and policy (``"warn"`` or ``"raise"``) for classes missing from
+        ``speeds``.
     oneway_column
-        Attribute with one-way flags (``yes/1/true/FT`` forward, ``-1/TF`` reversed).
+        Attribute with one-way flags (``yes/1/true/FT`` forward, ``-1/TF`` reversed); only
+        read from GeoDataFrame inputs.
+    node_tolerance_m
+        Vertices closer than this (metres, applied by rounding WGS84 degrees) become one node.
+    split_at_crossings
+        Also join lines where they cross without a shared vertex (``shapely.node``).
     strict_crs
         Raise :class:`CrsError` on a projected label over degree coordinates instead of
         fixing it with a warning.
+    name
+        Label of the network (default ``"road layers"``).
+    largest_component
+        Keep only the largest strongly connected component.
+
+    Returns
+    -------
+    Network
+        Nodes at the (merged) vertices in WGS84 degrees; edges with ``length_m`` (metres) and
+        times in seconds; ``network.info`` reports the unknown classes.
+
+    Raises
+    ------
+    InvalidValueError
+        No layer given, or a speed that is not a positive number.
+    EmptyResultError
+        The layers hold no line feature.
+    UnknownNameError
+        A GeoDataFrame without the class column, a file without ``class_column``, or road
+        classes without a speed and ``unknown="raise"``.
+    DataFileNotFoundError, NetworkGraphError, NoCrsError, CrsError
+        As in :func:`read_road_layer` and :func:`fix_degree_crs`.
     """
     items = [layers] if isinstance(layers, str | os.PathLike | gpd.GeoDataFrame) else list(layers)
     if not items:
@@ -539,6 +715,39 @@ def approximate_network(
     great-circle distance times ``circuity``; time = length / ``speed_kmh``. The network is
     marked ``approximate=True`` and so is every output derived from it. Node ``i`` is row
     ``i`` of ``counties`` (``network.info["node_labels"]`` holds the index).
+
+    Parameters
+    ----------
+    counties
+        County polygons (e.g. :func:`geourb.counties.load_counties`); seats are taken from
+        ``seat_lon``/``seat_lat`` (WGS84 degrees) when present, else a point inside each
+        polygon.
+    circuity
+        Road distance / straight-line distance, >= 1.
+    speed_kmh
+        Travel speed on every link, km/h.
+    name
+        Label of the network.
+
+    Returns
+    -------
+    Network
+        Two-way links, ``approximate=True``; ``network.info`` holds ``node_labels``,
+        ``circuity`` and ``speed_kmh``.
+
+    Raises
+    ------
+    InvalidValueError
+        ``circuity`` < 1 or ``speed_kmh`` not a positive number.
+    NetworkGraphError
+        Fewer than two counties.
+
+    Examples
+    --------
+    >>> from geourb.counties import load_counties
+    >>> net = approximate_network(load_counties(province="宁夏"))
+    >>> net.n_nodes, net.approximate
+    (22, True)
     """
     from libpysal.graph import Graph
     from scipy.sparse import coo_matrix
@@ -596,7 +805,30 @@ def approximate_network(
 def load_network(
     path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], **kwargs: Any
 ) -> Network:
-    """Open a network by file type: ``.npz`` cache, OSM (``.pbf``/``.osm``) or GIS layers."""
+    """Open a network by file type: ``.npz`` cache, OSM (``.pbf``/``.osm``) or GIS layers.
+
+    Parameters
+    ----------
+    path
+        A ``.npz`` file saved by :meth:`Network.save`; an OSM file (``.osm.pbf``, ``.osm``,
+        ``.osm.bz2``, ``.osm.gz``, ``.xml``); a road layer (GPKG, Shapefile, FileGDB); a folder
+        of such layers; or a list of layers.
+    **kwargs
+        Options of :func:`network_from_osm` or :func:`network_from_layers`; ignored for a
+        ``.npz`` cache.
+
+    Returns
+    -------
+    Network
+        The loaded or built network.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        The file does not exist, or a folder holds no ``.gdb``/``.gpkg``/``.shp`` layer.
+    NetworkGraphError, EmptyResultError, UnknownNameError, InvalidValueError
+        As raised by the builder used.
+    """
     if not isinstance(path, str | os.PathLike):
         return network_from_layers(list(path), **kwargs)
     p = Path(path)
