@@ -237,7 +237,15 @@ def read_lines(
     -------
     geopandas.GeoDataFrame
         Indexed by ``line_id`` (file stem) with ``name``, ``line_type``, ``length_km``
-        (geodesic) and MultiLineString geometry in EPSG:4326.
+        (geodesic, km) and MultiLineString geometry in EPSG:4326. Files without a CRS are
+        taken as WGS84.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        A file does not exist, or the folder holds no line file.
+    InvalidValueError
+        A file without LineString geometry, or an unknown line type.
     """
     if isinstance(paths_or_folder, str | os.PathLike):
         root = Path(paths_or_folder)
@@ -352,14 +360,15 @@ def link_stations_along_lines(
     lines
         Lines from :func:`read_lines` (``line_type`` column; index = line id).
     max_station_dist_m
-        Maximum distance from a station to the line.
+        Maximum distance from a station to the line, in metres.
     speeds_kmh
-        Running speed by line type; defaults :data:`DEFAULT_SPEEDS_KMH` (hsr 300,
+        Running speed (km/h) by line type, merged over :data:`DEFAULT_SPEEDS_KMH` (hsr 300,
         conventional 120).
     dwell_s
-        Stop time added to every link.
+        Stop time in seconds added to every link.
     max_gap_m, detour_factor
-        Gap bridging between pieces of a line, see above.
+        Largest straight distance (metres) bridged between pieces of a line, and the factor
+        applied to the straight length of such a bridge; see above.
 
     Returns
     -------
@@ -368,6 +377,13 @@ def link_stations_along_lines(
         ``line_id``, ``line_name``, ``line_type``, ``length_m``, ``speed_kmh``, ``time_s``,
         ``along_line`` and the line geometry between the stations (EPSG:4326).
         ``report``: a :class:`LinkReport`; lines near no station are listed there and logged.
+
+    Raises
+    ------
+    InvalidValueError
+        A speed that is not positive, ``max_station_dist_m`` <= 0 or ``dwell_s`` < 0.
+    MissingColumnError
+        ``lines`` has no ``line_type`` column.
     """
     speeds = {**DEFAULT_SPEEDS_KMH, **(speeds_kmh or {})}
     for key, val in speeds.items():
@@ -493,11 +509,11 @@ def multimodal_network(
     rail_links
         From :func:`link_stations_along_lines`.
     wait_s, transfer_s
-        Mean wait for a train and the transfer time between road and platform.
+        Mean wait for a train and the transfer time between road and platform, in seconds.
     access_speed_kmh
-        Speed on the snap distance from station to road node.
+        Speed on the snap distance from station to road node, in km/h.
     max_access_m
-        Stations farther than this from any road node are not connected (logged).
+        Stations farther than this (metres) from any road node are not connected (logged).
     name
         Name of the result (default: road name + "+rail").
 
@@ -508,6 +524,16 @@ def multimodal_network(
         node ``n_road + k`` is the ``k``-th distinct station of ``rail_links`` (``u`` then
         ``v``, first appearance order). ``network.node_ids`` is ``0..n-1`` (it does not carry
         ``road_network.node_ids``; use ``road_network.node_ids[i]`` for road node ``i``).
+
+    Raises
+    ------
+    InvalidValueError
+        Negative ``wait_s``/``transfer_s``, non-positive ``access_speed_kmh``, or rail links
+        referring to station ids not in ``stations``.
+    MissingColumnError
+        ``rail_links`` lacks ``u``, ``v`` or ``time_s``.
+    NetworkGraphError
+        ``rail_links`` is empty, or no station lies within ``max_access_m`` of a road node.
     """
     if wait_s < 0 or transfer_s < 0 or access_speed_kmh <= 0:
         raise InvalidValueError("wait_s and transfer_s must be >= 0 and access_speed_kmh > 0.")

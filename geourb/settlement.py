@@ -50,7 +50,25 @@ MUNICIPALITIES = {"11": "110100", "12": "120100", "31": "310100", "50": "500000"
 
 
 def settlement_tier(pop_cityzone: pd.Series) -> pd.Series:
-    """Tier of each city-zone population: no_limits (< 3 M), fully_relaxed (3-5 M), points_based (> 5 M)."""
+    """Tier of each city-zone population: no_limits (< 3 M), fully_relaxed (3-5 M), points_based (> 5 M).
+
+    Parameters
+    ----------
+    pop_cityzone
+        City-zone resident population (persons), any index.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``tier``, same index: ``"no_limits"`` below :data:`NO_LIMITS_BELOW`,
+        ``"fully_relaxed"`` from 3 M up to and including :data:`POINTS_ABOVE`,
+        ``"points_based"`` above; NaN where the population is missing.
+
+    Examples
+    --------
+    >>> settlement_tier(pd.Series([2.5e6, 3e6, 5e6, 8e6, None])).tolist()
+    ['no_limits', 'fully_relaxed', 'fully_relaxed', 'points_based', nan]
+    """
     x = pop_cityzone.astype(float)
     tier = np.where(x < NO_LIMITS_BELOW, "no_limits", np.where(x <= POINTS_ABOVE, "fully_relaxed", "points_based"))
     return pd.Series(tier, index=x.index, name="tier").where(x.notna())
@@ -73,7 +91,8 @@ def settlement_tiers(
     census_prefecture, census_county, census_province
         Census rows at each level (default: ``read_census_2020`` at that level).
     supplied
-        ``{adcode: city-zone population}`` overriding the census (e.g. a newer yearbook).
+        ``{adcode: city-zone population}`` (persons) overriding the census (e.g. a newer
+        yearbook); adcodes in any form :func:`geourb.normalize_adcode` accepts.
 
     Returns
     -------
@@ -83,6 +102,15 @@ def settlement_tiers(
         (prefecture, municipality, no_district_city, province_administered, autonomous),
         ``tier``, ``tier_label``, ``megacity``; and the report: census prefecture rows that
         match no unit and units without a figure, with the reason.
+
+    Raises
+    ------
+    MissingColumnError
+        A census table lacks ``adcode`` or ``pop_cityzone``, or the prefecture layer lacks
+        ``adcode`` or ``name``.
+    InvalidValueError
+        ``supplied`` holds negative figures, invalid adcodes or adcodes not in the
+        prefecture layer.
     """
     from geourb.counties import load_prefectures
     from geourb.stats import read_census_2020
