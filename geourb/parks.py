@@ -117,16 +117,50 @@ _PLACE_SUFFIXES = ("特别行政区", "自治区", "地区", "新区", "林区",
 
 
 def split_industries(text: object) -> list[str]:
-    """Split a leading-industry text on 、，, ; ； and whitespace into keywords (empty for NA)."""
+    """Split a leading-industry text on 、，, ; ； and whitespace into keywords (empty for NA).
+
+    Parameters
+    ----------
+    text
+        A table cell: a string, or None / NaN / ``pd.NA`` for a missing value (other values
+        are converted with ``str``).
+
+    Returns
+    -------
+    list of str
+        The non-empty keywords in their order.
+
+    Examples
+    --------
+    >>> split_industries("装备制造、新材料，生物医药; 物流 ")
+    ['装备制造', '新材料', '生物医药', '物流']
+    >>> split_industries(None)
+    []
+    """
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return []
     return [k for k in _SPLIT.split(str(text)) if k]
 
 
-def short_place(name: object) -> str:
+def short_place(name: str) -> str:
     """Strip administrative suffixes from a Chinese place name (长阳土家族自治县 -> 长阳, 淄川区 -> 淄川).
 
     Names that would shrink to one character keep their suffix (赵县 stays 赵县).
+
+    Parameters
+    ----------
+    name
+        A province, prefecture or county name (surrounding whitespace is ignored).
+
+    Returns
+    -------
+    str
+        The name without its 省/市/区/县/旗/盟/自治县 ... suffix.
+
+    Examples
+    --------
+    >>> short_place("长阳土家族自治县"), short_place("淄川区"), short_place("赵县")
+    ('长阳', '淄川', '赵县')
     """
     text = str(name).strip()
     stripped = _AUTONOMOUS.sub("", text)
@@ -389,6 +423,10 @@ def read_parks(
 
     Raises
     ------
+    DataFileNotFoundError
+        The file (or the registered catalogue) cannot be found.
+    UnknownNameError
+        Unknown ``format``.
     InvalidValueError
         Unknown coordinate system, swapped or out-of-China coordinates, non-numeric area, a
         catalogue column pair that does not match ``coord_system``.
@@ -577,6 +615,18 @@ def validate_parks(
         ``description``, ``examples``. Rows are never dropped (except repeats with
         ``on_duplicate="keep_first"``, which the report lists).
 
+    Raises
+    ------
+    MissingColumnError
+        ``parks`` lacks ``park_id``, ``name`` or geometry, or ``counties`` lacks ``adcode``,
+        ``name``, ``prefecture``, ``province`` or geometry.
+    DuplicateKeyError
+        Repeated ``park_id`` values with ``on_duplicate="error"``.
+    InvalidValueError
+        Unknown ``on_duplicate``.
+    NoCrsError
+        ``parks`` has no CRS.
+
     Notes
     -----
     The stated prefecture is resolved from the 城市/区县 text (``prefecture`` column): the longest
@@ -742,6 +792,14 @@ def industry_keywords(
     pandas.DataFrame
         Columns ``<group column>`` (unless ``by`` is None), ``keyword``, ``count``, sorted by
         group, descending count, then keyword.
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown ``by``.
+    MissingColumnError
+        No ``industries`` column, or no ``county_adcode`` for ``by="county"`` (run
+        :func:`validate_parks` first) or no group column for the other levels.
     """
     group_col = {"county": "county_adcode", "prefecture": "located_prefecture",
                  "province": "located_province", None: None}
@@ -804,6 +862,13 @@ def aggregate_by_county(
         ``n_type_<type>`` (one per :data:`TYPE_EN` key present), ``approved_ha``,
         ``approved_mu``, optionally ``approved_ha_per_10k_residents``, and ``top_industries``
         (``"keyword:count; ..."``). Counties without parks have zeros and an empty text.
+
+    Raises
+    ------
+    MissingColumnError, DuplicateKeyError, NoCrsError
+        As in :func:`validate_parks`, when ``parks`` are not validated yet.
+    InvalidValueError
+        ``population`` has an index of invalid adcodes.
     """
     located = _ensure_located(parks, counties)
     unplaced = located["county_adcode"].isna()
@@ -899,6 +964,15 @@ def benefit_per_mu(
         the metrics, 0-1, higher is better), ``benefit_rank`` and ``upgrade_candidate`` (score
         at or below the group's ``bottom_quantile``). Parks lacking every metric get NaN and
         are never candidates.
+
+    Raises
+    ------
+    InvalidValueError
+        No metric column given, unknown ``rank_within``, ``bottom_quantile`` outside (0, 1),
+        non-numeric values or a non-positive area.
+    MissingColumnError
+        ``parks`` lacks the area, a metric column or (for ``rank_within="province"``)
+        ``province``.
     """
     metrics = {"output_per_mu_10k_yuan": output_col, "tax_per_mu_10k_yuan": tax_col,
                "jobs_per_mu": jobs_col}
