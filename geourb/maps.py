@@ -173,6 +173,16 @@ def simplify_coverage(
     geopandas.GeoDataFrame
         A copy in EPSG:4326 with the simplified geometries; polygons that become empty are
         dropped (logged as a warning with a count and examples).
+
+    Raises
+    ------
+    InvalidValueError
+        ``gdf`` is not a GeoDataFrame, ``tolerance_m`` is negative or not finite, or
+        ``decimals`` lies outside 0-10.
+    NoCrsError
+        ``gdf`` has no CRS.
+    EmptyResultError
+        No feature has a geometry.
     """
     from geourb.counties import CHINA_ALBERS
 
@@ -210,11 +220,28 @@ def classify(
 ) -> tuple[pd.Series, list[tuple[float, float]]]:
     """Classify values with mapclassify (seeded, so a map is the same on every run).
 
+    Parameters
+    ----------
+    values
+        Numbers to classify; missing values get no class.
+    scheme
+        A mapclassify scheme name from :data:`SCHEMES` (``NaturalBreaks``, ``Quantiles``,
+        ``EqualInterval`` ...).
+    k
+        Number of classes (at least 2; fewer when there are fewer distinct values).
+
     Returns
     -------
     classes, bins
         ``classes``: a nullable-integer Series (``<NA>`` for missing values) aligned to
         ``values``; ``bins``: ``(lower, upper)`` for each class.
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown ``scheme`` (close matches suggested).
+    InvalidValueError
+        ``k`` < 2.
     """
     return classify_values(values, scheme=scheme, k=k)
 
@@ -366,7 +393,13 @@ def choropleth(
     layer_name
         Name in the layer control (default: the label).
     simplify_m, decimals, coverage
-        See :func:`simplify_coverage` (``simplify_m=0`` keeps the geometry).
+        Simplification tolerance in metres, decimal places of the WGS84 degrees kept, and
+        whether the polygons form a coverage; see :func:`simplify_coverage`
+        (``simplify_m=0`` keeps the geometry).
+    fill_opacity
+        Opacity of the fill, 0-1.
+    line_color, line_weight
+        Colour and width (pixels) of the polygon outlines.
     legend
         Add a legend (shown while the layer is visible).
     show
@@ -376,6 +409,20 @@ def choropleth(
     -------
     folium.FeatureGroup
         Add it to a map with :func:`make_map`.
+
+    Raises
+    ------
+    InvalidValueError
+        ``gdf`` is not a GeoDataFrame, ``column`` is not numeric, an unknown ``cmap``, or
+        bad ``k``/``simplify_m``/``decimals``.
+    UnknownNameError
+        Unknown ``scheme``.
+    MissingColumnError
+        ``column``, ``name_column`` or a tooltip column is missing.
+    NoCrsError
+        ``gdf`` has no CRS.
+    EmptyResultError
+        No feature has a geometry.
     """
     source = "choropleth input"
     gdf = _to_wgs84(gdf, source=source)
@@ -457,12 +504,35 @@ def region_outlines(
     name_column
         The region name, shown as a permanent label at a point inside each region and in
         the tooltip.
+    tooltip_columns
+        Extra columns in the tooltip: a list, or a mapping ``{column: label}``.
+    tooltip_units
+        Units of the extra tooltip columns, ``{column: unit}``.
+    color, weight
+        Outline colour and width (pixels); the fill is the same colour, nearly transparent.
     labels
         Show the permanent name labels.
+    layer_name
+        Name in the layer control.
+    simplify_m, decimals
+        Simplification tolerance in metres (``None``: automatic, ``0``: none) and decimal
+        places of the WGS84 degrees kept; see :func:`simplify_coverage`.
     coverage
         Regions do not overlap (default); set ``False`` for overlapping regions.
+    show
+        Show the layer when the map opens.
 
-    Other parameters are as in :func:`choropleth`.
+    Returns
+    -------
+    folium.FeatureGroup
+        Add it to a map with :func:`make_map`.
+
+    Raises
+    ------
+    MissingColumnError
+        ``name_column`` or a tooltip column is missing.
+    InvalidValueError, NoCrsError, EmptyResultError
+        As in :func:`simplify_coverage`.
     """
     source = "region outlines input"
     gdf = _to_wgs84(gdf, source=source)
@@ -496,7 +566,7 @@ def isochrone_bands(
     band_column: str = "band_min",
     unit: str | None = "分钟",
     name_column: str | None = None,
-    colors: Sequence[str] | Mapping[object, str] | None = None,
+    colors: Sequence[str] | Mapping[float, str] | None = None,
     layer_name: str = "等时圈",
     fill_opacity: float = 0.45,
     simplify_m: float | None = None,
@@ -520,6 +590,33 @@ def isochrone_bands(
     colors
         A list (one colour per band, in increasing band order) or a mapping
         ``{band: colour}``; default green (near) to red (far).
+    layer_name
+        Name in the layer control and legend title.
+    fill_opacity
+        Opacity of each band's fill, 0-1.
+    simplify_m, decimals
+        Simplification tolerance in metres (``None``: automatic, ``0``: none) and decimal
+        places of the WGS84 degrees kept; bands are simplified one by one (they overlap).
+    legend
+        Add a legend (shown while the layer is visible).
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Add it to a map with :func:`make_map`.
+
+    Raises
+    ------
+    MissingColumnError
+        ``band_column`` or ``name_column`` is missing.
+    EmptyResultError
+        The band column has no values, or no feature has a geometry.
+    InvalidValueError
+        ``colors`` lacks a colour for a band, or ``gdf`` is not a GeoDataFrame.
+    NoCrsError
+        ``gdf`` has no CRS.
     """
     source = "isochrone bands input"
     gdf = _to_wgs84(gdf, source=source)
@@ -612,8 +709,27 @@ def parks(
         Chinese names). List values (e.g. industries) are joined with 、.
     popup_units
         Units per popup column; areas get km² / 公顷 by default.
+    layer_name
+        Name in the layer control.
+    color
+        Fill colour of the markers.
     cluster
         Group nearby points with Leaflet.markercluster.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Add it to a map with :func:`make_map`.
+
+    Raises
+    ------
+    MissingColumnError
+        No name column (``name`` / ``开发区名称`` or ``name_column``), or a missing popup
+        column.
+    InvalidValueError, NoCrsError, EmptyResultError
+        ``gdf`` is not a GeoDataFrame, has no CRS, or no feature has a geometry.
     """
     source = "parks input"
     gdf = _points(gdf, source=source)
@@ -675,6 +791,26 @@ def rail(
         Line geometries in any CRS, or ``None``.
     station_name_column, line_name_column
         Name columns; a missing line name column is allowed (``None``).
+    layer_name
+        Name in the layer control.
+    line_color, station_color
+        Colours of the lines and of the station dots.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Add it to a map with :func:`make_map`.
+
+    Raises
+    ------
+    InvalidValueError
+        Neither ``stations`` nor ``lines`` given, or one is not a GeoDataFrame.
+    MissingColumnError
+        ``station_name_column`` is missing.
+    NoCrsError, EmptyResultError
+        A layer has no CRS, or no feature with a geometry.
     """
     if stations is None and lines is None:
         raise InvalidValueError("rail() needs stations, lines or both.")
@@ -720,8 +856,32 @@ def seats(
 ) -> folium.FeatureGroup:
     """Draw county seats as small dots with name tooltips.
 
-    ``gdf`` is either points, or the county layer (columns ``seat_lon``/``seat_lat`` in
-    WGS84, as :func:`geourb.counties.load_counties` returns).
+    Parameters
+    ----------
+    gdf
+        Points in any CRS, or the county layer (columns ``seat_lon``/``seat_lat`` in WGS84
+        degrees, as :func:`geourb.counties.load_counties` returns; rows without a seat are
+        skipped).
+    name_column
+        Column shown in the tooltip.
+    layer_name
+        Name in the layer control.
+    color
+        Colour of the dots.
+    show
+        Show the layer when the map opens.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Add it to a map with :func:`make_map`.
+
+    Raises
+    ------
+    MissingColumnError
+        ``name_column`` is missing.
+    InvalidValueError, NoCrsError, EmptyResultError
+        ``gdf`` is not a GeoDataFrame, has no CRS, or no feature has a geometry.
     """
     source = "county seats input"
     if isinstance(gdf, gpd.GeoDataFrame) and {"seat_lon", "seat_lat"} <= set(gdf.columns):
@@ -782,13 +942,14 @@ def make_map(
     bounds
         ``(minx, miny, maxx, maxy)`` in WGS84 to show; default: all geourb layers.
     width, height
-        Size of the map in the page.
+        Size of the map in the page (CSS length such as ``"100%"``, or pixels).
     max_zoom
         Deepest zoom level allowed.
 
     Returns
     -------
     folium.Map
+        The map, fitted to ``bounds`` or to the geourb layers' extent.
     """
     m = folium.Map(tiles=None, control_scale=True, width=width, height=height,
                    location=[35.0, 105.0], zoom_start=4, prefer_canvas=False)
@@ -900,6 +1061,16 @@ def to_html(m: folium.Map, *, offline: bool | None = None) -> str:
     offline
         Inline every JavaScript/CSS asset (self-contained page, no CDN); default: the
         ``offline`` given to :func:`make_map` (``True`` for other maps).
+
+    Returns
+    -------
+    str
+        The complete HTML page.
+
+    Raises
+    ------
+    MissingDependencyError
+        Offline rendering without ``folium-offline``, or an asset it does not ship.
     """
     if offline is None:
         offline = getattr(m, "_geourb_offline", True)
@@ -934,6 +1105,13 @@ def save_map(
     -------
     pathlib.Path
         The written file.
+
+    Raises
+    ------
+    InvalidValueError
+        ``name`` is not a plain file name (and does not end in ``.html``).
+    MissingDependencyError
+        As in :func:`to_html`.
     """
     from geourb._io import write_text
     from geourb.settings import settings
