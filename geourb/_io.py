@@ -52,18 +52,26 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return Path(path)
 
 
-def write_table(df: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = False) -> Path:
-    """Write a table atomically; format from the suffix (.csv UTF-8, .parquet, .xlsx)."""
+def write_table(
+    df: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = False, float_format: str | None = None
+) -> Path:
+    """Write a table atomically; format from the suffix (.csv, .parquet, .xlsx).
+
+    CSV is UTF-8 *with* a byte-order mark, so that Excel on Chinese Windows (which otherwise
+    assumes GBK) shows Chinese names correctly; pandas, QGIS and :func:`read_table` read it as
+    UTF-8. Geometry columns are left out of CSV and XLSX. ``float_format`` (e.g. ``"%.6f"``)
+    fixes the CSV number format, for byte-identical outputs.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
         if suffix == ".csv":
             frame = pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
-            frame.to_csv(tmp, index=index, encoding="utf-8", lineterminator="\n")
+            frame.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\n", float_format=float_format)
         elif suffix == ".parquet":
             df.to_parquet(tmp, index=index)
         elif suffix == ".xlsx":
-            df.to_excel(tmp, index=index)
+            pd.DataFrame(df.drop(columns="geometry", errors="ignore")).to_excel(tmp, index=index)
         else:
             raise InvalidValueError(
                 f"Cannot write a table to {path}: unknown suffix {suffix!r}; use .csv, .parquet or .xlsx."

@@ -109,3 +109,16 @@ def test_cli_joins_a_user_table_with_a_mapping(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "unmatched_table_rows: 1" in text and "unmatched_layer_units: 6" in text
     assert main(["counties", "--table", str(table), "--map", "代码"]) == 2
+
+
+def test_csv_has_bom_for_excel_and_reads_back(tmp_path):
+    import pandas as pd
+
+    from geourb import read_table
+    from geourb._io import write_table
+
+    path = write_table(pd.DataFrame({"name": ["临泉县"], "pop": [1.5]}), tmp_path / "t.csv", float_format="%.3f")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"1.500" in raw
+    assert read_table(path).columns.tolist() == ["name", "pop"]
+    assert pd.read_csv(path).columns.tolist() == ["name", "pop"]

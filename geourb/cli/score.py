@@ -36,11 +36,9 @@ def _check_config(cfg: dict[str, Any], path: str) -> None:
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    from geourb._io import atomic_path
+    from geourb._io import write_table
 
-    frame = pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", float_format=FLOAT_FORMAT)
+    write_table(df, path, float_format=FLOAT_FORMAT)
 
 
 def _run(args: argparse.Namespace, *, delineate: bool) -> int:
