@@ -308,6 +308,25 @@ def _norm_name(name: object) -> str:
     return re.sub(r"\s+", "", str(name)) if isinstance(name, str) else ""
 
 
+def _zone_points(zone_points: gpd.GeoDataFrame | str | None) -> gpd.GeoDataFrame | None:
+    if zone_points is None or isinstance(zone_points, gpd.GeoDataFrame):
+        return zone_points
+    from geourb._errors import DataFileNotFoundError, OfflineError
+    from geourb.parks import read_parks
+    from geourb.settings import settings
+
+    name = "development_zones_2018" if zone_points == "auto" else zone_points
+    try:
+        with settings.context(offline=True):
+            return read_parks(name)
+    except (DataFileNotFoundError, OfflineError) as exc:
+        if zone_points != "auto":
+            raise
+        logger.info("no development-zone catalogue available locally (%s): functional zones go to "
+                    "prefecture seat districts", exc)
+        return None
+
+
 def join_statistics(
     layer: gpd.GeoDataFrame,
     table: pd.DataFrame,
@@ -316,6 +335,7 @@ def join_statistics(
     crosswalk: bool | pd.DataFrame = True,
     by_name: bool = True,
     functional_zones: Literal["allocate", "report"] = "allocate",
+    zone_points: gpd.GeoDataFrame | str | None = "auto",
 ) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Join a county statistics table to the county layer by adcode, crosswalk and name.
 
@@ -337,10 +357,16 @@ def join_statistics(
         Match remaining rows by county name within the same prefecture (then province).
     functional_zones
         Rows with ``level == "zone"`` (functional zones such as 开发区 with their own census
-        population but no boundary). ``"allocate"`` adds their additive counts to the districts
-        (units named ...区) of their host prefecture in proportion to the districts' population
-        (all units of the prefecture when it has no districts) and records the amount in
-        ``zone_pop_allocated``; ``"report"`` leaves them unmatched, listed in the report.
+        population but no boundary). ``"allocate"`` adds their additive counts to ONE host
+        county: the county containing the geocoded development zone of the same name when it
+        lies in the zone's prefecture (``placed_by = "park_point"``), else the prefecture's seat
+        district (``"prefecture_seat_district"``); ``zone_pop_allocated`` records the amount per
+        county and the report lists every zone with its host. ``"report"`` leaves them
+        unmatched, listed in the report.
+    zone_points
+        Points with a ``name`` for placing zones: a GeoDataFrame, a path or registered source
+        name for :func:`geourb.parks.read_parks`, ``"auto"`` (default: the registered 2018
+        development-zone catalogue if it is available locally, never downloaded) or ``None``.
 
     Returns
     -------
@@ -449,40 +475,35 @@ def join_statistics(
                 name_rows.append({"old_adcode": code, "old_name": row.get("name"),
                                   "new_adcode": cand["adcode"].iloc[0], "new_name": cand["name"].iloc[0]})
 
-    # 4. functional zones: allocate to the host prefecture's districts
+    # 4. functional zones: each placed in one host county (park point, else seat district)
     zone_rows, zone_unmatched = [], []
     zone_alloc = pd.Series(0.0, index=out.index)
     if len(zones) and functional_zones == "allocate" and additive:
+        from geourb._zones import locate_zones
+
         base = result[additive].apply(pd.to_numeric, errors="coerce")
         weight_col = "pop_total" if "pop_total" in additive else additive[0]
-        for _, z in zones.iterrows():
-            host = out[(method != "none")]
-            if "prefecture" in z and "province" in z and isinstance(z.get("prefecture"), str):
-                sel = host[(host["prefecture"].map(_norm_name) == _norm_name(z["prefecture"]))
-                           & (host["province"].map(_norm_name) == _norm_name(z.get("province")))]
-            else:
-                sel = host.iloc[0:0]
-            if sel.empty and isinstance(z.get("adcode"), str):
-                sel = host[host["adcode"].str[:4] == z["adcode"][:4]]
-            if sel.empty:
+        hosts = locate_zones(zones, out[method != "none"], _zone_points(zone_points))
+        idx_of = dict(zip(out["adcode"], out.index, strict=True))
+        for zid, z in zones.iterrows():
+            host = hosts.loc[zid, "host_adcode"]
+            if pd.isna(host):
                 zone_unmatched.append(z)
                 continue
-            districts = sel[sel["name"].str.endswith("区")]
-            sel = districts if len(districts) else sel
-            w = base.loc[sel.index, weight_col].fillna(0.0)
-            w = w / w.sum() if w.sum() > 0 else pd.Series(1.0 / len(sel), index=sel.index)
+            target = idx_of[host]
             vals = pd.to_numeric(pd.Series([z.get(c) for c in additive], index=additive), errors="coerce")
             for col in additive:
                 if pd.notna(vals[col]):
-                    base.loc[sel.index, col] = base.loc[sel.index, col].fillna(0.0) + w * vals[col]
-            zone_alloc[sel.index] += w * (vals[weight_col] if pd.notna(vals[weight_col]) else 0.0)
+                    base.loc[target, col] = (0.0 if pd.isna(base.loc[target, col]) else base.loc[target, col]) \
+                        + vals[col]
+            zone_alloc[target] += vals[weight_col] if pd.notna(vals[weight_col]) else 0.0
             zone_rows.append({"old_adcode": z.get("adcode"), "old_name": z.get("name"),
                               "prefecture": z.get("prefecture"), weight_col: vals[weight_col],
-                              "n_host_units": len(sel), "new_adcode": ",".join(sel["adcode"])})
+                              "new_adcode": host, "new_name": out.loc[target, "name"],
+                              "placed_by": hosts.loc[zid, "method"]})
         result[additive] = base
         out["zone_pop_allocated"] = zone_alloc
-        logger.info("allocated %d functional zones (%.0f people) to their host prefectures' "
-                    "districts", len(zone_rows), zone_alloc.sum())
+        logger.info("placed %d functional zones (%.0f people) in host counties", len(zone_rows), zone_alloc.sum())
     elif len(zones):
         zone_unmatched = [z for _, z in zones.iterrows()]
 

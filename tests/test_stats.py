@@ -139,3 +139,19 @@ def test_classify_rows_synthetic():
     codes = pd.Series(["340000", "341200", "341221", "441900", None])
     names = pd.Series(["安徽省", "阜阳市", "临泉县", "东莞市", "全国"])
     assert classify_census_rows(codes, names).tolist() == ["province", "prefecture", "county", "county", "nation"]
+
+
+def test_zones_placed_in_one_host_county(joined, counties, census):
+    layer, report = joined
+    zones = report.by_zone.set_index("old_name")
+    # the 2018 catalogue places 威海's 火炬 zone in 环翠区 (not spread over 文登区 etc.)
+    assert zones.loc["威海火炬高技术产业开发区", "new_name"] == "环翠区"
+    assert zones.loc["威海火炬高技术产业开发区", "placed_by"] == "park_point"
+    assert layer.loc["371003", "zone_pop_allocated"] == 0  # 文登区 keeps its census population
+    assert set(zones["placed_by"]) == {"park_point", "prefecture_seat_district"}
+    whole = layer[layer["join_method"] != "crosswalk_split_by_area"]["pop_total"].dropna()
+    assert (whole % 1 == 0).all()  # whole people: only area-allocated splits have fractions
+    # without zone points every zone goes to its prefecture's seat district
+    _, rep = join_statistics(counties, census, zone_points=None)
+    assert set(rep.by_zone["placed_by"]) == {"prefecture_seat_district"}
+    assert rep.by_zone.set_index("old_name").loc["威海火炬高技术产业开发区", "new_adcode"] == "371002"
