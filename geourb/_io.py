@@ -93,7 +93,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: s
             driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",
                       ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}[suffix]
             kwargs = {"layer": layer or path.stem} if driver == "GPKG" else {}
-            gdf.to_file(tmp, driver=driver, engine="pyogrio", **kwargs)
+            gdf.to_file(tmp, driver=driver, engine="pyogrio", index=False, **kwargs)
         else:
             raise InvalidValueError(
                 f"Cannot write a layer to {path}: unknown suffix {suffix!r}; "
@@ -109,7 +109,7 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
-        gdf.to_file(tmp_dir / path.name, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+        gdf.to_file(tmp_dir / path.name, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8", index=False)
         for part in sorted(tmp_dir.iterdir()):
             os.replace(part, path.with_suffix(part.suffix))
     finally:

@@ -236,6 +236,7 @@ def _cached_layer(level: Level, cache_file: str) -> gpd.GeoDataFrame:
     if path.exists():
         try:
             gdf = gpd.read_parquet(path)
+            gdf = gdf.set_crs(WGS84, allow_override=True)  # a plain EPSG:4326, not the stored PROJJSON
             return gdf.set_index(pd.Index(gdf["adcode"].to_numpy()))
         except Exception as exc:  # a corrupt cache is rebuilt, not fatal
             logger.warning("cache %s unreadable (%s); rebuilding", path, exc)
