@@ -219,28 +219,42 @@ def resolve_city(name_or_adcode: str | int | CityCore, counties: gpd.GeoDataFram
 
 
 # ---------------------------------------------------------------------------- networks
-def default_network(counties: gpd.GeoDataFrame) -> Network:
+def default_network(
+    counties: gpd.GeoDataFrame,
+    *,
+    speed_kmh: float | None = None,
+    circuity: float | None = None,
+) -> Network:
     """The approximate county-seat network (:func:`geourb.roads.approximate_network`), labelled approximate.
 
     Parameters
     ----------
     counties
         County layer whose seats become the nodes.
+    speed_kmh, circuity
+        Link speed (km/h) and road / straight-line ratio; default
+        :data:`geourb.roads.APPROX_SPEED_KMH` (80) and :data:`geourb.roads.APPROX_CIRCUITY`
+        (1.25), see :func:`geourb.roads.approximate_network` for the reasoning.
 
     Returns
     -------
     Network
-        Straight links between neighbouring seats (circuity 1.3, 60 km/h),
-        ``approximate=True``.
+        Straight links between neighbouring seats, ``approximate=True``.
 
     Raises
     ------
     NetworkGraphError
         Fewer than two counties.
+    InvalidValueError
+        ``circuity`` < 1 or ``speed_kmh`` not a positive number.
     """
-    from geourb.roads import approximate_network
+    from geourb.roads import APPROX_CIRCUITY, APPROX_SPEED_KMH, approximate_network
 
-    return approximate_network(counties)
+    return approximate_network(
+        counties,
+        speed_kmh=APPROX_SPEED_KMH if speed_kmh is None else speed_kmh,
+        circuity=APPROX_CIRCUITY if circuity is None else circuity,
+    )
 
 
 # ---------------------------------------------------------------------------- population
@@ -594,9 +608,10 @@ def overlaps(areas: Sequence[MetroArea]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``core_a``, ``core_b``, ``shared_counties`` (count), ``shared_adcodes`` (comma
-        separated), ``overlap_km2`` (isochrone intersection, km² in ``CHINA_ALBERS``) and its
-        share of each circle (``share_of_a``, ``share_of_b``, 0-1); no row for pairs that
-        share neither counties nor area.
+        separated), ``overlap_km2`` (isochrone intersection, km² in ``CHINA_ALBERS``), its
+        share of each circle (``share_of_a``, ``share_of_b``, 0-1) and ``approximate`` (either
+        circle comes from an approximate network); no row for pairs that share neither
+        counties nor area.
     """
     rows = []
     zones = [_zone_albers(a.isochrone) for a in areas]
@@ -612,9 +627,11 @@ def overlaps(areas: Sequence[MetroArea]) -> pd.DataFrame:
                 "shared_adcodes": ",".join(shared), "overlap_km2": inter,
                 "share_of_a": inter / (zones[i].area / 1e6) if zones[i].area else np.nan,
                 "share_of_b": inter / (zones[j].area / 1e6) if zones[j].area else np.nan,
+                "approximate": bool(a.summary.get("approximate", False)
+                                    or b.summary.get("approximate", False)),
             })
     cols = ["core_a", "core_b", "shared_counties", "shared_adcodes", "overlap_km2",
-            "share_of_a", "share_of_b"]
+            "share_of_a", "share_of_b", "approximate"]
     return pd.DataFrame(rows, columns=cols)
 
 

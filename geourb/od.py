@@ -17,7 +17,7 @@ Examples
 ((103, 103), True)
 >>> ind = commuting_indicators(od, core="420102")  # 江岸区, in Wuhan
 >>> int(ind["n_pairs"]), round(float(ind["share_within_to_core"]), 2)
-(10506, 0.11)
+(10506, 0.14)
 """
 
 from __future__ import annotations

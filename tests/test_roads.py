@@ -147,14 +147,27 @@ def test_layer_unknown_class_and_crossings():
 
 
 def test_approximate_network(counties):
+    from geourb.network import great_circle_m
+
     yn = counties[counties["province"].str.startswith("云南")]
-    net = approximate_network(yn, circuity=1.3, speed_kmh=60)
+    net = approximate_network(yn)
     assert net.approximate and net.n_nodes == len(yn)
     assert np.isfinite(net.travel_times([0])).all()  # all seats linked
-    # each edge: length = great circle x circuity, time = length / 60 km/h
-    assert np.allclose(net.csr.data, net.edge_lengths() / (60 / 3.6))
+    # defaults: length = great circle x 1.25, time = length / 80 km/h (expressway-era China)
+    u, v, _ = net.edges()
+    gc = great_circle_m(net.node_lon[u], net.node_lat[u], net.node_lon[v], net.node_lat[v])
+    np.testing.assert_allclose(net.edge_lengths(), np.maximum(gc * 1.25, 0.5), rtol=1e-9)
+    assert np.allclose(net.csr.data, net.edge_lengths() / (80 / 3.6))
+    assert "80 km/h" in net.name and "x1.25" in net.name
+    assert net.info["speed_kmh"] == 80 and net.info["circuity"] == 1.25
+    # both stay configurable
+    slow = approximate_network(yn, circuity=1.3, speed_kmh=60)
+    assert np.allclose(slow.csr.data, slow.edge_lengths() / (60 / 3.6))
+    assert slow.edge_lengths().sum() == pytest.approx(net.edge_lengths().sum() * 1.3 / 1.25)
     with pytest.raises(InvalidValueError):
         approximate_network(yn, circuity=0.5)
+    with pytest.raises(InvalidValueError, match="positive"):
+        approximate_network(yn, speed_kmh=0)
 
 
 def test_pbf_and_xml_paths_agree(helsinki_pbf, tmp_path):
