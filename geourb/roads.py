@@ -13,7 +13,9 @@ log and in ``network.info["unknown_classes"]`` (or raise with ``unknown="raise"`
 Chinese urban road classes (GB 50220 / CJJ 37: 主干路, 次干路, 支路, plus 内部道路) have
 defaults in ``CHINA_URBAN_SPEEDS_KMH``: arterial_main / 主干路 55, arterial_secondary / 次干路 40,
 branch / 支路 30, internal / 内部道路 15 km/h. GIS layers take their class from an attribute
-(``class_column``) or, failing that, from the layer or file name.
+(``class_column``) or, failing that, from the layer or file name. Layers digitised on AMap /
+Tencent (GCJ-02) or Baidu (BD-09) maps are declared with ``coord_system="gcj02"`` / ``"bd09"``
+and converted to WGS84 vertex by vertex.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from geourb._errors import (
     suggest,
 )
 from geourb._log import logger
+from geourb.coords import check_system, convert_geometries
 from geourb.network import Network, great_circle_m
 
 if TYPE_CHECKING:
@@ -507,6 +510,16 @@ def _keep_lines(gdf: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
     return gdf[~drop]
 
 
+def _to_wgs84_lines(gdf: gpd.GeoDataFrame, *, source: str, strict_crs: bool,
+                    system: str) -> gpd.GeoDataFrame:
+    """CRS checks, EPSG:4326, then GCJ-02/BD-09 vertices converted to WGS84."""
+    gdf = fix_degree_crs(gdf, source=source, strict=strict_crs).to_crs(4326)
+    if system != "wgs84":
+        logger.info("%s: converting %d features from %s to WGS84", source, len(gdf), system)
+        gdf = convert_geometries(gdf, source=system)
+    return gdf
+
+
 def read_road_layer(
     path: str | os.PathLike[str],
     *,
@@ -515,6 +528,7 @@ def read_road_layer(
     road_class: str | None = None,
     speeds: Mapping[str, float] | None = None,
     strict_crs: bool = False,
+    coord_system: str = "wgs84",
 ) -> gpd.GeoDataFrame:
     """Read a GIS road layer (GPKG, Shapefile, FileGDB) as WGS84 lines with a ``road_class``.
 
@@ -538,12 +552,18 @@ def read_road_layer(
     strict_crs
         Raise :class:`CrsError` on a projected label over degree coordinates instead of
         fixing it with a warning (see :func:`fix_degree_crs`).
+    coord_system
+        Datum of the longitude/latitude the layer holds once in EPSG:4326: ``"wgs84"``
+        (default), ``"gcj02"`` (AMap/Gaode, Tencent: common for road data digitised in China;
+        the layer is usually labelled EPSG:4326 all the same) or ``"bd09"`` (Baidu). Vertices
+        are converted to WGS84 with :func:`geourb.coords.convert_geometries` after the CRS
+        checks (offsets of a few hundred metres otherwise).
 
     Returns
     -------
     geopandas.GeoDataFrame
         One LineString per row (multi-lines exploded), column ``road_class`` (string; the
-        file stem when no class is found), CRS EPSG:4326, RangeIndex.
+        file stem when no class is found), CRS EPSG:4326 (WGS84 coordinates), RangeIndex.
 
     Raises
     ------
@@ -557,7 +577,10 @@ def read_road_layer(
         ``class_column`` is not a column of the layer (close matches suggested).
     NoCrsError, CrsError
         The layer has no CRS, or a wrong projected label with ``strict_crs=True``.
+    InvalidValueError
+        Unknown ``coord_system``.
     """
+    system = check_system(coord_system)
     path = Path(path)
     if not path.exists():
         raise DataFileNotFoundError(f"Road layer {path} does not exist.")
@@ -567,7 +590,7 @@ def read_road_layer(
     gdf = _keep_lines(gdf, source=source)
     if gdf.empty:
         raise EmptyResultError(f"{source} has no line features; is it a road layer?")
-    gdf = fix_degree_crs(gdf, source=source, strict=strict_crs).to_crs(4326)
+    gdf = _to_wgs84_lines(gdf, source=source, strict_crs=strict_crs, system=system)
     table = {**CHINA_URBAN_SPEEDS_KMH, **CHINA_SPEEDS_KMH} if speeds is None else speeds
     if class_column is not None:
         if class_column not in gdf.columns:
@@ -595,6 +618,7 @@ def network_from_layers(
     node_tolerance_m: float = 1.0,
     split_at_crossings: bool = False,
     strict_crs: bool = False,
+    coord_system: str = "wgs84",
     name: str = "",
     largest_component: bool = True,
 ) -> Network:
@@ -626,6 +650,10 @@ def network_from_layers(
     strict_crs
         Raise :class:`CrsError` on a projected label over degree coordinates instead of
         fixing it with a warning.
+    coord_system
+        Datum of the layers' longitude/latitude: ``"wgs84"`` (default), ``"gcj02"``
+        (AMap/Gaode-derived data) or ``"bd09"`` (Baidu); converted to WGS84 after the CRS
+        checks (see :func:`read_road_layer`). Applies to every layer given.
     name
         Label of the network (default ``"road layers"``).
     largest_component
@@ -640,7 +668,8 @@ def network_from_layers(
     Raises
     ------
     InvalidValueError
-        No layer given, or a speed that is not a positive number.
+        No layer given, a speed that is not a positive number, or an unknown
+        ``coord_system``.
     EmptyResultError
         The layers hold no line feature.
     UnknownNameError
@@ -652,13 +681,14 @@ def network_from_layers(
     items = [layers] if isinstance(layers, str | os.PathLike | gpd.GeoDataFrame) else list(layers)
     if not items:
         raise InvalidValueError("network_from_layers needs at least one road layer.")
+    system = check_system(coord_system)
     table = _check_speeds({**CHINA_URBAN_SPEEDS_KMH, **CHINA_SPEEDS_KMH}
                           if speeds is None else speeds, "speeds")
     frames = []
     for item in items:
         if isinstance(item, gpd.GeoDataFrame):
             gdf = _keep_lines(item, source="road layer")
-            gdf = fix_degree_crs(gdf, source="road layer", strict=strict_crs).to_crs(4326)
+            gdf = _to_wgs84_lines(gdf, source="road layer", strict_crs=strict_crs, system=system)
             col = class_column or "road_class"
             if col not in gdf.columns:
                 raise UnknownNameError(f"Road layer has no column {col!r}; pass class_column=.")
@@ -669,7 +699,7 @@ def network_from_layers(
             frames.append(part.explode(index_parts=False))
         else:
             part = read_road_layer(item, class_column=class_column, speeds=table,
-                                   strict_crs=strict_crs)
+                                   strict_crs=strict_crs, coord_system=system)
             frames.append(part)
     roads = pd.concat(frames, ignore_index=True)
     single = (roads.geom_type == "LineString").to_numpy() & ~roads.geometry.is_empty.to_numpy()
@@ -680,7 +710,7 @@ def network_from_layers(
     roads = roads[single].reset_index(drop=True)
     if roads.empty:
         raise EmptyResultError("The road layers hold no line features.")
-    label = name or "road layers"
+    label = name or ("road layers" if system == "wgs84" else f"road layers ({system} -> wgs84)")
     if split_at_crossings:
         noded = shapely.node(shapely.MultiLineString(list(roads.geometry.values)))
         parts = gpd.GeoDataFrame(geometry=list(shapely.get_parts(noded)), crs=4326)
@@ -825,7 +855,10 @@ def approximate_network(
 
 
 def load_network(
-    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], **kwargs: Any
+    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    coord_system: str = "wgs84",
+    **kwargs: Any,
 ) -> Network:
     """Open a network by file type: ``.npz`` cache, OSM (``.pbf``/``.osm``) or GIS layers.
 
@@ -835,6 +868,10 @@ def load_network(
         A ``.npz`` file saved by :meth:`Network.save`; an OSM file (``.osm.pbf``, ``.osm``,
         ``.osm.bz2``, ``.osm.gz``, ``.xml``); a road layer (GPKG, Shapefile, FileGDB); a folder
         of such layers; or a list of layers.
+    coord_system
+        Datum of GIS road layers: ``"wgs84"`` (default), ``"gcj02"`` or ``"bd09"`` (converted
+        to WGS84, see :func:`read_road_layer`). OSM files and ``.npz`` caches are WGS84 and
+        accept only ``"wgs84"``.
     **kwargs
         Options of :func:`network_from_osm` or :func:`network_from_layers`; ignored for a
         ``.npz`` cache.
@@ -848,20 +885,29 @@ def load_network(
     ------
     DataFileNotFoundError
         The file does not exist, or a folder holds no ``.gdb``/``.gpkg``/``.shp`` layer.
-    NetworkGraphError, EmptyResultError, UnknownNameError, InvalidValueError
+    InvalidValueError
+        Unknown ``coord_system``, or GCJ-02/BD-09 declared for an OSM file or a cache.
+    NetworkGraphError, EmptyResultError, UnknownNameError
         As raised by the builder used.
     """
+    system = check_system(coord_system)
     if not isinstance(path, str | os.PathLike):
-        return network_from_layers(list(path), **kwargs)
+        return network_from_layers(list(path), coord_system=system, **kwargs)
     p = Path(path)
     low = p.name.lower()
+    osm = low.endswith((".pbf", ".osm", ".osm.bz2", ".osm.gz", ".xml"))
+    if system != "wgs84" and (osm or low.endswith(".npz")):
+        raise InvalidValueError(
+            f"{p}: coord_system={coord_system!r} applies to GIS road layers only; OSM data and "
+            ".npz caches are already WGS84. Leave coord_system at 'wgs84'."
+        )
     if low.endswith(".npz"):
         return Network.load(p)
-    if low.endswith((".pbf", ".osm", ".osm.bz2", ".osm.gz", ".xml")):
+    if osm:
         return network_from_osm(p, **kwargs)
     if p.is_dir() and not low.endswith(".gdb"):
         gdbs = sorted(p.glob("*.gdb")) + sorted(p.glob("*.gpkg")) + sorted(p.glob("*.shp"))
         if not gdbs:
             raise DataFileNotFoundError(f"{p} holds no .gdb, .gpkg or .shp road layer.")
-        return network_from_layers(gdbs, **kwargs)
-    return network_from_layers(p, **kwargs)
+        return network_from_layers(gdbs, coord_system=system, **kwargs)
+    return network_from_layers(p, coord_system=system, **kwargs)

@@ -232,3 +232,65 @@ def test_layers_drop_non_lines_logged(caplog):
     assert net.n_nodes == 2
     assert "dropped 3 of 4 features" in caplog.text
     assert "null: 1" in caplog.text and "empty: 1" in caplog.text and "Point: 1" in caplog.text
+
+
+def _to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer's vertices moved to GCJ-02 with the forward formula (as AMap data holds them)."""
+    from geourb.coords import wgs84_to_gcj02
+
+    def xy(coords):
+        return np.column_stack(wgs84_to_gcj02(coords[:, 0], coords[:, 1]))
+
+    return gdf.set_geometry(shapely.transform(gdf.geometry.values, xy))
+
+
+def test_gcj02_road_layer_read_back(kunming, tmp_path):
+    from geourb.coords import haversine_m
+    from geourb.roads import load_network
+
+    # synthetic GCJ-02 layer: the real Kunming 主干路 lines shifted to GCJ-02, labelled EPSG:4326
+    wgs = read_road_layer(kunming[0])
+    path = tmp_path / "kunming_amap.gpkg"
+    _to_gcj02(wgs).to_file(path, layer="主干路")
+    raw = read_road_layer(path)  # not declared: left in GCJ-02, hundreds of metres off
+    a = shapely.get_coordinates(wgs.geometry.values)
+    off = haversine_m(*shapely.get_coordinates(raw.geometry.values).T, *a.T)
+    assert off.min() > 100
+    back = read_road_layer(path, coord_system="gcj02")
+    b = shapely.get_coordinates(back.geometry.values)
+    assert b.shape == a.shape and haversine_m(b[:, 0], b[:, 1], a[:, 0], a[:, 1]).max() < 0.5
+    assert back.crs.to_epsg() == 4326 and set(back["road_class"]) == {"主干路"}
+    # the network built from the GCJ-02 file has the WGS84 network's nodes
+    ref = network_from_layers(wgs)
+    net = load_network(path, coord_system="GCJ-02")
+    assert net.n_nodes == ref.n_nodes and net.n_edges == ref.n_edges
+    assert haversine_m(net.node_lon, net.node_lat, ref.node_lon, ref.node_lat).max() < 1.0
+    # GeoDataFrame input and Baidu BD-09 the same way
+    from geourb.coords import convert_geometries
+
+    bd = convert_geometries(wgs, source="wgs84", target="bd09")
+    net_bd = network_from_layers(bd, coord_system="bd09")
+    assert haversine_m(net_bd.node_lon, net_bd.node_lat, ref.node_lon, ref.node_lat).max() < 1.0
+    with pytest.raises(InvalidValueError, match="coordinate system"):
+        read_road_layer(path, coord_system="mercator")
+    ref.save(tmp_path / "ref.npz")
+    with pytest.raises(InvalidValueError, match="already WGS84"):
+        load_network(tmp_path / "ref.npz", coord_system="gcj02")
+
+
+def test_cli_network_build_gcj02(kunming, tmp_path, capsys):
+    from geourb.cli import main
+    from geourb.network import Network
+
+    wgs = read_road_layer(kunming[0]).iloc[:300]  # a few hundred real lines, in GCJ-02
+    src = tmp_path / "arterial_main_amap.gpkg"  # class from the file name
+    _to_gcj02(wgs).to_file(src)
+    out = tmp_path / "net.npz"
+    assert main(["--no-progress", "network", "build", str(src), "--coord-system", "gcj02",
+                 "--out", str(out)]) == 0
+    net = Network.load(out)
+    x0, y0, x1, y1 = wgs.total_bounds
+    assert x0 - 1e-5 <= net.node_lon.min() and net.node_lon.max() <= x1 + 1e-5
+    assert y0 - 1e-5 <= net.node_lat.min() and net.node_lat.max() <= y1 + 1e-5
+    assert "gcj02 -> wgs84" in net.name
+    assert "saved" in capsys.readouterr().out

@@ -8,17 +8,17 @@ from pathlib import Path
 from geourb.cli._common import out
 
 
-def _load(path: str):
+def _load(path: str, coord_system: str = "wgs84"):
     from geourb.roads import load_network
 
-    return load_network(path)
+    return load_network(path, coord_system=coord_system)
 
 
 def _isochrone(args: argparse.Namespace) -> int:
     from geourb._io import write_layer
     from geourb.isochrones import isochrones, surface_polygons, travel_time_surface
 
-    net = _load(args.network)
+    net = _load(args.network, args.coord_system)
     if args.tif:
         surface = travel_time_surface(net, (args.lon, args.lat), max_min=max(args.bands),
                                       cell_m=args.cell_m, access_speed_kmh=args.walk_kmh,
@@ -37,10 +37,17 @@ def _isochrone(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    net = _load(args.source)
+    net = _load(args.source, args.coord_system)
     net.save(args.out)
     out(f"{net!r} saved to {args.out}")
     return 0
+
+
+def _coord_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--coord-system", default="wgs84", choices=["wgs84", "gcj02", "bd09"],
+        help="datum of GIS road layers: gcj02 for AMap/Gaode/Tencent-derived data, bd09 for "
+             "Baidu; converted to WGS84 (default wgs84; OSM and .npz are always WGS84)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     iso.add_argument("--walk-kmh", type=float, default=5.0, help="off-network access speed")
     iso.add_argument("--max-snap-m", type=float, default=1000.0,
                      help="refuse origins farther than this from the network")
+    _coord_option(iso)
     iso.add_argument("--tif", type=Path, help="also write the travel-time surface as GeoTIFF")
     iso.add_argument("--out", type=Path, required=True, help="output layer (.gpkg, .geojson ...)")
     iso.set_defaults(func=_isochrone)
@@ -65,4 +73,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build = sub.add_parser("build", help="build a network from road data and save a .npz cache")
     build.add_argument("source", help=".osm/.pbf, .gpkg/.shp/.gdb or a folder of layers")
     build.add_argument("--out", type=Path, required=True, help="cache file (.npz)")
+    _coord_option(build)
     build.set_defaults(func=_build)
