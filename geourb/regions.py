@@ -4,16 +4,18 @@ The plan (2024-2029) asks for new urbanization in clusters of counties with low 
 and large populations (皖北, 冀中南, 鲁西南, 豫东南, 湘西南, 粤西, 川东). This module:
 
 1. selects **candidate** counties (default: urbanization below the national rate and at least
-   500,000 residents; thresholds are :class:`RegionConfig` settings);
+   300,000 residents; thresholds are :class:`RegionConfig` settings);
 2. builds **contiguity weights** (Queen/Rook) from the polygons, vectorised over shared
    vertices (the same neighbours as ``libpysal.weights.Queen``, several times faster), returned
    as a ``libpysal.weights.W`` with islands attached to their nearest neighbour (KNN, k=1);
 3. computes **hot spots** of the score with esda's Getis-Ord Gi* (permutations, fixed seed);
 4. **delineates** regions: connected components of candidate counties (within each province by
-   default), components above ``max_region_pop`` split with spopt's max-p (population floor
-   ``maxp_floor_pop``), regions under ``min_region_pop`` reported as too small;
-5. **names** each region by province abbreviation plus the direction of its centroid from
-   the province's centroid (皖北 / northern Anhui); a region across provinces is named after the
+   default), components above ``max_region_pop`` people or ``max_region_counties`` counties
+   split with spopt (Ward or max-p) until every part is within both limits, regions under
+   ``min_region_pop`` reported as too small;
+5. **names** each region by province abbreviation plus the direction of its
+   population-weighted centre from the province's population-weighted centre (皖北 /
+   northern Anhui; cardinal directions cover ±30°); a region across provinces is named after the
    province holding most of its population, the others listed.
 
 Presets of the seven regions the plan names are *conventional* prefecture groupings
@@ -60,7 +62,11 @@ class RegionConfig(TomlConfig):
         Candidates have an urbanization rate below this: ``"national"`` (the layer's
         population-weighted rate, ~0.639 for China 2020) or a fraction.
     min_pop_total
-        Candidates have at least this many residents.
+        Candidates have at least this many residents. Default 300,000: about the median of
+        China's county-level units outside urban districts (323,000 in 2020); a higher floor
+        (500,000) drops most counties of the dense plains of Hebei, Henan and Anhui, where a
+        county often has 300,000-500,000 people (大名, 魏县, 临漳), and keeps only the
+        largest counties of the plan's regions.
     contiguity
         ``queen`` (a shared vertex) or ``rook`` (a shared edge: at least two shared vertices).
     islands
@@ -71,15 +77,24 @@ class RegionConfig(TomlConfig):
         province, like the plan's regions).
     min_region_pop, min_region_counties
         Smaller groups of candidates are reported as ``too_small`` and get no region.
-    max_region_pop
-        Components above this population are split; ``0`` disables splitting.
+    max_region_pop, max_region_counties
+        Groups above this population or this number of counties are split, and their parts
+        again until every part is within both (``0`` disables a limit). Defaults 25 million
+        and 30 counties: the size of the plan's largest single-province regions (皖北 27 M,
+        豫东南 22 M, 鲁西南 21 M in 20-30 counties); a 46-county group spanning a whole
+        province (Hunan from 张家界 to 郴州) is not one region.
     maxp_floor_pop
         Population floor of each split part: exact with ``split_method="maxp"`` (spopt
         MaxPHeuristic, ~1-2 s per large component), a target with ``"ward"`` (spopt
-        WardSpatial on the county centroids with ``pop // maxp_floor_pop`` parts: compact,
-        contiguous and ~50x faster; parts may fall under the floor).
+        WardSpatial on the county centroids with ``ceil(pop / maxp_floor_pop)`` parts, at
+        least ``n / max_region_counties``: compact, contiguous and ~50x faster; parts may fall
+        under the floor). Default 12 million, about half the maximum.
     split_method
         ``ward`` (default, fast) or ``maxp``.
+    split_along_prefectures
+        With ``ward``, split along prefecture borders where possible (clusters of the
+        prefecture pieces of a group): parts are unions of prefectures, like the regions of
+        planning documents (皖北 = 宿州, 淮北, 亳州, 阜阳, 蚌埠, 淮南), not arbitrary cuts.
     hotspots, permutations, alpha, seed
         Getis-Ord Gi* of the score (when scores are given), its permutations, significance
         level and the random seed (also used for max-p).
@@ -88,15 +103,17 @@ class RegionConfig(TomlConfig):
     _section: ClassVar[str] = "regions"
 
     max_rate: float | str = "national"
-    min_pop_total: float = 500_000
+    min_pop_total: float = 300_000
     contiguity: str = "queen"
     islands: str = "knn"
     split_by_province: bool = True
     min_region_pop: float = 3_000_000
     min_region_counties: int = 3
-    max_region_pop: float = 40_000_000
+    max_region_pop: float = 25_000_000
+    max_region_counties: int = 30
     maxp_floor_pop: float = 12_000_000
     split_method: str = "ward"
+    split_along_prefectures: bool = True
     hotspots: bool = True
     permutations: int = 99
     alpha: float = 0.05
@@ -117,6 +134,8 @@ class RegionConfig(TomlConfig):
                 raise SettingsError(f"regions.{name} must be >= 0, got {getattr(self, name)!r}.")
         if self.split_method not in ("ward", "maxp"):
             raise SettingsError(f"regions.split_method must be 'ward' or 'maxp', got {self.split_method!r}.")
+        if self.max_region_counties < 0:
+            raise SettingsError(f"regions.max_region_counties must be >= 0, got {self.max_region_counties!r}.")
         if self.min_region_counties < 1 or self.permutations < 0 or not 0 < self.alpha < 1:
             raise SettingsError("regions.min_region_counties >= 1, permutations >= 0 and 0 < alpha < 1 required.")
 
@@ -342,18 +361,46 @@ _DIRS_EN = {"东": "eastern", "东北": "northeastern", "北": "northern", "西�
             "中北": "central-northern", "中南": "central-southern"}
 
 
+CARDINAL_HALF_WIDTH = 30.0
+"""Half-width (degrees) of the sectors of 北/南/东/西: a region within ±30° of due north is 北;
+the diagonal sectors (东北 ...) are the 30° between them."""
+
+
+def _sector(angle: float) -> tuple[int, float, float]:
+    """Sector (0 = 东, 1 = 东北, ... counter-clockwise) of an angle in degrees, its signed offset
+    from the sector's centre (> 0: leans counter-clockwise) and the sector's half-width."""
+    a = angle % 360
+    for k in range(8):
+        centre = 45.0 * k
+        half = CARDINAL_HALF_WIDTH if k % 2 == 0 else 45.0 - CARDINAL_HALF_WIDTH
+        off = (a - centre + 180) % 360 - 180
+        if -half <= off < half or (k == 0 and off == half):
+            return k, off, half
+    return 0, 0.0, CARDINAL_HALF_WIDTH  # pragma: no cover - the sectors cover the circle
+
+
 def direction_name(dx: float, dy: float, *, spread_x: float, spread_y: float) -> tuple[str, str]:
     """Chinese and English direction of an offset (dx east, dy north) from a province centre.
 
-    Offsets are scaled by the province's spread; under 0.35 of it the region is central (中);
-    a mostly north/south offset under 0.7 gives 中北/中南 (冀中南).
+    The direction is the geographic bearing of the offset; its length is scaled by the
+    province's spread (the population-weighted standard deviation of its counties' positions
+    along each axis): under 0.35 of it the region is central (中); a mostly north/south
+    offset under 0.7 gives 中北/中南 (冀中南). The cardinal directions
+    (北/南/东/西) cover ±30° (:data:`CARDINAL_HALF_WIDTH`) and the diagonal ones the 30°
+    between, so a region lying mostly due north is 北, as in Chinese usage (皖北, 豫东).
+
+    Examples
+    --------
+    >>> direction_name(30, 100, spread_x=100, spread_y=100)  # 17° east of north
+    ('北', 'northern')
+    >>> direction_name(100, 80, spread_x=100, spread_y=100)  # 39° north of east
+    ('东北', 'northeastern')
     """
     sx, sy = dx / max(spread_x, 1.0), dy / max(spread_y, 1.0)
     r = math.hypot(sx, sy)
     if r < 0.35:
         return "中", _DIRS_EN["中"]
-    sector = int(((math.degrees(math.atan2(sy, sx)) + 22.5) % 360) // 45)
-    zh = _DIRS_ZH[sector]
+    zh = _DIRS_ZH[_sector(math.degrees(math.atan2(dy, dx)))[0]]
     if r < 0.7 and zh in ("北", "南"):
         zh = "中" + zh
     return zh, _DIRS_EN[zh]
@@ -366,14 +413,13 @@ def _direction_candidates(dx: float, dy: float, *, spread_x: float, spread_y: fl
     tell apart two regions of a province with the same name: the neighbouring sector on the
     side the offset leans to (东 leaning north: 东北); 中北/中南 offer the plain 北/南; 中
     offers 中北/中南 or its sector (中 leaning east: 东).
-    The second value (degrees from the sector centre; for 中 the scaled distance from the
-    centre) ranks which region keeps the plain name: the most typical one.
+    The second value (the offset from the sector centre as a share of its half-width, x 22.5;
+    for 中 the scaled distance from the centre) ranks which region keeps the plain name: the
+    most typical one.
     """
     first, _ = direction_name(dx, dy, spread_x=spread_x, spread_y=spread_y)
     sx, sy = dx / max(spread_x, 1.0), dy / max(spread_y, 1.0)
-    angle = math.degrees(math.atan2(sy, sx)) % 360
-    sector = int(((angle + 22.5) % 360) // 45)
-    off = (angle - sector * 45 + 180) % 360 - 180  # -22.5..22.5, > 0: leans counter-clockwise
+    sector, off, half = _sector(math.degrees(math.atan2(dy, dx)))
     plain = _DIRS_ZH[sector]
     if first == "中":
         names = [first, "中" + plain if plain in ("北", "南") else plain]
@@ -381,22 +427,40 @@ def _direction_candidates(dx: float, dy: float, *, spread_x: float, spread_y: fl
         names = [first, plain]
     else:
         names = [first, _DIRS_ZH[(sector + (1 if off >= 0 else -1)) % 8]]
-    return names, (math.hypot(sx, sy) / 0.35 * 22.5 if first == "中" else abs(off))
+    return names, (math.hypot(sx, sy) / 0.35 * 22.5 if first == "中" else abs(off) / half * 22.5)
+
+
+_KM_PER_DEG = 111.195
+
+
+def _centroid_lonlat(layer: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat (WGS84) of the equal-area centroids of the polygons."""
+    pts = layer.geometry.to_crs(CHINA_ALBERS).centroid.to_crs("EPSG:4326")
+    return pts.x.to_numpy(), pts.y.to_numpy()
 
 
 def _province_frames(layer: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Area-weighted centre and spread (km) of each province's county centroids, in Albers."""
-    pts = layer.geometry.to_crs(CHINA_ALBERS).centroid
+    """Population-weighted centre (lon/lat) and spread (km, east and north) of each province.
+
+    The spread is the weighted standard deviation of the counties' centroids around the
+    centre, in a local east/north frame (true north, not the Albers grid). Provinces without
+    population (e.g. outside the census) fall back to area weights.
+    """
+    lon, lat = _centroid_lonlat(layer)
+    pop = layer["pop_total"].astype(float).fillna(0).clip(lower=0) if "pop_total" in layer else None
     area = layer["area_km2"].astype(float).fillna(0) if "area_km2" in layer else pd.Series(1.0, index=layer.index)
-    df = pd.DataFrame({"x": pts.x / 1000, "y": pts.y / 1000, "w": area.clip(lower=1e-6),
-                       "prov": layer["adcode"].astype(str).str[:2]})
+    df = pd.DataFrame({"lon": lon, "lat": lat, "a": area.clip(lower=1e-6).to_numpy(),
+                       "p": pop.to_numpy() if pop is not None else 0.0,
+                       "prov": layer["adcode"].astype(str).str[:2].to_numpy()})
     rows = {}
     for prov, g in df.groupby("prov"):
-        cx = np.average(g["x"], weights=g["w"])
-        cy = np.average(g["y"], weights=g["w"])
-        sx = math.sqrt(np.average((g["x"] - cx) ** 2, weights=g["w"]))
-        sy = math.sqrt(np.average((g["y"] - cy) ** 2, weights=g["w"]))
-        rows[prov] = {"cx": cx, "cy": cy, "sx": sx, "sy": sy}
+        by_pop = g["p"].sum() > 0
+        w = g["p"] if by_pop else g["a"]
+        clon, clat = np.average(g["lon"], weights=w), np.average(g["lat"], weights=w)
+        x = (g["lon"] - clon) * _KM_PER_DEG * math.cos(math.radians(clat))
+        y = (g["lat"] - clat) * _KM_PER_DEG
+        rows[prov] = {"clon": clon, "clat": clat, "sx": math.sqrt(np.average(x**2, weights=w)),
+                      "sy": math.sqrt(np.average(y**2, weights=w)), "weights": "pop" if by_pop else "area"}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -431,13 +495,25 @@ class Delineation:
     weights: Any = field(default=None, repr=False)
 
 
+def _prefecture_pieces(sub: pd.DataFrame, dense: np.ndarray) -> np.ndarray:
+    """Label of each county's prefecture piece: the connected counties of one prefecture."""
+    pref = pd.factorize(sub["prefecture_adcode"].astype(str))[0]
+    same = dense & (pref[:, None] == pref[None, :])
+    return sparse.csgraph.connected_components(sparse.csr_matrix(same), directed=False)[1]
+
+
 def split_component(sub: gpd.GeoDataFrame, adjacency: sparse.spmatrix, attr: pd.Series, *, floor: float,
-                    method: str = "ward", seed: int = 0) -> np.ndarray:
+                    method: str = "ward", seed: int = 0, min_parts: int = 2,
+                    along_prefectures: bool = False) -> np.ndarray:
     """Split one connected group of counties into contiguous parts (labels 0..p-1).
 
     ``maxp``: spopt MaxPHeuristic on ``attr`` with population floor ``floor`` (seeded: spopt
     draws from numpy's global generator, whose state is restored afterwards). ``ward``: spopt
-    WardSpatial on the Albers centroids with ``pop // floor`` parts (at least 2).
+    WardSpatial on the Albers centroids with ``pop / floor`` parts (rounded up; at least
+    ``min_parts`` and 2). With ``along_prefectures`` (``ward`` only) the units clustered are
+    the group's prefecture pieces (the contiguous counties of one prefecture, at their
+    population-weighted centre), so parts are unions of prefectures, as the regions of
+    planning documents are; when there are fewer pieces than parts, counties are clustered.
 
     Parameters
     ----------
@@ -453,6 +529,10 @@ def split_component(sub: gpd.GeoDataFrame, adjacency: sparse.spmatrix, attr: pd.
         ``ward`` or ``maxp``.
     seed
         Seed of numpy's global generator during the solve.
+    min_parts
+        Least number of parts with ``ward`` (e.g. to respect a maximum number of counties).
+    along_prefectures
+        Cluster prefecture pieces instead of counties (``ward``; needs ``prefecture_adcode``).
 
     Returns
     -------
@@ -477,7 +557,22 @@ def split_component(sub: gpd.GeoDataFrame, adjacency: sparse.spmatrix, attr: pd.
         else:
             c = frame.geometry.to_crs(CHINA_ALBERS).centroid
             frame["_x"], frame["_y"] = c.x.to_numpy() / 1e5, c.y.to_numpy() / 1e5
-            k = max(2, int(frame["pop_total"].sum() // max(floor, 1)))
+            k = max(2, min_parts, math.ceil(frame["pop_total"].sum() / max(floor, 1)))
+            piece = (_prefecture_pieces(frame, dense) if along_prefectures and "prefecture_adcode" in frame
+                     else None)
+            if piece is not None and piece.max() + 1 > k:
+                wt = frame["pop_total"].astype(float).clip(lower=1.0)
+                agg = pd.DataFrame({"_x": frame["_x"] * wt, "_y": frame["_y"] * wt, "_w": wt}).groupby(piece).sum()
+                pieces = pd.DataFrame({"_x": agg["_x"] / agg["_w"], "_y": agg["_y"] / agg["_w"]})
+                coo = sparse.coo_matrix(dense)
+                links: dict[int, set[int]] = {int(i): set() for i in pieces.index}
+                for a, b in zip(piece[coo.row], piece[coo.col], strict=True):
+                    if a != b:
+                        links[int(a)].add(int(b))
+                wp = libpysal.weights.W({i: sorted(v) for i, v in links.items()}, silence_warnings=True)
+                model = WardSpatial(pieces, wp, ["_x", "_y"], n_clusters=k)
+                model.solve()
+                return np.asarray(model.labels_)[piece]
             model = WardSpatial(frame, wi, ["_x", "_y"], n_clusters=min(k, len(frame)))
         model.solve()
     return np.asarray(model.labels_)
@@ -546,18 +641,32 @@ def delineate_regions(
     attr = score.reindex(sub.index).fillna(0.0) if score is not None else sub["urbanization_rate"].astype(float)
     final = pd.Series(-1, index=sub.index)
     next_id = 0
+
+    def too_big(m: pd.Index) -> bool:
+        return bool((cfg.max_region_pop and pop[m].sum() > cfg.max_region_pop)
+                    or (cfg.max_region_counties and len(m) > cfg.max_region_counties))
+
     for c in comp_pop.sort_values(ascending=False).index:
-        members = labels.index[labels.to_numpy() == c]
-        if cfg.max_region_pop and comp_pop[c] > cfg.max_region_pop and len(members) > 3:
-            pos = np.flatnonzero(labels.to_numpy() == c)
-            lab = split_component(sub.loc[members], w.sparse[pos][:, pos], attr[members],
-                                  floor=cfg.maxp_floor_pop, method=cfg.split_method, seed=cfg.seed)
-            logger.info("regions: component of %d counties (%.1f M people) split by %s into %d",
-                        len(members), comp_pop[c] / 1e6, cfg.split_method, len(set(lab)))
-            for sublab in pd.unique(lab):
-                final[members[lab == sublab]] = next_id
-                next_id += 1
-        else:
+        # split components above the size limits, then their parts still above them (depth first)
+        queue = [labels.index[labels.to_numpy() == c]]
+        while queue:
+            members = queue.pop(0)
+            if too_big(members) and len(members) > 3:
+                pos = sub.index.get_indexer(members)
+                min_parts = math.ceil(len(members) / cfg.max_region_counties) if cfg.max_region_counties else 2
+                lab = split_component(sub.loc[members], w.sparse[pos][:, pos], attr[members],
+                                      floor=cfg.maxp_floor_pop, method=cfg.split_method, seed=cfg.seed,
+                                      min_parts=min_parts, along_prefectures=cfg.split_along_prefectures)
+                parts = [members[lab == sublab] for sublab in pd.unique(lab)]
+                logger.info("regions: group of %d counties (%.1f M people) split by %s into %d",
+                            len(members), pop[members].sum() / 1e6, cfg.split_method, len(parts))
+                if len(parts) > 1:
+                    queue[0:0] = parts
+                    continue
+            if too_big(members):
+                logger.warning("regions: group of %d counties (%.1f M people, from %s) exceeds the size "
+                               "limits but cannot be split further", len(members),
+                               pop[members].sum() / 1e6, members[0])
             final[members] = next_id
             next_id += 1
     # keep groups that are large enough
@@ -589,8 +698,12 @@ def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
     """Names of each region: province abbreviation + direction (皖北 / northern Anhui).
 
     The province is the one holding most of the region's population; the direction is from
-    that province's area-weighted centre to the region's centre, scaled by the province's
-    spread. Other provinces are listed (``皖北 (+豫)`` / ``northern Anhui (with parts of
+    that province's population-weighted centre (the mean position of its counties weighted
+    by ``pop_total``; area-weighted without population) to the region's population-weighted
+    centre, scaled by the province's population-weighted spread (:func:`direction_name`).
+    Population, not area, is the reference because Chinese usage names parts of a province
+    from where its people live: Sichuan's area centre lies on the western plateau, which
+    would make the Chengdu plain "eastern". Other provinces are listed (``皖北 (+豫)`` / ``northern Anhui (with parts of
     Henan)``).
 
     Names are unique: when two regions get the same name, the one closest to the centre of
@@ -616,9 +729,9 @@ def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
     rid = region_id.reindex(layer.index)
     inside = layer[rid.notna().to_numpy()]
     ids = rid[rid.notna()]
-    pts = inside.geometry.to_crs(CHINA_ALBERS).centroid
+    lon, lat = _centroid_lonlat(inside)
     area = inside["area_km2"].astype(float) if "area_km2" in inside else pd.Series(1.0, index=inside.index)
-    df = pd.DataFrame({"rid": ids.to_numpy(), "x": pts.x.to_numpy() / 1000, "y": pts.y.to_numpy() / 1000,
+    df = pd.DataFrame({"rid": ids.to_numpy(), "lon": lon, "lat": lat,
                        "w": area.clip(lower=1e-6).to_numpy(),
                        "pop": inside["pop_total"].fillna(0).to_numpy(),
                        "prov": inside["adcode"].astype(str).str[:2].to_numpy()}, index=inside.index)
@@ -627,8 +740,10 @@ def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
         by_prov = g.groupby("prov")["pop"].sum().sort_values(ascending=False, kind="stable")
         main = str(by_prov.index[0])
         f = frames.loc[main]
-        cx, cy = np.average(g["x"], weights=g["w"]), np.average(g["y"], weights=g["w"])
-        dirs, atypical = _direction_candidates(cx - f["cx"], cy - f["cy"], spread_x=f["sx"], spread_y=f["sy"])
+        wt = g["pop"] if (g["pop"] > 0).any() else g["w"]
+        dx = (np.average(g["lon"], weights=wt) - f["clon"]) * _KM_PER_DEG * math.cos(math.radians(f["clat"]))
+        dy = (np.average(g["lat"], weights=wt) - f["clat"]) * _KM_PER_DEG
+        dirs, atypical = _direction_candidates(dx, dy, spread_x=f["sx"], spread_y=f["sy"])
         others = [str(p) for p in by_prov.index[1:]]
         info.append({"rid": r, "main": main, "dirs": dirs, "atypical": atypical, "others": others,
                      "provinces": ",".join(_province_label(p)[0] for p in by_prov.index)})

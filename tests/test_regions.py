@@ -79,7 +79,7 @@ def test_delineation_all_china(delineation, layer):
     assert cmp.loc["wanbei", "best_region"] == rid
     assert set(cmp.index) == set(load_presets().index) and len(cmp) == 7
     assert set(c["hotspot"].dropna()) <= {"hot", "cold", "ns"}
-    # names are unique without numeric suffixes (two eastern Sichuan regions: 川东 + 川东南)
+    # names are unique without numeric suffixes (two eastern Sichuan regions: 川东 + 川东北)
     assert reg["region_name"].is_unique and reg["region_name_en"].is_unique
     assert not reg["region_name"].str.contains(r" \d+$").any(), reg["region_name"].tolist()
     assert (c["region_name"].dropna() == c["region_id"].dropna().map(reg["region_name"])).all()
@@ -89,7 +89,54 @@ def test_delineation_all_china(delineation, layer):
         preset_counties(layer, load_presets())  # keyword-only
 
 
+def test_region_sizes_and_presets(delineation, layer):
+    cfg = delineation.config
+    reg = delineation.regions
+    # defaults: a whole-province blob (46 Hunan counties in one "湘中") is split
+    assert cfg.max_region_pop == 25_000_000 and cfg.max_region_counties == 30
+    assert (reg["pop_total"] <= cfg.max_region_pop).all() and (reg["n_counties"] <= cfg.max_region_counties).all()
+    cmp = compare_to_presets(delineation, layer).set_index("preset")
+    assert (cmp["share_preset_in_regions"] >= 0.5).sum() >= 5, cmp["share_preset_in_regions"].to_dict()
+    # 冀中南: with the 300,000 floor the dense Hebei plain counties are candidates (18.8% at 500,000)
+    assert cmp.loc["jizhongnan", "share_preset_in_regions"] > 0.5
+    for adcode in ("130423", "130425", "130434"):  # 临漳 大名 魏县: 300,000-500,000 people each
+        assert delineation.counties.loc[adcode, "status"] == "region", adcode
+    # 湘西南 appears as its own region, holding 邵阳's counties
+    names = delineation.counties.join(layer[["prefecture"]])
+    assert set(names.loc[names["prefecture"] == "邵阳市", "region_name"].dropna()) == {"湘西南"}
+
+
+def _names_of(delineation, layer, prefecture):
+    c = delineation.counties.join(layer[["prefecture"]])
+    return set(c.loc[c["prefecture"] == prefecture, "region_name"].dropna())
+
+
+def test_region_names_follow_usage(delineation, layer):
+    # real census: the direction is taken from the province's population-weighted centre
+    for pref in ("宿州市", "淮北市", "亳州市", "阜阳市"):
+        assert _names_of(delineation, layer, pref) == {"皖北"}, pref
+    for pref in ("南充市", "达州市", "巴中市", "广安市"):
+        assert _names_of(delineation, layer, pref) <= {"川东", "川东北"}, pref
+    for pref in ("菏泽市", "济宁市"):
+        assert _names_of(delineation, layer, pref) == {"鲁西南"}, pref
+    for pref in ("周口市", "商丘市"):
+        assert _names_of(delineation, layer, pref) <= {"豫东", "豫东南"}, pref
+    assert _names_of(delineation, layer, "茂名市") == {"粤西"}
+    assert all(n.startswith("粤西") for n in _names_of(delineation, layer, "湛江市"))
+    # the Chengdu plain is not "eastern" Sichuan (it was 川东南 from the area centroid)
+    for adcode in ("510181", "510182", "510129", "510183"):  # 都江堰 彭州 大邑 邛崃
+        name = delineation.counties.loc[adcode, "region_name"]
+        assert pd.notna(name) and "东" not in name, (adcode, name)
+
+
 def test_direction_names():
+    # cardinal sectors are +-30 degrees wide: mostly north is 北, not 东北/西北
+    assert direction_name(30, 100, spread_x=100, spread_y=100) == ("北", "northern")
+    assert direction_name(-55, 100, spread_x=100, spread_y=100) == ("北", "northern")  # 29 deg west
+    assert direction_name(-62, 100, spread_x=100, spread_y=100) == ("西北", "northwestern")  # 32 deg
+    assert direction_name(100, -55, spread_x=100, spread_y=100) == ("东", "eastern")
+    # the bearing is geographic: a small spread east-west does not tilt it
+    assert direction_name(-50, 100, spread_x=20, spread_y=200) == ("北", "northern")
     assert direction_name(0, 100, spread_x=100, spread_y=100) == ("北", "northern")
     assert direction_name(-100, -100, spread_x=100, spread_y=100) == ("西南", "southwestern")
     assert direction_name(5, 5, spread_x=100, spread_y=100) == ("中", "central")
