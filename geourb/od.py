@@ -301,3 +301,54 @@ def commuting_indicators(
                                        if to_core.size else np.nan)
     res["approximate"] = bool(od.attrs.get("approximate", False))
     return pd.Series(res, name="commuting")
+
+
+def od_long(
+    od: pd.DataFrame,
+    *,
+    names: pd.Series | None = None,
+    key: str | None = None,
+) -> pd.DataFrame:
+    """An OD matrix as one row per origin-destination pair, with names.
+
+    Parameters
+    ----------
+    od
+        From :func:`od_matrix` (minutes; index = origins, columns = destinations).
+    names
+        Names by id (e.g. ``counties["name"]``) for ``origin_name`` / ``destination_name``;
+        ids without a name get an empty value. None: no name columns.
+    key
+        Suffix of the id columns (``origin_<key>``, ``destination_<key>``); default the
+        matrix index name, else ``"id"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin_<key>``, [``origin_name``], ``destination_<key>``, [``destination_name``],
+        ``time_min`` (``inf`` beyond the cutoff, ``NaN`` off the network) and ``approximate``
+        (from ``od.attrs``), origins in matrix order, RangeIndex.
+
+    Examples
+    --------
+    >>> od = pd.DataFrame([[0.0, 12.5], [13.0, 0.0]], index=["a", "b"], columns=["a", "b"])
+    >>> long = od_long(od, names=pd.Series({"a": "甲", "b": "乙"}), key="adcode")
+    >>> list(long.columns)[:4]
+    ['origin_adcode', 'origin_name', 'destination_adcode', 'destination_name']
+    >>> long.loc[1, ["origin_name", "destination_name", "time_min"]].to_dict()
+    {'origin_name': '甲', 'destination_name': '乙', 'time_min': 12.5}
+    """
+    key = key or (str(od.index.name) if od.index.name is not None else "id")
+    o, d = f"origin_{key}", f"destination_{key}"
+    n_o, n_d = od.shape
+    out = pd.DataFrame({
+        o: np.repeat(np.asarray(od.index, dtype=object), n_d),
+        d: np.tile(np.asarray(od.columns, dtype=object), n_o),
+        "time_min": od.to_numpy(dtype=float).ravel(),
+    })
+    if names is not None:
+        lookup = pd.Series(names)
+        out.insert(1, "origin_name", out[o].map(lookup).fillna("").to_numpy())
+        out.insert(3, "destination_name", out[d].map(lookup).fillna("").to_numpy())
+    out["approximate"] = bool(od.attrs.get("approximate", False))
+    return out

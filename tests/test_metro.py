@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -176,12 +178,25 @@ def test_cli_several_cores_writes_summary_and_overlaps(tmp_path, capsys):
     from geourb.cli import main
 
     out = tmp_path / "metro.gpkg"
-    assert main(["--no-progress", "metro", "--core", "武汉", "Changsha", "--out", str(out)]) == 0
+    assert main(["--no-progress", "metro", "--core", "武汉", "Changsha", "--population", "census",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
     summary = pd.read_csv(tmp_path / "metro_summary.csv")
     assert sorted(summary["core"]) == ["武汉市", "长沙市"]
     assert (summary["approximate"]).all()
-    assert (tmp_path / "metro_overlaps.csv").exists() and (tmp_path / "metro_isochrone.gpkg").exists()
-    assert "APPROXIMATE" in capsys.readouterr().out
+    files = [out, tmp_path / "metro_isochrone.gpkg", tmp_path / "metro_summary.csv",
+             tmp_path / "metro_overlaps.csv"]
+    for path in files:  # every file written, and named in the output
+        assert path.exists() and f"wrote {path}" in printed
+    assert "APPROXIMATE" in printed
+    # rounded for people: km2 and minutes to 0.1, population to whole people
+    text = re.sub(r'"[^"]*"', "", (tmp_path / "metro_summary.csv").read_text(encoding="utf-8-sig"))
+    for col in ("isochrone_km2", "covered_area_km2", "minutes"):
+        assert (summary[col] == summary[col].round(1)).all()
+    assert summary["pop_area_weighted"].dtype.kind == "i" and (summary["pop_area_weighted"] > 0).all()
+    assert not re.search(r"\.\d{2,}", text.replace(".0,", ",")), text
+    ov = pd.read_csv(tmp_path / "metro_overlaps.csv")
+    assert ov["approximate"].all() and (ov["overlap_km2"] == ov["overlap_km2"].round(1)).all()
 
 
 def test_default_network_hefei_reaches_neighbour_counties(counties):

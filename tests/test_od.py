@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
-from geourb.od import commuting_indicators, od_matrix
+from geourb.od import commuting_indicators, od_long, od_matrix
 from geourb.roads import approximate_network
 
 
@@ -84,3 +84,52 @@ def test_parallel_without_dask(net, hubei, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(MissingDependencyError, match="geourb\\[parallel\\]"):
         od_matrix(net, hubei.iloc[:3], parallel=True)
+
+
+def test_od_long_names():
+    # synthetic 2 x 3 matrix with an unreached pair
+    od = pd.DataFrame([[0.0, 10.0, np.inf], [11.0, 0.0, 5.0]], index=["a", "b"],
+                      columns=["a", "b", "c"])
+    od.attrs["approximate"] = True
+    long = od_long(od, names=pd.Series({"a": "甲", "b": "乙"}), key="adcode")
+    assert list(long.columns) == ["origin_adcode", "origin_name", "destination_adcode",
+                                  "destination_name", "time_min", "approximate"]
+    assert len(long) == 6 and long["approximate"].all()
+    row = long[(long["origin_adcode"] == "b") & (long["destination_adcode"] == "a")].iloc[0]
+    assert row["origin_name"] == "乙" and row["destination_name"] == "甲" and row["time_min"] == 11
+    assert np.isinf(long["time_min"].iloc[2]) and long["destination_name"].iloc[2] == ""
+    assert list(od_long(od).columns)[:2] == ["origin_id", "destination_id"]
+
+
+def test_cli_od_files(tmp_path, capsys, hubei):
+    from geourb.cli import main
+
+    out = tmp_path / "wuhan.csv"
+    assert main(["--no-progress", "od", "--prefecture", "武汉", "--core", "武汉",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    wuhan = hubei[hubei["prefecture_adcode"] == "420100"]
+    matrix = pd.read_csv(out, dtype={"adcode": str}, index_col="adcode", encoding="utf-8-sig")
+    assert list(matrix.index) == list(wuhan.index) and list(matrix.columns) == list(wuhan.index)
+    assert (np.diag(matrix.to_numpy()) == 0).all()
+    names = pd.read_csv(tmp_path / "wuhan_names.csv", dtype={"adcode": str}, encoding="utf-8-sig")
+    assert names.set_index("adcode").loc["420102", "name"] == "江岸区"
+    ind = pd.read_csv(tmp_path / "wuhan_indicators.csv", encoding="utf-8-sig")
+    ind = ind.set_index("indicator")["value"]
+    assert ind["approximate"] == "True" and ind["core_adcode"] == "420102"
+    assert float(ind["mean_time_to_core_min"]) > 0 and "80 km/h" in ind["network"]
+    for path in (out, tmp_path / "wuhan_names.csv", tmp_path / "wuhan_indicators.csv"):
+        assert f"wrote {path}" in printed
+    assert "APPROXIMATE" in printed
+    # long format: one row per pair, with names
+    long_path = tmp_path / "wuhan_long.csv"
+    assert main(["--no-progress", "od", "--prefecture", "武汉", "--format", "long",
+                 "--approx-kmh", "60", "--circuity", "1.3", "--out", str(long_path)]) == 0
+    long = pd.read_csv(long_path, dtype={"origin_adcode": str, "destination_adcode": str},
+                       encoding="utf-8-sig")
+    assert len(long) == len(wuhan) ** 2 and long["approximate"].all()
+    pair = long[(long["origin_adcode"] == "420102") & (long["destination_adcode"] == "420115")]
+    assert pair["origin_name"].iloc[0] == "江岸区" and pair["destination_name"].iloc[0] == "江夏区"
+    # slower approximate roads: 60 / 80 x 1.3 / 1.25 times the default matrix's time
+    fast = matrix.loc["420102", "420115"]
+    assert pair["time_min"].iloc[0] == pytest.approx(fast * 80 / 60 * 1.3 / 1.25, abs=0.02)
