@@ -266,3 +266,74 @@ def test_cli_counties_and_scores(tmp_path, capsys, counties):
     assert _js("肥东县") in page and _js("无数据") in page
     assert main(["map", "scores", str(csv), "--column", "nope", "--adcode-column", "code",
                  "--out", str(out2)]) == 2
+
+
+def test_cli_layer_isochrones_from_approximate_network(tmp_path, capsys, counties):
+    from geourb._io import write_layer
+    from geourb.cli import main
+    from geourb.isochrones import isochrones
+    from geourb.roads import approximate_network
+
+    # a real isochrone around 合肥 on the approximate county-seat network, as geourb writes it
+    around = counties[counties["province"].isin(["安徽省"])]
+    net = approximate_network(around)
+    iso = isochrones(net, (117.22, 31.82), bands_min=(30, 60), cell_m=2000,
+                     access_speed_kmh=30, max_access_m=10_000, max_snap_m=30_000)
+    assert iso["approximate"].all()
+    gpkg = write_layer(iso.assign(core="合肥市"), tmp_path / "hefei_isochrone.gpkg")
+    out = tmp_path / "iso.html"
+    assert main(["map", "layer", str(gpkg), "--out", str(out)]) == 0
+    assert "isochrones features" in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    assert not REMOTE_ASSET.findall(page)  # offline by default
+    assert _js("≤ 60 分钟") in page and _js("≤ 30 分钟") in page
+    assert _js("<b>合肥市</b>") in page  # the core column names the origin
+    parquet = tmp_path / "hefei_isochrone.parquet"
+    write_layer(iso, parquet)
+    assert main(["map", "layer", str(parquet), "--out", str(tmp_path / "iso2.html")]) == 0
+    assert _js("≤ 60 分钟") in (tmp_path / "iso2.html").read_text(encoding="utf-8")
+
+
+def test_cli_layer_polygons_points_and_errors(tmp_path, capsys):
+    from geourb.cli import main
+
+    # synthetic: two adjacent regions with a score, and a third overlapping the first
+    squares = gpd.GeoDataFrame(
+        {"name": ["皖北", "皖中", XSS], "score": [80.0, 20.0, 50.0]},
+        geometry=[shapely.box(116, 32, 117, 33), shapely.box(117, 32, 118, 33),
+                  shapely.box(116.5, 32.5, 117.5, 33.5)], crs="EPSG:4326")
+    path = tmp_path / "regions.geojson"
+    squares.iloc[:2].to_file(path)
+    out = tmp_path / "regions.html"
+    assert main(["map", "layer", str(path), "--column", "score", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "choropleth features" in capsys.readouterr().out
+    assert page.count('"fillColor": "#') >= 2 and _js("<b>皖北</b>") in page
+    # without --column: outlines with labels; overlapping polygons are drawn without damage
+    squares.to_file(path, driver="GeoJSON")
+    assert main(["map", "layer", str(path), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "outlines features" in capsys.readouterr().out
+    assert page.count("geourb-label") >= 3 and XSS not in page
+    assert _js("&lt;script&gt;alert(1)&lt;/script&gt;") in page
+    # points (e.g. a parks layer) from GeoParquet, with a chosen name column
+    pts = gpd.GeoDataFrame({"开发区名称": ["合肥高新区", "芜湖经开区"], "level": ["national"] * 2},
+                           geometry=gpd.points_from_xy([117.13, 118.38], [31.83, 31.33]),
+                           crs="EPSG:4326")
+    pq = tmp_path / "parks.parquet"
+    pts.to_parquet(pq)
+    assert main(["map", "layer", str(pq), "--out", str(tmp_path / "parks.html")]) == 0
+    page = (tmp_path / "parks.html").read_text(encoding="utf-8")
+    assert _js("合肥高新区") in page and "L.markerClusterGroup" in page
+    capsys.readouterr()
+    # errors name the problem and how to fix it
+    assert main(["map", "layer", str(pq), "--kind", "isochrones",
+                 "--out", str(tmp_path / "x.html")]) == 2
+    csv = tmp_path / "table.csv"
+    pd.DataFrame({"adcode": ["340102"], "score": [1]}).to_csv(csv, index=False)
+    assert main(["map", "layer", str(csv), "--out", str(tmp_path / "x.html")]) == 2
+    assert main(["map", "layer", str(path), "--kind", "choropleth",
+                 "--out", str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err
+    assert "needs polygons" in err and "map scores" in err and "needs --column" in err
+    assert not (tmp_path / "x.html").exists()

@@ -10,6 +10,9 @@ import pandas as pd
 
 from geourb.cli._common import out
 
+LAYER_KINDS = ("choropleth", "outlines", "isochrones", "points")
+_NAME_CANDIDATES = ("name", "region_name", "core", "开发区名称", "adcode")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``map`` command and its subcommands."""
@@ -38,6 +41,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="name column for tooltips (default: name)")
     _common_options(scores)
     scores.set_defaults(func=_scores)
+
+    layer = sub.add_parser(
+        "layer",
+        help="map any layer a geourb command wrote (GPKG/GeoParquet/GeoJSON): region or "
+             "county polygons, settlement tiers, metro isochrones (band_min), park points",
+    )
+    layer.add_argument("file", help="the layer file (.gpkg, .parquet, .geojson, .shp, .fgb)")
+    layer.add_argument("--layer", dest="layer_name", default=None,
+                       help="layer of a multi-layer GeoPackage (default: the first)")
+    layer.add_argument("--kind", choices=LAYER_KINDS, default=None,
+                       help="how to draw it; default: isochrones with a band_min column, points "
+                            "for point layers, choropleth with --column, else outlines")
+    layer.add_argument("--column", default=None,
+                       help="numeric column for a choropleth (e.g. score, time_min, "
+                            "pop_cityzone)")
+    layer.add_argument("--name-column", default=None,
+                       help="name for labels and tooltips (default: the first of "
+                            f"{', '.join(_NAME_CANDIDATES)} present)")
+    _common_options(layer)
+    layer.set_defaults(func=_layer)
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
@@ -143,3 +166,104 @@ def _scores(args: argparse.Namespace) -> int:
         gdf = table
     name_column = args.name_column or ("name" if "name" in gdf.columns else None)
     return _write(gdf, args, name_column=name_column, default_name=f"{path.stem}_{args.column}")
+
+
+def _read_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    from geourb._errors import DataFileNotFoundError, InvalidValueError
+
+    if not path.exists():
+        raise DataFileNotFoundError(f"Layer file {path} does not exist.")
+    suffix = path.suffix.lower()
+    if suffix in {".parquet", ".geoparquet"}:
+        if layer is not None:
+            raise InvalidValueError(f"{path} is GeoParquet: it has one layer; drop --layer.")
+        try:
+            return gpd.read_parquet(path)
+        except (ValueError, KeyError) as exc:  # plain Parquet without geometry metadata
+            raise InvalidValueError(
+                f"{path} has no geometry (plain Parquet); for a table keyed by adcode use "
+                f"'geourb map scores {path} --column ...'."
+            ) from exc
+    if suffix in {".csv", ".xlsx", ".xls"}:
+        raise InvalidValueError(
+            f"{path} is a table without geometry; use 'geourb map scores {path} --column ...' "
+            "to join it to the county layer by adcode."
+        )
+    return gpd.read_file(path, layer=layer)
+
+
+def _overlapping(gdf: gpd.GeoDataFrame) -> bool:
+    """Whether some polygons overlap (then the coverage simplification would damage them)."""
+    import shapely
+
+    geoms = gdf.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    for predicate in ("overlaps", "contains"):
+        left, right = tree.query(geoms, predicate=predicate)
+        if (left != right).any():
+            return True
+    return False
+
+
+def _layer(args: argparse.Namespace) -> int:
+    from geourb import maps
+    from geourb._errors import InvalidValueError, UnknownNameError, suggest
+
+    path = Path(args.file)
+    gdf = _read_layer(path, args.layer_name)
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    source = f"{path}" + (f":{args.layer_name}" if args.layer_name else "")
+    if gdf.empty:
+        raise InvalidValueError(f"{source} has no features with a geometry: nothing to map.")
+    types = set(gdf.geom_type.astype(str))
+    points = types <= {"Point", "MultiPoint"}
+    polygons = types <= {"Polygon", "MultiPolygon"}
+    kind = args.kind or ("isochrones" if "band_min" in gdf.columns else "points" if points
+                         else "choropleth" if args.column else "outlines")
+    if kind in {"choropleth", "outlines", "isochrones"} and not polygons:
+        raise InvalidValueError(
+            f"{source} holds {', '.join(sorted(types))} geometries; --kind {kind} needs "
+            "polygons (use --kind points for point layers)."
+        )
+    name_column = args.name_column or next((c for c in _NAME_CANDIDATES if c in gdf.columns),
+                                           None)
+    if name_column is not None and name_column not in gdf.columns:
+        raise UnknownNameError(f"{source} has no column {name_column!r} for --name-column."
+                               + suggest(name_column, list(map(str, gdf.columns))))
+    layer_title = args.label or path.stem
+    if kind == "choropleth":
+        if not args.column:
+            raise InvalidValueError(f"--kind choropleth needs --column (a numeric column of "
+                                    f"{source}: {', '.join(map(str, gdf.columns[:12]))} ...).")
+        tips = {c: lbl for c, lbl in (("prefecture", "地市"), ("province", "省份"),
+                                      ("core", "核心城市")) if c in gdf.columns and c != name_column}
+        drawn = maps.choropleth(gdf, args.column, scheme=args.scheme, k=args.classes,
+                                cmap=args.cmap, label=args.label, unit=args.unit,
+                                name_column=name_column, tooltip_columns=tips,
+                                simplify_m=args.simplify_m, coverage=not _overlapping(gdf))
+    elif kind == "outlines":
+        if name_column is None:
+            gdf = gdf.assign(name=[str(i) for i in gdf.index])
+            name_column = "name"
+        drawn = maps.region_outlines(gdf, name_column=name_column, layer_name=layer_title,
+                                     simplify_m=args.simplify_m, coverage=not _overlapping(gdf))
+    elif kind == "isochrones":
+        drawn = maps.isochrone_bands(gdf, name_column=name_column, simplify_m=args.simplify_m,
+                                     unit=args.unit or "分钟")
+    else:
+        if name_column is None:
+            gdf = gdf.assign(name=[str(i) for i in gdf.index])
+            name_column = "name"
+        drawn = maps.parks(gdf, name_column=name_column, layer_name=layer_title)
+    layers = [drawn]
+    if args.seats:
+        if {"seat_lon", "seat_lat", "name"} <= set(gdf.columns):
+            layers.append(maps.seats(gdf))
+        else:
+            out(f"--seats ignored: {source} has no seat_lon/seat_lat/name columns")
+    m = maps.make_map(*layers, tiles=args.tiles, title=args.title, offline=not args.online)
+    default = f"{path.stem}_{args.column}" if kind == "choropleth" else f"{path.stem}_{kind}"
+    out_path = maps.save_map(m, args.out or args.name or default)
+    out(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.2f} MB, {len(gdf)} {kind} "
+        "features)")
+    return 0
