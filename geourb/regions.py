@@ -148,7 +148,7 @@ def candidate_counties(
     layer: pd.DataFrame,
     *,
     max_rate: float | str | None = "national",
-    min_pop_total: float = 500_000,
+    min_pop_total: float = 300_000,
 ) -> pd.Series:
     """Boolean Series (name ``candidate``): urbanization below ``max_rate`` and population >= ``min_pop_total``.
 

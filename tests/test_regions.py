@@ -153,24 +153,69 @@ def test_bad_config_and_empty(layer):
 
 
 def test_cli_deterministic(tmp_path, shared_file, layer):
+    import geopandas as gpd
+
     from geourb.cli import main
 
     shared_file("census/census_county_2020_v1.xlsx")
+    shared_file("parks/development_zones_2018.csv")
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[scoring]\nsensitivity_draws = 50\n[regions]\nhotspots = true\n[output]\nformat = "parquet"\n',
-                   encoding="utf-8")
+    # parks and network access scored from the CLI (built-in catalogue, approximate network)
+    cfg.write_text('[input]\nparks = "development_zones_2018"\nnetwork = "approximate"\n'
+                   '[scoring]\nindicators = ["pop_total", "gap_to_national", "park_count", "access_min"]\n'
+                   'weights = "equal"\nsensitivity_draws = 50\n[regions]\nhotspots = true\n'
+                   '[output]\nformat = "parquet"\n', encoding="utf-8")
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):
         assert main(["regions", "--config", str(cfg), "--province", "皖", "--out-dir", str(d)]) == 0
-    for name in ("county_scores.csv", "regions.csv", "region_presets.csv"):
+    names = ("county_regions.csv", "potential_regions.csv", "region_presets.csv", "score_weights.csv")
+    for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes()
-    df = pd.read_csv(a / "county_scores.csv", dtype={"adcode": str})
+    # regions no longer writes score's county_scores.csv (different columns, same folder)
+    assert not (a / "county_scores.csv").exists() and not (a / "regions.csv").exists()
+    df = pd.read_csv(a / "county_regions.csv", dtype={"adcode": str})
     assert df["adcode"].is_monotonic_increasing and len(df) == 104
     assert np.isfinite(df["score"]).all()
-    assert (a / "regions.parquet").exists()
+    assert df["park_count"].sum() > 50 and df["access_min"].notna().all()
+    assert df.set_index("adcode").loc["340102", "access_min"] < 1  # 合肥's seat district
+    # integral columns are integers in the text, real fractions keep 6 decimals
+    text = (a / "county_regions.csv").read_text(encoding="utf-8-sig").splitlines()
+    header, row = text[0].split(","), dict(zip(text[0].split(","), text[1].split(","), strict=False))
+    assert "pop_total" in header and "." not in row["pop_total"] and "." not in row["rank"]
+    assert "." not in row["park_count"] and row["urbanization_rate"].count(".") == 1
+    assert len(row["urbanization_rate"].split(".")[1]) == 6
+    regions = pd.read_csv(a / "potential_regions.csv")
+    assert regions["pop_total"].dtype.kind == "i" and regions["n_counties"].dtype.kind == "i"
+    # one dissolved polygon per region for QGIS
+    polys = gpd.read_parquet(a / "potential_regions.parquet")
+    assert list(polys["region_id"]) == list(regions["region_id"])
+    for col in ("region_id", "name", "name_en", "n_counties", "pop_total", "urbanization_rate"):
+        assert col in polys, col
+    r01 = polys.set_index("region_id").loc["R01"]
+    members = df.loc[df["region_id"] == "R01", "adcode"]
+    assert r01["n_counties"] == len(members)
+    area = gpd.GeoSeries([r01.geometry], crs=4326).to_crs(6933).area.iloc[0]
+    ref = layer.loc[members].to_crs(6933).area.sum()
+    assert area == pytest.approx(ref, rel=1e-3)
+    assert (a / "county_regions.parquet").exists()
     bad = tmp_path / "bad.toml"
     bad.write_text('[scoring]\nindicators = ["pop_totl"]\n', encoding="utf-8")
     assert main(["score", "--config", str(bad), "--out-dir", str(a)]) == 2
+    bad.write_text('[input]\nparkz = "development_zones_2018"\n', encoding="utf-8")
+    assert main(["score", "--config", str(bad), "--out-dir", str(a)]) == 2
+    bad.write_text('[input]\nnetwork = "aproximate"\n', encoding="utf-8")
+    assert main(["score", "--config", str(bad), "--out-dir", str(a)]) == 2
+
+
+def test_integral_columns():
+    from geourb.cli.score import integral_columns
+
+    df = pd.DataFrame({"n": [708829.0, np.nan, 3.0], "rate": [0.5, 1.0, np.nan], "empty": [np.nan] * 3,
+                       "flag": [True, False, True]})
+    got = integral_columns(df)
+    assert str(got["n"].dtype) == "Int64" and got["n"].isna().tolist() == [False, True, False]
+    assert got["n"].iloc[0] == 708829
+    assert got["rate"].dtype == float and got["empty"].dtype == float and got["flag"].dtype == bool
 
 
 def _grid_province(cells: dict[tuple[int, int], str | None]):
