@@ -33,11 +33,20 @@ def nb02() -> nbformat.NotebookNode:
             "real Kunming road network (four FileGDB layers by class, ~500k nodes), computes nested "
             "15/30/45/60-minute isochrones from the 昆明 core, delineates the counties within an hour "
             "with their census population, compares road-only with road + high-speed rail, and "
-            "writes an offline HTML map."),
+            "writes an offline HTML map.\n\n"
+            "**Read the Kunming result as a lower bound.** The FileGDB layers hold *urban* roads "
+            "only (主干路, 次干路, 支路, 内部道路): no expressways and no national or provincial "
+            "highways. The fastest class, 主干路, runs at 55 km/h, so the 1-hour circle ends where "
+            "the urban street grid does, and counties a car reaches within the hour over the "
+            "expressways (晋宁, 安宁, 宜良) fall outside it. The comparison with the approximate "
+            "county-seat network below shows by how much."),
         new_code_cell(SETUP),
         new_markdown_cell("## Network\nThe layers are labelled EPSG:32649 but hold degrees: geourb "
                           "detects it and relabels them (a logged warning). Road class comes from the "
-                          "layer name; speeds from `CHINA_URBAN_SPEEDS_KMH`."),
+                          "layer name; speeds from `CHINA_URBAN_SPEEDS_KMH` (主干路 55, 次干路 40, "
+                          "支路 30, 内部道路 15 km/h). These are urban roads only: with no expressway "
+                          "or highway layer, travel beyond the city proper is slower than by car in "
+                          "reality."),
         new_code_cell(
             "from geourb.roads import CHINA_URBAN_SPEEDS_KMH, load_network\n\n"
             "roads = load_network(SHARED / 'roads' / 'kunming')\n"
@@ -61,10 +70,28 @@ def nb02() -> nbformat.NotebookNode:
             "road_area.counties[['name', 'time_min', 'area_share', 'pop_area_weighted']]"),
         new_code_cell("road_area.summary"),
         new_markdown_cell(
+            "## An underestimate: urban roads only\n"
+            "Without expressways the circle stops at the edge of the urban grid. For comparison, "
+            "the **approximate** county-seat network (straight lines between neighbouring seats, "
+            "80 km/h x 1.25 circuity for expressway-era China; labelled approximate) reaches "
+            "counties that commuters do drive to within the hour. Neither is the truth: add an "
+            "expressway / highway layer (e.g. OSM `motorway`/`trunk`) for a real car circle."),
+        new_code_cell(
+            "import pandas as pd\n\n"
+            "from geourb.metro import default_network\n\n"
+            "seat_area = delineate_metro(default_network(layer), core, layer, minutes=60,\n"
+            "                            population='pop_total')\n"
+            "outside = seat_area.counties.index.difference(road_area.counties.index)\n"
+            "print('within 60 min on the approximate seat network but not on the urban roads:',\n"
+            "      ', '.join(layer.loc[outside, 'name']))\n"
+            "assert {'晋宁区', '安宁市', '宜良县'} <= set(layer.loc[outside, 'name'])\n"
+            "pd.DataFrame({'urban roads only': road_area.summary,\n"
+            "              'approx. seat network (80 km/h)': seat_area.summary})"),
+        new_markdown_cell(
             "## Road + high-speed rail: Wuhan\n"
             "The station file (~2020) has no 昆明南 and the HSR station layer none in Kunming, so the "
             "rail comparison is made around Wuhan, on the **approximate** county-seat road network "
-            "(straight lines x circuity; labelled approximate in every output) plus the trunk rail "
+            "(straight lines x 1.25 circuity at 80 km/h; labelled approximate in every output) plus the trunk rail "
             "corridors: stations from `cnstation.csv` (GCJ-02 converted to WGS84), 10 min wait, "
             "5 min transfer, station access up to 30 km at 30 km/h."),
         new_code_cell(
