@@ -17,12 +17,20 @@ Figures come from the 2020 census 城区人口 column:
   counties, Xinjiang's corps cities): units of the prefecture layer but not prefecture-level
   cities; their own row is used and ``kind`` says ``province_administered`` so they can be
   filtered;
-- **autonomous prefectures, leagues and areas** (州/盟/地区) have no 城区人口 row: the sum of
+- **autonomous prefectures** (自治州, ``kind = "autonomous_prefecture"``) and **prefecture
+  areas and leagues** (地区/盟, ``kind = "prefecture_area"``) have no 城区人口 row: the sum of
   their county-level units' figures (county-level cities only) is used, flagged
   ``sum_of_county_units`` (a lower bound);
+- units with **no figure at all** (阿拉善盟, 果洛 and the other Qinghai prefectures without a
+  county-level city, 神农架, 三沙, Hainan's directly administered counties): their whole
+  resident population is under 3 million, so their city-zone population is too and the
+  tier is still ``no_limits``; ``pop_cityzone`` stays NaN, ``source`` is
+  ``no_cityzone_figure`` and ``note`` says that the census reports no city-zone population
+  and gives the total population bound;
 - a ``supplied`` mapping adcode -> figure overrides any of these (``source = "supplied"``).
 
-Hong Kong, Macao and Taiwan are outside the census: no figure, listed in the report.
+Hong Kong, Macao and Taiwan are outside the census (``kind = "outside_census"``): no figure
+and no tier, listed in the report.
 """
 
 from __future__ import annotations
@@ -47,6 +55,45 @@ TIERS = {
 }
 MUNICIPALITIES = {"11": "110100", "12": "120100", "31": "310100", "50": "500000"}
 """Province code of each direct-controlled municipality -> its unit in the prefecture layer."""
+
+
+OUTSIDE_CENSUS = ("71", "81", "82")
+"""Province codes outside the mainland census: Taiwan, Hong Kong, Macao."""
+
+
+def _kind_of_prefecture(name: str) -> str:
+    """``autonomous_prefecture`` for 自治州, ``prefecture_area`` for 地区 and 盟, else ``prefecture``."""
+    if name.endswith("自治州"):
+        return "autonomous_prefecture"
+    if name.endswith(("地区", "盟")):
+        return "prefecture_area"
+    return "prefecture"
+
+
+def _unit_population(codes: pd.Series, cp: pd.DataFrame, cc: pd.DataFrame, cv: pd.DataFrame) -> pd.Series:
+    """Census residents of each prefecture-level unit: its prefecture (or province, for a
+    municipality) row, else its own county-level row, else the sum of its county rows."""
+    def by_code(df: pd.DataFrame) -> pd.Series:
+        if "pop_total" not in df:
+            return pd.Series(dtype=float)
+        d = df[df["adcode"].notna()]
+        return pd.Series(d["pop_total"].astype(float).to_numpy(), index=d["adcode"].astype(str).to_numpy())
+
+    p_tot, c_tot, v_tot = by_code(cp), by_code(cc), by_code(cv)
+    c_units = c_tot[~c_tot.index.str.endswith("00")]
+    out = pd.Series(np.nan, index=codes.index)
+    for idx, code in codes.items():
+        if MUNICIPALITIES.get(code[:2]) == code:
+            val = v_tot.get(code[:2] + "0000", np.nan)
+        elif pd.notna(p_tot.get(code, np.nan)):
+            val = p_tot[code]
+        elif pd.notna(c_tot.get(code, np.nan)):
+            val = c_tot[code]
+        else:
+            units = c_units[c_units.index.str[:4] == code[:4]] if code.endswith("00") else pd.Series(dtype=float)
+            val = float(units.sum()) if units.notna().any() else np.nan
+        out[idx] = val
+    return out
 
 
 def settlement_tier(pop_cityzone: pd.Series) -> pd.Series:
@@ -97,11 +144,13 @@ def settlement_tiers(
     Returns
     -------
     (geopandas.GeoDataFrame, pandas.DataFrame)
-        The prefecture layer with ``pop_cityzone``, ``source`` (census_prefecture_row,
-        census_province_row, census_unit_row, sum_of_county_units, supplied, none), ``kind``
-        (prefecture, municipality, no_district_city, province_administered, autonomous),
-        ``tier``, ``tier_label``, ``megacity``; and the report: census prefecture rows that
-        match no unit and units without a figure, with the reason.
+        The prefecture layer with ``pop_cityzone``, ``pop_total`` (census residents of the
+        unit), ``source`` (census_prefecture_row, census_province_row, census_unit_row,
+        sum_of_county_units, supplied, no_cityzone_figure, none), ``kind`` (prefecture,
+        municipality, no_district_city, province_administered, autonomous_prefecture (州),
+        prefecture_area (地区/盟), outside_census), ``tier``, ``tier_label``, ``megacity``,
+        ``note``; and the report: census prefecture rows that match no unit and units without
+        a figure, with the reason.
 
     Raises
     ------
@@ -129,6 +178,7 @@ def settlement_tiers(
 
     p_val, c_val, v_val = by_code(cp), by_code(cc), by_code(cv)
     codes = pref["adcode"].astype(str)
+    names = pref["name"].astype(str)
     out = pref.copy()
     value = pd.Series(np.nan, index=out.index)
     source = pd.Series("none", index=out.index, dtype=object)
@@ -153,7 +203,7 @@ def settlement_tiers(
                 value[idx], source[idx] = c_val[code], "census_unit_row"
             continue
         if code in p_val.index:  # a prefecture row without a figure: 州/盟/地区
-            kind[idx] = "autonomous"
+            kind[idx] = _kind_of_prefecture(str(names[idx]))
             units = c_val[(county_prefix == code[:4]) & ~c_val.index.str.endswith("00")]
             if units.notna().any():
                 value[idx], source[idx] = float(units.sum()), "sum_of_county_units"
@@ -168,12 +218,30 @@ def settlement_tiers(
         hit = codes.isin(sup.index).to_numpy()
         value[hit] = sup[codes[hit]].to_numpy()
         source[hit] = "supplied"
+    total = _unit_population(codes, cp, cc, cv)
+    outside = codes.str[:2].isin(OUTSIDE_CENSUS).to_numpy()
+    kind[outside] = "outside_census"
+    # no city-zone figure: the tier is still certain when the whole population is under 3 M
+    bounded = value.isna() & (total < NO_LIMITS_BELOW) & ~outside
+    source[bounded] = "no_cityzone_figure"
+    note = pd.Series("", index=out.index, dtype=object)
+    note[bounded] = [f"the census reports no city-zone population (城区人口); the tier follows from the "
+                     f"unit's {t:,.0f} residents in total (< 3 million)" for t in total[bounded]]
+    note[(source == "sum_of_county_units").to_numpy()] = (
+        "sum of the county-level cities' city-zone populations (a lower bound)")
     out["pop_cityzone"] = value
+    out["pop_total"] = total
     out["source"] = source
     out["kind"] = kind
-    out["tier"] = settlement_tier(value)
+    tier = settlement_tier(value)
+    tier[bounded] = "no_limits"
+    out["tier"] = tier
     out["tier_label"] = out["tier"].map(TIERS)
     out["megacity"] = value > MEGACITY_ABOVE
+    out["note"] = note
+    if bounded.any():
+        logger.info("settlement tiers: %d unit(s) without a city-zone figure put in no_limits by their total "
+                    "population: %s", int(bounded.sum()), list(codes[bounded][:25]))
 
     used = set(codes) | {c[:2] + "0000" for c in MUNICIPALITIES.values()}
     mun_rows = {p + "0100" for p in MUNICIPALITIES} | {"500200"}
@@ -182,8 +250,9 @@ def settlement_tiers(
               for a, n in zip(un_rows["adcode"], un_rows.get("name", un_rows["adcode"]), strict=True)]
     for idx in out.index[out["pop_cityzone"].isna()]:
         code = codes[idx]
-        reason = ("outside the mainland census" if code[:2] in ("71", "81", "82")
-                  else "no 城区人口 figure in the census for this unit or its county-level units")
+        reason = ("outside the mainland census" if code[:2] in OUTSIDE_CENSUS
+                  else "no 城区人口 figure in the census for this unit or its county-level units"
+                  + ("; tier no_limits from its total population" if bounded[idx] else ""))
         report.append({"adcode": code, "name": out.at[idx, "name"], "side": "prefecture_layer", "reason": reason})
     rep = pd.DataFrame(report, columns=["adcode", "name", "side", "reason"])
     logger.info("settlement tiers: %s; %d unit(s) without a figure",

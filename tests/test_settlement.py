@@ -32,6 +32,28 @@ def test_real_tiers(tiers):
     assert int(t["megacity"].sum()) == 7  # 上海 北京 深圳 重庆 广州 成都 天津
 
 
+def test_every_census_unit_has_a_tier(tiers):
+    layer, report = tiers
+    assert report["reason"].str.contains("tier no_limits from its total population").sum() == 18
+    t = layer.set_index("adcode")
+    # only Taiwan, Hong Kong and Macao (outside the census) have no tier
+    assert sorted(t.index[t["tier"].isna()]) == ["710000", "810000", "820000"]
+    assert (t.loc[["710000", "810000"], "kind"] == "outside_census").all()
+    # no city-zone figure reported, but fewer than 3 million residents: no_limits, said so
+    for code in ("152900", "632600", "429021", "460300", "469023"):  # 阿拉善 果洛 神农架 三沙 澄迈
+        row = t.loc[code]
+        assert row["tier"] == "no_limits" and row["source"] == "no_cityzone_figure", code
+        assert pd.isna(row["pop_cityzone"]) and row["pop_total"] < 3_000_000
+        assert "no city-zone population" in row["note"]
+    # 地区 and 盟 are prefecture areas, 州 autonomous prefectures
+    assert t.loc["152900", "kind"] == "prefecture_area"  # 阿拉善盟
+    assert t.loc["542500", "kind"] == "prefecture_area"  # 阿里地区
+    assert t.loc["522600", "kind"] == "autonomous_prefecture"  # 黔东南州
+    assert t.loc["632600", "kind"] == "autonomous_prefecture"
+    assert "autonomous" not in set(t["kind"])
+    assert t.loc["340100", "pop_total"] > 9_000_000  # 合肥's prefecture row
+
+
 CENSUS = "census/census_county_2020_v1.xlsx"
 
 
@@ -68,3 +90,14 @@ def test_cli_score_uses_configured_census(shared_file, tmp_path, monkeypatch):
     tiers = pd.read_csv(tmp_path / "settlement_tiers.csv", dtype={"adcode": str})
     assert tiers["adcode"].str.startswith("34").all() and len(tiers) == 16
     assert tiers.set_index("adcode").loc["341600", "tier"] == "no_limits"
+    # the tiers as a map layer too (prefecture polygons, the configured format)
+    import geopandas as gpd
+
+    layer = gpd.read_parquet(tmp_path / "settlement_tiers.parquet")
+    assert len(layer) == 16 and layer.crs.to_epsg() == 4326
+    assert layer.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert layer.set_index("adcode").loc["341600", "tier"] == "no_limits"
+    # integral columns are written as integers
+    text = (tmp_path / "county_scores.csv").read_text(encoding="utf-8-sig").splitlines()
+    row = dict(zip(text[0].split(","), text[1].split(","), strict=False))
+    assert row["rank"].isdigit() and row["pop_total"].isdigit()
