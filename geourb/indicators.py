@@ -7,7 +7,10 @@ travel times are optional inputs, aligned by adcode.
 
 Accessibility without a network is an *estimate*, labelled as such in its column name
 ``access_min_straightline_est``: great-circle distance from the county seat to the nearest
-prefecture seat, times a circuity factor of 1.3, at 60 km/h.
+prefecture seat, times a circuity factor of 1.3, at 60 km/h. For island counties (no land
+neighbour: 长海, 岱山, 南澳, 金门, 西沙, 南沙 ...) the straight line crosses the sea and the
+estimate means little (南沙区: ~1,220 min to 西沙区 over 900 km of sea); they are flagged in
+``access_island`` (:func:`island_counties`) and logged.
 
 Examples
 --------
@@ -85,7 +88,9 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("access_min", "network travel time from the county seat to the nearest prefecture seat",
                   "min", "cost"),
         Indicator("access_min_straightline_est",
-                  "ESTIMATE: straight-line distance to the nearest prefecture seat x 1.3 circuity at 60 km/h",
+                  "ESTIMATE: straight-line distance to the nearest prefecture seat x 1.3 circuity at 60 km/h; "
+                  "meaningless for island counties (no land neighbour, flagged in access_island), whose "
+                  "straight line crosses the sea (南沙区 ~1,220 min)",
                   "min", "cost"),
     )
 }
@@ -217,6 +222,37 @@ def straightline_access_min(
     return pd.Series(out, index=layer.index, name="access_min_straightline_est")
 
 
+def island_counties(layer: pd.DataFrame) -> pd.Series:
+    """Counties without a land neighbour among the polygons of ``layer`` (islands).
+
+    A county is an island when its polygon shares no vertex with any other polygon of
+    ``layer`` (the county layer's shared borders share exact vertices): 长海, 岱山, 南澳,
+    金门, 西沙区, 南沙区 on the national layer. Pass the whole layer: on a subset, a county
+    whose only neighbours were left out counts as an island.
+
+    Parameters
+    ----------
+    layer
+        County layer with polygons (``geometry``).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean ``access_island`` aligned to ``layer.index``.
+
+    Raises
+    ------
+    MissingColumnError
+        ``layer`` has no ``geometry`` column.
+    """
+    from geourb.regions import shared_vertex_counts
+
+    require_columns(layer, ["geometry"], source="county layer")
+    adj = shared_vertex_counts(layer.geometry)
+    degree = np.asarray((adj != 0).sum(axis=1)).ravel()
+    return pd.Series(degree == 0, index=layer.index, name="access_island")
+
+
 def _aligned(values: pd.Series | pd.DataFrame, index: pd.Index, what: str) -> pd.Series | pd.DataFrame:
     if not isinstance(values, pd.Series | pd.DataFrame):
         raise InvalidValueError(f"{what} must be a pandas Series or DataFrame indexed by adcode, got {type(values)}.")
@@ -268,8 +304,10 @@ def county_indicators(
         Aligned to ``layer.index``: ``pop_total``, ``urbanization_rate``, ``gap_to_national``,
         ``gap_to_target``, ``pop_rural``, ``density_per_km2``, ``pop_cityzone``, park columns
         (``park_count``, ``park_area_km2`` ...),
-        and ``access_min`` or ``access_min_straightline_est``. ``attrs`` hold
-        ``national_rate`` and ``target_rate``.
+        and ``access_min`` or ``access_min_straightline_est`` (with the boolean
+        ``access_island``, :func:`island_counties`, when ``layer`` has polygons: the
+        estimate of an island crosses the sea). ``attrs`` hold ``national_rate`` and
+        ``target_rate``.
     """
     require_columns(layer, ["pop_total", "pop_urban", "area_km2"], source="county layer")
     for name, rate in (("national_rate", national_rate), ("target_rate", target_rate)):
@@ -312,7 +350,15 @@ def county_indicators(
             raise InvalidValueError("access_min has negative travel times; minutes must be >= 0.")
         out["access_min"] = aligned.astype(float)
     elif {"seat_lon", "seat_lat", "prefecture_adcode", "name", "adcode"} <= set(layer.columns):
-        out["access_min_straightline_est"] = straightline_access_min(layer)
+        est = straightline_access_min(layer)
+        out["access_min_straightline_est"] = est
+        if "geometry" in layer and len(layer) > 1:
+            island = island_counties(layer)
+            out["access_island"] = island
+            if island.any():
+                logger.info("access estimate: %d island count(ies) without a land neighbour, whose straight "
+                            "line crosses the sea (unreliable): %s", int(island.sum()),
+                            ", ".join(f"{a} {layer.at[a, 'name']} {est[a]:.0f} min" for a in layer.index[island]))
     out.attrs["national_rate"] = float(national_rate)
     out.attrs["target_rate"] = float(target_rate)
     return out

@@ -111,3 +111,20 @@ def test_network_access_matches_brute_force(counties):
                                        np.array([hubei.loc[adcode, "seat_lat"]]))
         times = net.travel_times(node)
         assert got[adcode] == pytest.approx(times[t_nodes].min() / 60 + snap[0] / (5 / 3.6) / 60, rel=1e-6)
+
+
+def test_island_counties_flagged(layer, caplog):
+    # real layer: 南沙区's straight line to 西沙区 crosses ~900 km of sea (1,224 min "estimate")
+    with caplog.at_level(logging.INFO, logger="geourb"):
+        ind = county_indicators(layer)
+    island = ind["access_island"]
+    assert island.dtype == bool
+    assert {"460302", "460301", "210224", "440523"} <= set(ind.index[island])  # 南沙 西沙 长海 南澳
+    assert island.sum() < 10 and not island["341221"] and not island["110101"]
+    assert ind.loc["460302", "access_min_straightline_est"] > 1000
+    assert "460302" in caplog.text and "island" in caplog.text
+    assert "island" in INDICATORS["access_min_straightline_est"].description
+    # not an indicator: scoring ignores the boolean flag
+    from geourb.scoring import _numeric_columns
+
+    assert "access_island" not in _numeric_columns(ind)
