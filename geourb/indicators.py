@@ -36,10 +36,11 @@ if TYPE_CHECKING:
 
 Direction = Literal["benefit", "cost"]
 
-CIRCUITY = 1.3
-"""Ratio of road to straight-line distance assumed by the straight-line access estimate."""
-STRAIGHTLINE_SPEED_KMH = 60.0
-"""Speed assumed by the straight-line access estimate."""
+CIRCUITY = 1.25
+"""Ratio of road to straight-line distance assumed by the straight-line access estimate
+(the same as ``geourb.roads.APPROX_CIRCUITY`` of the approximate county-seat network)."""
+STRAIGHTLINE_SPEED_KMH = 80.0
+"""Speed assumed by the straight-line access estimate (``geourb.roads.APPROX_SPEED_KMH``)."""
 EARTH_RADIUS_M = 6_371_008.8
 
 

@@ -121,10 +121,17 @@ def test_island_counties_flagged(layer, caplog):
     assert island.dtype == bool
     assert {"460302", "460301", "210224", "440523"} <= set(ind.index[island])  # 南沙 西沙 长海 南澳
     assert island.sum() < 10 and not island["341221"] and not island["110101"]
-    assert ind.loc["460302", "access_min_straightline_est"] > 1000
+    assert ind.loc["460302", "access_min_straightline_est"] > 600  # ~900 km over the sea
     assert "460302" in caplog.text and "island" in caplog.text
     assert "island" in INDICATORS["access_min_straightline_est"].description
     # not an indicator: scoring ignores the boolean flag
     from geourb.scoring import _numeric_columns
 
     assert "access_island" not in _numeric_columns(ind)
+
+
+def test_straightline_estimate_uses_the_approximate_network_assumptions():
+    from geourb import indicators, roads
+
+    assert indicators.CIRCUITY == roads.APPROX_CIRCUITY
+    assert indicators.STRAIGHTLINE_SPEED_KMH == roads.APPROX_SPEED_KMH
