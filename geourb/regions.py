@@ -972,3 +972,30 @@ def compare_to_presets(
             "regions": ",".join(by_region.index.astype(str)),
         })
     return pd.DataFrame(rows)
+
+
+def region_polygons(layer: gpd.GeoDataFrame, delineation: Delineation) -> gpd.GeoDataFrame:
+    """One dissolved polygon per region (from its counties) with its summary, for maps and QGIS.
+
+    Parameters
+    ----------
+    layer
+        The county layer the delineation was made on (polygons, indexed by adcode).
+    delineation
+        Result of :func:`delineate_regions`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``region_id``, ``name``, ``name_en``, the region summary columns (``n_counties``,
+        ``pop_total``, ``urbanization_rate`` ...) and ``geometry`` (the layer's CRS), sorted
+        by ``region_id``.
+    """
+    rid = delineation.counties["region_id"].reindex(layer.index)
+    sel = (rid.notna() & (rid.astype(str) != "")).to_numpy()
+    parts = gpd.GeoDataFrame({"region_id": rid[sel].astype(str).to_numpy()},
+                             geometry=layer.geometry[sel].to_numpy(), crs=layer.crs)
+    merged = parts.dissolve(by="region_id", sort=True)
+    summary = delineation.regions.rename(columns={"region_name": "name", "region_name_en": "name_en"})
+    out = summary.set_index("region_id").join(merged, how="left").reset_index()
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=layer.crs).sort_values("region_id").reset_index(drop=True)

@@ -169,7 +169,7 @@ def nb01() -> nbformat.NotebookNode:
             "top.join(layer[['name', 'prefecture']])[columns]"),
         new_markdown_cell("## Contiguous potential regions, named by position"),
         new_code_cell(
-            "from geourb.regions import compare_to_presets, delineate_regions\n\n"
+            "from geourb.regions import compare_to_presets, delineate_regions, region_polygons\n\n"
             "delin = delineate_regions(layer, result.table['score'])\n"
             "delin.regions.sort_values('pop_total', ascending=False).head(15)"),
         new_markdown_cell("## Comparison with the plan's seven regions (conventional prefecture groupings)"),
@@ -184,9 +184,7 @@ def nb01() -> nbformat.NotebookNode:
         new_code_cell(
             "from geourb import maps\n\n"
             "scored = counties[['name', 'prefecture', 'geometry']].join(result.table[['score', 'rank']])\n"
-            "regions = counties[['geometry']].join(delin.counties[['region_id', 'region_name']])\n"
-            "regions = regions[regions['region_id'].fillna('') != ''].dissolve('region_id')\n"
-            "regions = regions.rename(columns={'region_name': 'name'})\n"
+            "regions = region_polygons(counties, delin)\n"
             "national_parks = parks[parks['level'] == 'national']\n"
             "m = maps.make_map(\n"
             "    maps.choropleth(scored, 'score', label='潜力得分', unit=''),\n"

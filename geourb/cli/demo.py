@@ -30,7 +30,7 @@ def run_demo(*, out_dir: Path, maps_dir: Path, core: str = "武汉") -> dict[str
     from geourb.indicators import county_indicators, network_access_min
     from geourb.metro import default_network, delineate_metro
     from geourb.parks import aggregate_by_county, read_parks, validate_parks
-    from geourb.regions import compare_to_presets, delineate_regions
+    from geourb.regions import compare_to_presets, delineate_regions, region_polygons
     from geourb.scoring import score_counties
     from geourb.settings import settings
     from geourb.settlement import settlement_tiers
@@ -103,9 +103,8 @@ def run_demo(*, out_dir: Path, maps_dir: Path, core: str = "武汉") -> dict[str
 
     with settings.context(maps_dir=maps_dir):
         scored = gpd.GeoDataFrame(layer[["name", "prefecture", "geometry"]].join(result.table[["score", "rank"]]))
-        members = delin.counties[delin.counties["region_id"].fillna("") != ""]
-        regions = gpd.GeoDataFrame(counties.loc[members.index, ["geometry"]].join(members["region_name"]))
-        regions = regions.dissolve("region_name").reset_index().rename(columns={"region_name": "name"})
+        regions = region_polygons(counties, delin)
+        written["regions_layer"] = write_layer(regions, out_dir / "potential_regions.gpkg")
         m = maps.make_map(maps.choropleth(scored, "score", label="潜力得分"),
                           maps.region_outlines(regions, name_column="name"),
                           title="潜力地区 potential regions (2020 census)")

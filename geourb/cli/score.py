@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace, *, delineate: bool) -> int:
     from geourb._io import write_layer
     from geourb.counties import filter_layer, load_counties
     from geourb.indicators import county_indicators, national_urbanization_rate
-    from geourb.regions import RegionConfig, compare_to_presets, delineate_regions
+    from geourb.regions import RegionConfig, compare_to_presets, delineate_regions, region_polygons
     from geourb.scoring import ScoringConfig, score_counties
     from geourb.stats import join_statistics, read_census_2020
 
@@ -191,25 +191,6 @@ def _run(args: argparse.Namespace, *, delineate: bool) -> int:
     for p in written:
         out(f"wrote {p}")
     return 0
-
-
-def region_polygons(layer: Any, delineation: Any) -> Any:
-    """One dissolved polygon per region (from its counties) with its summary, for QGIS.
-
-    Columns: ``region_id``, ``name``, ``name_en``, ``provinces``, ``n_counties``,
-    ``pop_total``, ``pop_urban``, ``urbanization_rate``, optional ``score_mean``,
-    ``prefectures``, ``geometry`` (EPSG:4326), sorted by ``region_id``.
-    """
-    import geopandas as gpd
-
-    rid = delineation.counties["region_id"].reindex(layer.index)
-    sel = rid.notna().to_numpy()
-    parts = gpd.GeoDataFrame({"region_id": rid[sel].astype(str).to_numpy()},
-                             geometry=layer.geometry[sel].to_numpy(), crs=layer.crs)
-    merged = parts.dissolve(by="region_id", sort=True)
-    summary = delineation.regions.rename(columns={"region_name": "name", "region_name_en": "name_en"})
-    out = summary.set_index("region_id").join(merged, how="left").reset_index()
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=layer.crs).sort_values("region_id").reset_index(drop=True)
 
 
 def _score(args: argparse.Namespace) -> int:
