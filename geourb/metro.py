@@ -380,6 +380,9 @@ def _seat_times(network: Network, core: CityCore, counties: gpd.GeoDataFrame, *,
                 minutes: float, access_speed_kmh: float, max_snap_m: float) -> pd.Series:
     node, snap = network.nearest_nodes(core.lon, core.lat)
     if snap[0] > max_snap_m:
+        dropped = network.dropped_part_message(core.lon, core.lat, max_snap_m)
+        if dropped:
+            raise NetworkGraphError(f"The core {core.name} {dropped}")
         x0, y0, x1, y1 = network.bounds
         raise NetworkGraphError(
             f"The core {core.name} ({core.lon:.4f}, {core.lat:.4f}) is {snap[0] / 1000:.1f} km "

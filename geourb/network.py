@@ -43,6 +43,22 @@ EARTH_RADIUS_M = 6_371_008.8
 
 _FORMAT_VERSION = 1
 
+DROPPED_WARN_SHARE: float = 0.10
+"""Share of the edge length above which dropping small components logs a WARNING."""
+
+
+def _component_kind(value: object, label: str) -> str | None:
+    """``"strong"``, ``"weak"`` or None from a ``largest_component`` option."""
+    if value is True or value == "strong":
+        return "strong"
+    if value == "weak":
+        return "weak"
+    if value is False or value is None:
+        return None
+    raise InvalidValueError(
+        f"{label}: largest_component must be 'strong' (or True), 'weak' or False, got {value!r}."
+    )
+
 
 def _as_float(values: ArrayLike) -> NDArray[np.float64]:
     return np.asarray(values, dtype=float).ravel()
@@ -123,6 +139,9 @@ class Network:
         self._labels: NDArray[np.int64] | None = None
         self._xy: tuple[str, NDArray[np.float64], NDArray[np.float64]] | None = None
         self._rev: NDArray[np.float64] | None = None
+        self.dropped_lon: NDArray[np.float64] | None = None
+        """Coordinates of the nodes dropped by ``largest_component`` (not cached)."""
+        self.dropped_lat: NDArray[np.float64] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -138,7 +157,7 @@ class Network:
         oneway: ArrayLike | None = None,
         name: str = "",
         approximate: bool = False,
-        largest_component: bool = True,
+        largest_component: bool | str = True,
     ) -> Network:
         """Build a network from edge arrays.
 
@@ -161,8 +180,12 @@ class Network:
         approximate
             Mark a straight-line (non-road) network.
         largest_component
-            Keep only the largest strongly connected component (recommended: elsewhere
-            origins may reach nothing). Dropped nodes are logged.
+            ``"strong"`` (or True): keep only the largest strongly connected component (every
+            node reaches every other: recommended for routing, elsewhere origins may reach
+            nothing); ``"weak"``: the largest weakly connected component (osmnx's default;
+            keeps one-way stubs, e.g. where an extract cuts a one-way road); False: keep
+            everything. What is dropped is logged (a WARNING above
+            :data:`DROPPED_WARN_SHARE` of the length) and reported in ``info["dropped"]``.
 
         Raises
         ------
@@ -250,24 +273,78 @@ class Network:
         indptr = np.cumsum(indptr)
         csr = sp.csr_matrix((t, v, indptr), shape=(n, n))
         net = cls(csr, lon, lat, name=name, approximate=approximate, length_m=length)
-        if largest_component:
-            net = net.largest_component()
+        connection = _component_kind(largest_component, label)
+        if connection:
+            net = net.largest_component(connection)
         logger.info("%s: %d nodes, %d directed edges%s", label, net.n_nodes, net.csr.nnz,
                     " (approximate)" if approximate else "")
         return net
 
-    def largest_component(self) -> Network:
-        """Return the subnetwork of the largest strongly connected component."""
-        labels = self.component_labels()
+    def largest_component(self, connection: str = "strong") -> Network:
+        """Return the subnetwork of the largest ``"strong"`` or ``"weak"`` connected component.
+
+        The dropped nodes, edges and length are logged (a WARNING when more than
+        :data:`DROPPED_WARN_SHARE` of the length goes) and reported in ``info["dropped"]`` of
+        the result; the dropped nodes' coordinates are kept (``dropped_lon``/``dropped_lat``)
+        so that an origin on a dropped part can be told so (:meth:`dropped_part_message`).
+        """
+        connection = _component_kind(connection, self.name or "network")
+        if connection == "strong":
+            labels = self.component_labels()
+        else:
+            _, labels = connected_components(self.csr, directed=True, connection="weak")
         sizes = np.bincount(labels)
         big = int(np.argmax(sizes))
         keep = labels == big
+        length = self.edge_lengths()
+        u, v, _ = self.edges()
+        kept_edge = keep[u] & keep[v]
+        total_m = float(length.sum())
+        dropped_m = float(length[~kept_edge].sum())
+        share = dropped_m / total_m if total_m > 0 else 0.0
+        dropped = {"component": connection, "nodes": int((~keep).sum()),
+                   "edges": int((~kept_edge).sum()), "length_km": round(dropped_m / 1000, 3),
+                   "length_share": round(share, 4), "components": int(sizes.size - 1),
+                   "total_length_km": round(total_m / 1000, 3)}
         if keep.all():
+            self.info["dropped"] = dropped
             return self
-        logger.info("%s: kept the largest strongly connected component (%d of %d nodes; "
-                    "%d smaller components dropped)", self.name or "network", int(keep.sum()),
-                    self.n_nodes, sizes.size - 1)
-        return self.subnetwork(np.flatnonzero(keep))
+        label = self.name or "network"
+        msg = ("%s: kept the largest %sly connected component (%d of %d nodes); dropped %d "
+               "smaller component(s) with %.1f km of %.1f km of edges (%.0f %%). Keep them with "
+               "largest_component=%s.")
+        args = (label, connection, int(keep.sum()), self.n_nodes, sizes.size - 1,
+                dropped_m / 1000, total_m / 1000, 100 * share,
+                "'weak' or False" if connection == "strong" else "False")
+        if share > DROPPED_WARN_SHARE:
+            logger.warning(msg, *args)
+        else:
+            logger.info(msg, *args)
+        sub = self.subnetwork(np.flatnonzero(keep))
+        gone = np.flatnonzero(~keep)
+        sub.dropped_lon = self.node_lon[gone]
+        sub.dropped_lat = self.node_lat[gone]
+        sub.info["dropped"] = dropped
+        return sub
+
+    def dropped_part_message(self, lon: float, lat: float, max_m: float) -> str | None:
+        """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by
+        ``largest_component`` (None otherwise), naming the option that keeps it."""
+        if self.dropped_lon is None or self.dropped_lon.size == 0:
+            return None
+        d = great_circle_m(self.dropped_lon, self.dropped_lat, lon, lat)
+        i = int(np.argmin(d))
+        if d[i] > max_m:
+            return None
+        drop = self.info.get("dropped") or {}
+        kind = drop.get("component", "strong") if isinstance(drop, dict) else "strong"
+        how = ("largest_component='weak' (or False)" if kind == "strong"
+               else "largest_component=False")
+        return (f"({lon:.5f}, {lat:.5f}) lies {d[i]:.0f} m from a part of "
+                f"{self.name or 'the network'} that was dropped because it is not in the "
+                f"largest {kind}ly connected component ({drop.get('nodes', '?')} nodes, "
+                f"{drop.get('length_km', '?')} km dropped). Rebuild the network with {how} to "
+                "keep it, or move the point onto the main network.")
 
     def subnetwork(self, nodes: ArrayLike) -> Network:
         """Return the network induced by ``nodes`` (indices; renumbered in the given order)."""

@@ -139,10 +139,10 @@ def test_layer_unknown_class_and_crossings():
         geometry=[shapely.LineString([(102.70, 25.0), (102.72, 25.0)]),
                   shapely.LineString([(102.71, 24.99), (102.71, 25.01)])], crs=4326)
     with pytest.raises(UnknownNameError, match="lane"):
-        network_from_layers(lines, class_column="kind", unknown="raise")
-    plain = network_from_layers(lines, class_column="kind", largest_component=False)
+        network_from_layers(lines, class_field="kind", unknown="raise")
+    plain = network_from_layers(lines, class_field="kind", largest_component=False)
     assert plain.n_nodes == 4 and plain.component_size([0]).tolist() == [2]
-    noded = network_from_layers(lines, class_column="kind", split_at_crossings=True)
+    noded = network_from_layers(lines, class_field="kind", split_at_crossings=True)
     assert noded.n_nodes == 5 and noded.info["unknown_classes"] == {"lane": 2}  # split in two
 
 
