@@ -296,7 +296,8 @@ class Network:
         sizes = np.bincount(labels)
         big = int(np.argmax(sizes))
         keep = labels == big
-        length = self.edge_lengths()
+        # road length: a two-way road is two directed edges, counted once
+        length = self.edge_lengths() * np.where(np.isfinite(self.reverse_edge_times()), 0.5, 1.0)
         u, v, _ = self.edges()
         kept_edge = keep[u] & keep[v]
         total_m = float(length.sum())
@@ -311,7 +312,7 @@ class Network:
             return self
         label = self.name or "network"
         msg = ("%s: kept the largest %sly connected component (%d of %d nodes); dropped %d "
-               "smaller component(s) with %.1f km of %.1f km of edges (%.0f %%). Keep them with "
+               "smaller component(s) with %.1f km of %.1f km of road (%.0f %%). Keep them with "
                "largest_component=%s.")
         args = (label, connection, int(keep.sum()), self.n_nodes, sizes.size - 1,
                 dropped_m / 1000, total_m / 1000, 100 * share,

@@ -63,25 +63,63 @@ def test_pbf_unknown_class_raise(helsinki_pbf):
         network_from_osm(helsinki_pbf, unknown="raise")
 
 
+def _osmnx_index(graph, net):
+    """osmnx node id -> index of the node at the same coordinates in ``net``."""
+    pos = {(round(x, 7), round(y, 7)): i
+           for i, (x, y) in enumerate(zip(net.node_lon, net.node_lat, strict=True))}
+    assert len(pos) == net.n_nodes  # no two nodes at one place: the match is one-to-one
+    return {n: pos.get((round(d["x"], 7), round(d["y"], 7))) for n, d in graph.nodes(data=True)}
+
+
 def test_xml_network_matches_osmnx_graph(shared_file):
     import osmnx as ox
+
+    from geourb.roads import DRIVE_EXCLUDED_HIGHWAYS
 
     path = shared_file("osm/shanghai_center.osm")
     ours = network_from_osm(path, largest_component=False)
     graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-    drive = [(u, v) for u, v, d in graph.edges(data=True)
-             if d.get("highway") in CHINA_SPEEDS_KMH and d.get("access") != "private"]
-    # every drivable osmnx edge pair is in our network (ours is a superset only by 'road' etc.)
-    assert ours.n_edges >= len(set(drive)) * 0.95
-    assert ours.n_nodes > 1000
+    idx = _osmnx_index(graph, ours)
+    drive = {(idx[u], idx[v]) for u, v, d in graph.edges(data=True)
+             if u != v and d.get("highway") not in DRIVE_EXCLUDED_HIGHWAYS
+             and d.get("access") != "private"}
+    u, v, _ = ours.edges()
+    mine = set(zip(u.tolist(), v.tolist(), strict=True))
+    # the same directed edges, one by one (one-way ways in one direction only)
+    assert None not in {n for e in drive for n in e}  # every drive node is in ours
+    assert mine == drive and len(mine) > 2000
+    assert ours.n_nodes == len({n for e in drive for n in e}) > 1000
 
 
 def test_network_from_osmnx_graph(shared_file):
     import osmnx as ox
 
     graph = ox.graph_from_xml(shared_file("osm/shanghai_center.osm"), simplify=False)
-    net = network_from_graph(graph, name="shanghai")
-    assert net.n_nodes > 500 and np.isfinite(net.travel_times([0])).all()
+    net = network_from_graph(graph, name="shanghai", largest_component=False)
+    assert net.n_nodes == graph.number_of_nodes() > 500
+    # every edge: osmnx's length, time = length / (maxspeed, else the class speed)
+    expect: dict[tuple[int, int], tuple[float, float]] = {}
+    order = {n: k for k, n in enumerate(graph.nodes)}
+    for a, b, d in graph.edges(data=True):
+        if a == b:
+            continue
+        hw = d["highway"][0] if isinstance(d["highway"], list) else d["highway"]
+        kmh = parse_maxspeed(d.get("maxspeed"))
+        kmh = kmh if np.isfinite(kmh) else CHINA_SPEEDS_KMH.get(hw, 30.0)
+        t = max(d["length"], 0.5) / (kmh / 3.6)
+        i, j = order[a], order[b]
+        if (i, j) not in expect or t < expect[(i, j)][0]:
+            expect[(i, j)] = (t, d["length"])
+    u, v, t = net.edges()
+    assert len(t) == len(expect)
+    got_t = np.array([expect[(a, b)][0] for a, b in zip(u.tolist(), v.tolist(), strict=True)])
+    got_len = np.array([expect[(a, b)][1] for a, b in zip(u.tolist(), v.tolist(), strict=True)])
+    np.testing.assert_allclose(t, got_t, rtol=1e-9)
+    np.testing.assert_allclose(net.edge_lengths(), got_len, rtol=1e-9)
+    speed = net.edge_lengths() / t * 3.6
+    assert set(np.round(speed[net.edge_lengths() > 1])) <= set(CHINA_SPEEDS_KMH.values()) | {
+        parse_maxspeed(d.get("maxspeed")) for _, _, d in graph.edges(data=True)}
+    assert net.info["unknown_classes"] == {}
 
 
 def test_maxspeed_parsing():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from array import array
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,7 +43,7 @@ DRIVE_EXCLUDED_HIGHWAYS = frozenset([
 ])
 """``highway`` values excluded from the drive network (osmnx's ``network_type="drive"``)."""
 
-NODE_INDEX_DISK_ABOVE_MB: float = 256.0
+NODE_INDEX_DISK_ABOVE_MB: float = 128.0
 """``node_index="auto"`` keeps node locations on disk for OSM files larger than this (MB)."""
 
 _EXCLUDED_SERVICE = frozenset(["alley", "driveway", "emergency_access", "parking", "parking_aisle", "private"])
@@ -173,6 +174,7 @@ def network_from_osm(
     cls_code, ms_code, ow_code = array("i"), array("i"), array("b")
     excluded: dict[str, int] = {}
     n_clipped = n_short = 0
+    t_read = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="geourb-osm-") as tmp:
         storage = _node_index_storage(path, node_index, tmp)
         try:
@@ -213,6 +215,7 @@ def network_from_osm(
                 f"Cannot read OSM file {path}: {exc}. It is corrupt or not an OSM PBF/XML file; "
                 "download it again."
             ) from exc
+    read_s = time.perf_counter() - t_read
     if not counts:
         seen = ", ".join(f"{k} ({v})" for k, v in sorted(excluded.items(), key=lambda kv: -kv[1])[:8])
         raise NetworkGraphError(
@@ -243,7 +246,7 @@ def network_from_osm(
                      name=name or path.name, largest_component=largest_component,
                      source=str(path), coord_scale=1e-7)
     net.info.update(ways_clipped=n_clipped, ways_outside=n_short, node_index=storage.split(",")[0],
-                    excluded_highways=excluded)
+                    excluded_highways=excluded, read_s=round(read_s, 3))
     return net
 def network_from_graph(
     graph: nx.MultiDiGraph,
