@@ -332,3 +332,87 @@ def test_cli_network_build_gcj02(kunming, tmp_path, capsys):
     assert y0 - 1e-5 <= net.node_lat.min() and net.node_lat.max() <= y1 + 1e-5
     assert "gcj02 -> wgs84" in net.name
     assert "saved" in capsys.readouterr().out
+
+
+def clip_export(src: Path, dst: Path, box: tuple[float, float, float, float]) -> int:
+    """An OSM API-style export of ``box``: the ways with a node inside, with ALL their nodes
+    (so the ways cross the box's edge, as in a real export). Returns the number of ways."""
+    import osmium
+
+    loc = {n.id: (n.location.lon, n.location.lat)
+           for n in osmium.FileProcessor(str(src), osmium.osm.NODE)}
+
+    def inside(ref: int) -> bool:
+        x, y = loc.get(ref, (np.nan, np.nan))
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    ways, need = [], set()
+    for w in osmium.FileProcessor(str(src), osmium.osm.WAY):
+        refs = [n.ref for n in w.nodes]
+        if any(inside(r) for r in refs):
+            ways.append(w.replace(nodes=refs, tags=dict(w.tags)))
+            need.update(refs)
+    writer = osmium.SimpleWriter(str(dst), overwrite=True)
+    for n in osmium.FileProcessor(str(src), osmium.osm.NODE):
+        if n.id in need:
+            writer.add_node(n.replace(tags=dict(n.tags)))
+    for w in ways:
+        writer.add_way(w)
+    writer.close()
+    return len(ways)
+
+
+@pytest.fixture(scope="module")
+def clipped_shanghai(shared_file, tmp_path_factory) -> Path:
+    # synthetic clip of the real Shanghai export: a 1.0 x 1.0 km box in its middle
+    dst = tmp_path_factory.mktemp("clip") / "shanghai_clip.osm"
+    assert clip_export(shared_file("osm/shanghai_center.osm"), dst,
+                       (121.468, 31.226, 121.479, 31.235)) > 100
+    return dst
+
+
+def test_clipped_export_components(clipped_shanghai, caplog):
+    import osmnx as ox
+
+    full = network_from_osm(clipped_shanghai, largest_component=False)
+    total_km = float((full.edge_lengths() * np.where(np.isfinite(full.reverse_edge_times()), 0.5,
+                                                     1.0)).sum()) / 1000
+    with caplog.at_level(logging.INFO, logger="geourb"):
+        strong = network_from_osm(clipped_shanghai)  # default: "strong"
+    drop = strong.info["dropped"]
+    assert drop["component"] == "strong" and drop["total_length_km"] == pytest.approx(total_km, abs=1e-3)
+    # the one-way roads cut by the box make most of the clip unreachable in both directions
+    assert drop["length_share"] > 0.5 and drop["nodes"] == full.n_nodes - strong.n_nodes
+    warn = [r for r in caplog.records if r.levelno == logging.WARNING and "component" in r.message]
+    assert warn and "largest_component='weak' or False" in warn[0].message
+    assert f"{drop['length_km']:.1f} km of {total_km:.1f} km" in warn[0].message
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        weak = network_from_osm(clipped_shanghai, largest_component="weak")
+    assert weak.info["dropped"]["component"] == "weak"
+    assert weak.info["dropped"]["length_share"] < 0.10 and "component" not in caplog.text
+    assert strong.n_nodes < weak.n_nodes < full.n_nodes and "dropped" not in full.info
+    # osmnx keeps the largest weakly connected component of the same file: same nodes
+    graph = ox.graph_from_xml(clipped_shanghai, simplify=False)  # retain_all=False
+    assert graph.number_of_nodes() == weak.n_nodes
+    # True is "strong"; anything else is refused
+    assert network_from_osm(clipped_shanghai, largest_component=True).n_nodes == strong.n_nodes
+    with pytest.raises(InvalidValueError, match="largest_component"):
+        network_from_osm(clipped_shanghai, largest_component="biggest")
+
+
+def test_origin_on_dropped_part(clipped_shanghai):
+    from geourb.isochrones import isochrones
+
+    strong = network_from_osm(clipped_shanghai)
+    weak = network_from_osm(clipped_shanghai, largest_component="weak")
+    # a node kept by "weak" far (> 300 m) from every node kept by "strong"
+    _, d = strong.nearest_nodes(weak.node_lon, weak.node_lat)
+    i = int(np.argmax(d))
+    assert d[i] > 300
+    origin = (float(weak.node_lon[i]), float(weak.node_lat[i]))
+    with pytest.raises(NetworkGraphError, match="largest_component='weak'") as err:
+        isochrones(strong, origin, bands_min=(5,), max_snap_m=300)
+    assert "dropped" in str(err.value) and "outside the extent" not in str(err.value)
+    assert strong.dropped_part_message(*origin, 300) is not None
+    assert weak.dropped_part_message(121.0, 30.0, 300) is None  # far from everything
