@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,31 @@ def great_circle_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: Arra
     h = (np.sin((phi2 - phi1) / 2) ** 2
          + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _has_reverse(row: NDArray[np.integer], col: NDArray[np.integer], n: int,
+                 chunk: int = 4_000_000) -> NDArray[np.bool_]:
+    """Whether each edge ``row -> col`` (CSR order, sorted columns) has the edge ``col -> row``.
+
+    One int64 key per edge plus chunked look-ups, so memory stays ~9 bytes per edge.
+    """
+    key = row.astype(np.int64) * n + col
+    if key.size > 1 and not (key[1:] >= key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        out = np.empty(key.size, dtype=bool)
+        out[order] = _has_reverse_sorted(key[order], n, chunk)
+        return out
+    return _has_reverse_sorted(key, n, chunk)
+
+
+def _has_reverse_sorted(key: NDArray[np.int64], n: int, chunk: int) -> NDArray[np.bool_]:
+    out = np.empty(key.size, dtype=bool)
+    for start in range(0, key.size, chunk):
+        k = key[start:start + chunk]
+        rkey = (k % n) * n + k // n
+        pos = np.minimum(np.searchsorted(key, rkey), key.size - 1)
+        out[start:start + chunk] = key[pos] == rkey
+    return out
 
 
 class Network:
@@ -283,10 +309,12 @@ class Network:
     def largest_component(self, connection: str = "strong") -> Network:
         """Return the subnetwork of the largest ``"strong"`` or ``"weak"`` connected component.
 
-        The dropped nodes, edges and length are logged (a WARNING when more than
-        :data:`DROPPED_WARN_SHARE` of the length goes) and reported in ``info["dropped"]`` of
-        the result; the dropped nodes' coordinates are kept (``dropped_lon``/``dropped_lat``)
-        so that an origin on a dropped part can be told so (:meth:`dropped_part_message`).
+        The dropped nodes, edges and road length (a two-way road counted once) are logged (a
+        WARNING when more than :data:`DROPPED_WARN_SHARE` of the length goes) and reported in
+        ``info["dropped"]`` of the result; the dropped nodes' coordinates are kept
+        (``dropped_lon``/``dropped_lat``) so that an origin on a dropped part can be told so
+        (:meth:`dropped_part_message`). Memory: a few bytes per edge beyond the network
+        itself (masks and one int64 key per edge), no sparse fancy indexing.
         """
         connection = _component_kind(connection, self.name or "network")
         if connection == "strong":
@@ -296,12 +324,17 @@ class Network:
         sizes = np.bincount(labels)
         big = int(np.argmax(sizes))
         keep = labels == big
-        # road length: a two-way road is two directed edges, counted once
-        length = self.edge_lengths() * np.where(np.isfinite(self.reverse_edge_times()), 0.5, 1.0)
-        u, v, _ = self.edges()
-        kept_edge = keep[u] & keep[v]
-        total_m = float(length.sum())
-        dropped_m = float(length[~kept_edge].sum())
+        del labels
+        n = self.n_nodes
+        indptr, indices = self.csr.indptr, self.csr.indices
+        row = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64),
+                        np.diff(indptr))
+        weight = np.where(_has_reverse(row, indices, n), 0.5, 1.0)
+        length = self.edge_lengths()
+        kept_edge = keep[row] & keep[indices]
+        total_m = float(np.dot(length, weight))
+        dropped_m = total_m - float(np.dot(length[kept_edge], weight[kept_edge]))
+        del weight
         share = dropped_m / total_m if total_m > 0 else 0.0
         dropped = {"component": connection, "nodes": int((~keep).sum()),
                    "edges": int((~kept_edge).sum()), "length_km": round(dropped_m / 1000, 3),
@@ -314,17 +347,32 @@ class Network:
         msg = ("%s: kept the largest %sly connected component (%d of %d nodes); dropped %d "
                "smaller component(s) with %.1f km of %.1f km of road (%.0f %%). Keep them with "
                "largest_component=%s.")
-        args = (label, connection, int(keep.sum()), self.n_nodes, sizes.size - 1,
+        args = (label, connection, int(keep.sum()), n, sizes.size - 1,
                 dropped_m / 1000, total_m / 1000, 100 * share,
                 "'weak' or False" if connection == "strong" else "False")
         if share > DROPPED_WARN_SHARE:
             logger.warning(msg, *args)
         else:
             logger.info(msg, *args)
-        sub = self.subnetwork(np.flatnonzero(keep))
-        gone = np.flatnonzero(~keep)
-        sub.dropped_lon = self.node_lon[gone]
-        sub.dropped_lat = self.node_lat[gone]
+        # induced subgraph by masks (kept nodes keep their order, so rows stay sorted)
+        new_id = np.cumsum(keep) - 1
+        counts = np.bincount(row[kept_edge], minlength=n)[keep]
+        del row
+        sub_indptr = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=sub_indptr[1:])
+        sub_indices = new_id[indices[kept_edge]]
+        itype = np.int32 if counts.size < 2**31 - 1 else np.int64
+        csr = sp.csr_matrix((self.csr.data[kept_edge], sub_indices.astype(itype), sub_indptr),
+                            shape=(counts.size, counts.size))
+        del sub_indices
+        if csr.nnz == 0:
+            raise NetworkGraphError(f"{label}: the largest component has no edge.")
+        sub = Network(csr, self.node_lon[keep], self.node_lat[keep], name=self.name,
+                      approximate=self.approximate,
+                      length_m=None if self.length_m is None else self.length_m[kept_edge],
+                      node_ids=self.node_ids[keep])
+        sub.dropped_lon = self.node_lon[~keep]
+        sub.dropped_lat = self.node_lat[~keep]
         sub.info["dropped"] = dropped
         return sub
 
@@ -619,7 +667,7 @@ class Network:
                            approximate=bool(z["approximate"]),
                            length_m=z["length_m"] if "length_m" in z.files else None,
                            node_ids=z["node_ids"])
-        except (OSError, KeyError, ValueError, EOFError) as exc:
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise NetworkGraphError(
                 f"{path} is not a readable geourb network cache ({exc}). Delete it and rebuild."
             ) from exc

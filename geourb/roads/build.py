@@ -6,10 +6,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from geourb._errors import NetworkGraphError
+from geourb._errors import CrsError, NetworkGraphError
 from geourb._log import logger
-from geourb.network import Network, great_circle_m
+from geourb.network import Network, _component_kind, great_circle_m
 from geourb.roads.speeds import MIN_LENGTH_M, _speeds_for
 
 Component = Literal["strong", "weak"] | bool
@@ -46,6 +47,15 @@ def _from_ways(refs: np.ndarray, lon: np.ndarray, lat: np.ndarray, way_of_vertex
     node_lon = np.asarray(lon[first], dtype=float) * coord_scale
     node_lat = np.asarray(lat[first], dtype=float) * coord_scale
     del first
+    if not (np.isfinite(node_lon).all() and np.isfinite(node_lat).all()):
+        raise NetworkGraphError(f"{source}: vertex coordinates contain NaN or infinity.")
+    if np.abs(node_lon).max() > 180 or np.abs(node_lat).max() > 90:
+        raise CrsError(
+            f"{source}: coordinates are not WGS84 degrees (|x| up to {np.abs(node_lon).max():.0f}, "
+            f"|y| up to {np.abs(node_lat).max():.0f}): the layer is probably in metres but "
+            "labelled EPSG:4326. Set its real CRS (e.g. gdf.set_crs('EPSG:32648', "
+            "allow_override=True)) before building the network."
+        )
     loops = a == b
     n_loops = int(loops.sum())
     if n_loops:
@@ -77,14 +87,56 @@ def _from_ways(refs: np.ndarray, lon: np.ndarray, lat: np.ndarray, way_of_vertex
     kmh = speed[w]
     flag = oneway[w]
     del w
-    u = np.where(flag == -1, b, a)
-    v = np.where(flag == -1, a, b)
-    del a, b
     time_s = np.maximum(length, MIN_LENGTH_M) / (kmh / 3.6)
     del kmh
-    net = Network.from_edges(u, v, time_s, node_lon=node_lon, node_lat=node_lat,
-                             length_m=length, oneway=flag != 0, name=name,
-                             largest_component=largest_component)
+    net = _csr_network(a, b, flag, time_s, length, node_lon, node_lat, name=name)
+    del a, b, flag, time_s, length
+    connection = _component_kind(largest_component, name)
+    if connection:
+        net = net.largest_component(connection)
+    logger.info("%s: %d nodes, %d directed edges", name, net.n_nodes, net.n_edges)
     net.info.update(info, source=source, n_ways=len(ways), self_loop_segments=n_loops,
                     zero_length_segments=zero)
     return net
+
+
+def _csr_network(a: np.ndarray, b: np.ndarray, flag: np.ndarray, time_s: np.ndarray,
+                 length: np.ndarray, node_lon: np.ndarray, node_lat: np.ndarray, *,
+                 name: str) -> Network:
+    """CSR network from way segments ``a -> b`` (``flag`` 1 one-way, -1 reversed, 0 two-way).
+
+    The same result as :meth:`Network.from_edges` (parallel edges keep the fastest) built with
+    about 60 bytes per directed edge at the peak: one int64 key per edge, one sort order.
+    """
+    n = node_lon.size
+    rev = flag == -1
+    two = flag == 0
+    u = np.concatenate([np.where(rev, b, a), b[two]])
+    v = np.concatenate([np.where(rev, a, b), a[two]])
+    key = u.astype(np.int64) * n + v
+    del u, v
+    order = np.argsort(key)
+    key = key[order]
+    t = np.concatenate([time_s, time_s[two]])[order]
+    length_d = np.concatenate([length, length[two]])[order]
+    del order, rev, two
+    dup = key[1:] == key[:-1]
+    if dup.any():  # parallel edges (rare): the fastest first within each run of one key
+        runs = np.flatnonzero(np.r_[dup, False] | np.r_[False, dup])
+        fix = runs[np.lexsort((t[runs], key[runs]))]
+        t[runs], length_d[runs] = t[fix], length_d[fix]
+    del dup
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, t, length_d = key[first], t[first], length_d[first]
+    del first
+    rows = key // n
+    itype = np.int32 if n < 2**31 - 1 else np.int64
+    indices = (key - rows * n).astype(itype)
+    del key
+    indptr = np.searchsorted(rows, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
+    del rows
+    csr = sp.csr_matrix((t, indices, indptr), shape=(n, n))
+    if not (np.isfinite(t).all() and (t > 0).all()):
+        raise NetworkGraphError(f"{name}: edge travel times must be finite and > 0 seconds.")
+    return Network(csr, node_lon, node_lat, name=name, length_m=length_d)

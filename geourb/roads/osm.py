@@ -10,6 +10,7 @@ formula and the measurements behind it.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -215,6 +216,9 @@ def network_from_osm(
                 f"Cannot read OSM file {path}: {exc}. It is corrupt or not an OSM PBF/XML file; "
                 "download it again."
             ) from exc
+        finally:
+            processor = obj = tags = None  # frees the node-location index before the build
+            gc.collect()
     read_s = time.perf_counter() - t_read
     if not counts:
         seen = ", ".join(f"{k} ({v})" for k, v in sorted(excluded.items(), key=lambda kv: -kv[1])[:8])

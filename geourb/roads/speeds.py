@@ -59,9 +59,10 @@ def _check_speeds(speeds: Mapping[str, float], what: str) -> dict[str, float]:
         except (TypeError, ValueError):
             speed = float("nan")
         if not (np.isfinite(speed) and speed > 0):
+            shown = f"{float(val):g}" if isinstance(val, int | float | np.number) else repr(val)
             raise InvalidValueError(
                 f"{what}: the speed of road class {key!r} must be a positive number of km/h, "
-                f"got {val!r}."
+                f"got {shown}."
             )
         out[str(key)] = speed
     return out
