@@ -21,6 +21,10 @@ index on disk for files over 128 MB), saves the CSR network as ``.npz`` and repo
 ways/s, way-nodes/s, peak RSS (``ru_maxrss``) and the sizes. Timing on a shared machine
 (2 cores, other jobs running): read the numbers as indicative.
 
+``--isochrones`` instead times one 60-minute isochrone (100 m cells) from each county seat of
+昆明市 on the full Kunming network (real FileGDBs, ~505k nodes): the per-origin cost used
+in ``docs/scaling.md`` for the 2,875 county seats.
+
 Run: ``nice -n 10 python benchmarks/bench_pbf_scale.py`` (full scale: ~10-20 min, ~3 GB of
 disk in the temp folder); ``--grid 710`` gives ~1 M ways for a quick run; ``--json out.json``
 writes the results.
@@ -147,6 +151,41 @@ def measure(path: Path, node_index: str) -> dict[str, float]:
             "node_index": str(net.info.get("node_index"))}
 
 
+def isochrone_cost(repeat: int = 2) -> dict[str, object]:
+    """Seconds per 60-minute isochrone (one band, 100 m cells) from each county seat of 昆明市
+    (seats from geourb.counties) on the full Kunming network (all four FileGDB layers, ~505k
+    nodes), best of ``repeat`` after a warm-up call that fills the network's caches."""
+    from geourb._errors import NetworkGraphError
+    from geourb.counties import load_counties
+    from geourb.isochrones import isochrones
+    from geourb.roads import load_network
+
+    shared = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    t0 = time.perf_counter()
+    net = load_network(shared / "roads" / "kunming", name="kunming full")
+    build_s = time.perf_counter() - t0
+    seats = load_counties(province="云南")
+    seats = seats[seats["prefecture"].str.startswith("昆明")]
+    isochrones(net, (102.712, 25.040), bands_min=(60,))  # warm-up: KD-tree, projection
+    per: dict[str, float] = {}
+    for name, lon, lat in zip(seats["name"], seats["seat_lon"], seats["seat_lat"], strict=True):
+        best = float("inf")
+        try:
+            for _ in range(repeat):
+                t1 = time.perf_counter()
+                isochrones(net, (float(lon), float(lat)), bands_min=(60,))
+                best = min(best, time.perf_counter() - t1)
+        except NetworkGraphError as exc:  # seat off the (urban-only) network
+            print(f"  {name}: skipped ({str(exc)[:80]})", file=sys.stderr)
+            continue
+        per[str(name)] = round(best, 3)
+    times = np.array(list(per.values()))
+    return {"build_s": round(build_s, 1), "n_nodes": net.n_nodes, "per_origin_s": per,
+            "median_s": float(np.median(times)), "mean_s": float(times.mean()),
+            "max_s": float(times.max()),
+            "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--grid", type=int, default=1600, help="intersections per side")
@@ -155,7 +194,15 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the PBF at this path")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--isochrones", action="store_true",
+                        help="only measure the per-origin 60-min isochrone cost on Kunming full")
     args = parser.parse_args()
+    if args.isochrones:
+        res = isochrone_cost()
+        print(json.dumps(res, indent=1, ensure_ascii=False))
+        if args.json:
+            args.json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        return
     if args.measure:  # child process
         print(json.dumps(measure(args.measure, args.node_index)))
         return
