@@ -49,6 +49,7 @@ DLAT = 0.0027  # ~300 m
 DLON = 0.0030  # ~300 m at 26 N
 MINOR = np.array(["residential", "unclassified", "service", "track", "footway"])
 MINOR_P = np.array([0.70, 0.15, 0.07, 0.05, 0.03])
+SAVE_MAX_EDGES = 20_000_000
 
 
 def line_class(k: int) -> str | None:
@@ -134,12 +135,18 @@ def measure(path: Path, node_index: str) -> dict[str, float]:
     net = network_from_osm(path, node_index=node_index)
     build_s = time.perf_counter() - t0
     rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "net.npz"
-        t1 = time.perf_counter()
-        net.save(out)
-        save_s = time.perf_counter() - t1
-        npz_mb = out.stat().st_size / 1e6
+    # the .npz as Network.save writes it, uncompressed (int64 indices, float64 data/lengths,
+    # node lon/lat/ids); compressed it is measured only up to SAVE_MAX_EDGES (zlib takes
+    # minutes at provincial scale: see the 1 M-way run for the ratio)
+    raw_mb = (net.csr.indptr.size * 8 + net.n_edges * 8 * 3 + net.n_nodes * 8 * 3) / 1e6
+    save_s = npz_mb = float("nan")
+    if net.n_edges <= SAVE_MAX_EDGES:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "net.npz"
+            t1 = time.perf_counter()
+            net.save(out)
+            save_s = time.perf_counter() - t1
+            npz_mb = out.stat().st_size / 1e6
     csr_mb = (net.csr.data.nbytes + net.csr.indices.nbytes + net.csr.indptr.nbytes
               + (net.length_m.nbytes if net.length_m is not None else 0)
               + net.node_lon.nbytes * 3) / 1e6
@@ -147,7 +154,7 @@ def measure(path: Path, node_index: str) -> dict[str, float]:
             "save_s": save_s, "peak_rss_gib_build": rss_build,
             "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
             "n_ways": int(net.info["n_ways"]), "n_nodes": net.n_nodes, "n_edges": net.n_edges,
-            "npz_mb": npz_mb, "csr_in_memory_mb": csr_mb,
+            "npz_mb": npz_mb, "npz_uncompressed_mb": raw_mb, "csr_in_memory_mb": csr_mb,
             "node_index": str(net.info.get("node_index"))}
 
 
@@ -227,7 +234,8 @@ def main() -> None:
     print(f"network_from_osm: {res['build_s']:.0f} s ({res['ways_per_s']:,.0f} ways/s, "
           f"{res['way_nodes_per_s']:,.0f} way-nodes/s), peak RSS {res['peak_rss_gib']:.2f} GiB "
           f"(node index {res['node_index']}); network {res['n_nodes']:,} nodes, "
-          f"{res['n_edges']:,} directed edges; .npz {res['npz_mb']:,.0f} MB")
+          f"{res['n_edges']:,} directed edges; .npz {res['npz_mb']:,.0f} MB "
+          f"({res['npz_uncompressed_mb']:,.0f} MB uncompressed)")
     print(json.dumps(res, indent=1))
     if args.json:
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
