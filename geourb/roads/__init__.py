@@ -52,12 +52,12 @@ from geourb.roads.load import load_network
 from geourb.roads.osm import (
     DRIVE_EXCLUDED_HIGHWAYS,
     NODE_INDEX_DISK_ABOVE_MB,
-    _is_drive,
-    _oneway_flag,
     network_from_graph,
     network_from_osm,
     network_from_place,
 )
+from geourb.roads.osm import _is_drive as _is_drive  # used by benchmarks and tests
+from geourb.roads.osm import _oneway_flag as _oneway_flag
 from geourb.roads.speeds import (
     ALL_LAYER_SPEEDS_KMH,
     CHINA_ADMIN_SPEEDS_KMH,
@@ -83,8 +83,6 @@ __all__ = [
     "INTERCHANGE_SPEED_KMH",
     "NODE_INDEX_DISK_ABOVE_MB",
     "Component",
-    "_is_drive",
-    "_oneway_flag",
     "approximate_network",
     "classify_roads",
     "find_class_fields",

@@ -17,19 +17,22 @@ Component = Literal["strong", "weak"] | bool
 """Type of the ``largest_component`` option: ``"strong"``, ``"weak"`` or False (True = strong)."""
 
 
-def _from_ways(refs: np.ndarray, lon: np.ndarray, lat: np.ndarray, way_of_vertex: np.ndarray,
-               ways: pd.DataFrame, *, speeds: dict[str, float], default_speed_kmh: float,
+def _from_ways(verts: dict[str, np.ndarray], ways: pd.DataFrame, *, speeds: dict[str, float], default_speed_kmh: float,
                unknown: str, name: str, largest_component: Component, source: str,
                coord_scale: float = 1.0) -> Network:
     """Network from way vertices (node refs + coords, grouped by way, in order).
 
-    ``lon``/``lat`` may be fixed-point integers (OSM's 1e-7 degrees) with ``coord_scale``.
+    ``verts`` holds ``refs``, ``lon``, ``lat`` and ``way`` (the way of each vertex); they are
+    popped from it so that each is freed as soon as it has been used. ``lon``/``lat`` may be
+    fixed-point integers (OSM's 1e-7 degrees) with ``coord_scale``.
     Segments between two vertices of the same node (a way that doubles back on a repeated
     vertex, or two vertices merged within the node tolerance) are counted in
     ``info["self_loop_segments"]`` and logged; segments of zero length between distinct nodes
     (two OSM nodes at one place) take :data:`MIN_LENGTH_M` and are counted in
     ``info["zero_length_segments"]``.
     """
+    refs = verts.pop("refs")
+    way_of_vertex = verts.pop("way")
     if refs.size == 0:
         raise NetworkGraphError(
             f"{source}: no drivable road found: the input holds no way with at least two "
@@ -43,9 +46,9 @@ def _from_ways(refs: np.ndarray, lon: np.ndarray, lat: np.ndarray, way_of_vertex
     same = way_of_vertex[1:] == way_of_vertex[:-1]
     a, b = inverse[:-1][same], inverse[1:][same]
     w = way_of_vertex[:-1][same]
-    del inverse, same
-    node_lon = np.asarray(lon[first], dtype=float) * coord_scale
-    node_lat = np.asarray(lat[first], dtype=float) * coord_scale
+    del inverse, same, way_of_vertex
+    node_lon = np.asarray(verts.pop("lon")[first], dtype=float) * coord_scale
+    node_lat = np.asarray(verts.pop("lat")[first], dtype=float) * coord_scale
     del first
     if not (np.isfinite(node_lon).all() and np.isfinite(node_lat).all()):
         raise NetworkGraphError(f"{source}: vertex coordinates contain NaN or infinity.")

@@ -556,7 +556,9 @@ def network_from_layers(
             logger.warning("%s: controlled-access roads have no access link to the other roads "
                            "(no interchange within %g m, no shared end point)", label,
                            interchange_m)
-    net = _from_ways(refs, coords[:, 0], coords[:, 1], which.astype(np.int64), ways,
+    verts = {"refs": refs, "lon": coords[:, 0], "lat": coords[:, 1], "way": which.astype(np.int64)}
+    del refs, coords, which
+    net = _from_ways(verts, ways,
                      speeds=table, default_speed_kmh=default_speed_kmh, unknown=unknown,
                      name=label, largest_component=largest_component, source=label)
     net.info.update(class_report=reports, expressway_access=access, interchange_links=n_links)

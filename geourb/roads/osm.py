@@ -244,8 +244,10 @@ def network_from_osm(
     logger.info("%s: %d drivable ways, %d way nodes (%d ways clipped by the extract, %d with "
                 "fewer than two nodes inside it skipped)", path.name, n_ways, len(refs),
                 n_clipped, n_short)
-    net = _from_ways(np.frombuffer(refs, dtype=np.int64), np.frombuffer(xs, dtype=np.int32),
-                     np.frombuffer(ys, dtype=np.int32), way_idx, ways, speeds=speeds_,
+    verts = {"refs": np.frombuffer(refs, dtype=np.int64), "lon": np.frombuffer(xs, dtype=np.int32),
+             "lat": np.frombuffer(ys, dtype=np.int32), "way": way_idx}
+    del refs, xs, ys, way_idx  # the arrays in verts are freed one by one in _from_ways
+    net = _from_ways(verts, ways, speeds=speeds_,
                      default_speed_kmh=default_speed_kmh, unknown=unknown,
                      name=name or path.name, largest_component=largest_component,
                      source=str(path), coord_scale=1e-7)
