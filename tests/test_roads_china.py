@@ -201,3 +201,14 @@ def test_kunming_layers_conventions(shared_file):
                                      sec.drop(columns="road_class")])
     assert via_field.n_edges == net.n_edges
     np.testing.assert_allclose(np.sort(via_field.csr.data), np.sort(net.csr.data), rtol=1e-12)
+
+
+def test_usual_field_without_known_classes_falls_back_to_layer_name(tmp_path, caplog):
+    # synthetic: a 'KIND' field holding navigation codes in a file named after its class
+    gdf = _chain({"KIND": ["0x0102", "0x0103"]})
+    gdf.to_file(tmp_path / "arterial_main.gpkg")
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        layer = read_road_layer(tmp_path / "arterial_main.gpkg")
+    assert set(layer["road_class"]) == {"arterial_main"} and "hold no known road class" in caplog.text
+    forced = read_road_layer(tmp_path / "arterial_main.gpkg", class_field="KIND")
+    assert forced["road_class"].tolist() == ["0x0102", "0x0103"]

@@ -167,6 +167,15 @@ def _classify(gdf: pd.DataFrame, *, class_field: str | None, fallback: str | Non
         fields = ["road_class"] if "road_class" in gdf.columns else find_class_fields(list(gdf.columns))
     if fields:
         classes, report = classify_roads(gdf, fields, table, source=source)
+        if (class_field is None and fields != ["road_class"] and len(gdf)
+                and report["unclassified"] == len(gdf) and fallback in table):
+            # a field found by its name but holding no known class: the layer name is better
+            logger.warning("%s: field(s) %s hold no known road class (e.g. %s); the class "
+                           "%r from the layer/file name is used. Pass class_field= to force "
+                           "the field.", source, ", ".join(fields),
+                           list(classes.unique()[:3]), fallback)
+            report["class_from"] = fallback
+            return pd.Series(fallback, index=gdf.index, dtype="string"), report
         logger.info("%s: road class from field(s) %s", source, ", ".join(fields))
         return classes, report
     if fallback is None:
