@@ -10,7 +10,6 @@ formula and the measurements behind it.
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 import time
@@ -218,7 +217,6 @@ def network_from_osm(
             ) from exc
         finally:
             processor = obj = tags = None  # frees the node-location index before the build
-            gc.collect()
     read_s = time.perf_counter() - t_read
     if not counts:
         seen = ", ".join(f"{k} ({v})" for k, v in sorted(excluded.items(), key=lambda kv: -kv[1])[:8])
