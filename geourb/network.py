@@ -329,12 +329,16 @@ class Network:
         indptr, indices = self.csr.indptr, self.csr.indices
         row = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64),
                         np.diff(indptr))
-        weight = np.where(_has_reverse(row, indices, n), 0.5, 1.0)
+        two = _has_reverse(row, indices, n)
         length = self.edge_lengths()
         kept_edge = keep[row] & keep[indices]
-        total_m = float(np.dot(length, weight))
-        dropped_m = total_m - float(np.dot(length[kept_edge], weight[kept_edge]))
-        del weight
+        total_m = dropped_m = 0.0
+        for i in range(0, length.size, 4_000_000):  # chunked: no edge-sized temporaries
+            part = slice(i, i + 4_000_000)
+            w = np.where(two[part], 0.5, 1.0) * length[part]
+            total_m += float(w.sum())
+            dropped_m += float(w[~kept_edge[part]].sum())
+        del two
         share = dropped_m / total_m if total_m > 0 else 0.0
         dropped = {"component": connection, "nodes": int((~keep).sum()),
                    "edges": int((~kept_edge).sum()), "length_km": round(dropped_m / 1000, 3),
@@ -355,14 +359,14 @@ class Network:
         else:
             logger.info(msg, *args)
         # induced subgraph by masks (kept nodes keep their order, so rows stay sorted)
-        new_id = np.cumsum(keep) - 1
+        new_id = (np.cumsum(keep) - 1).astype(np.int32 if n < 2**31 - 1 else np.int64)
         counts = np.bincount(row[kept_edge], minlength=n)[keep]
         del row
         sub_indptr = np.zeros(counts.size + 1, dtype=np.int64)
         np.cumsum(counts, out=sub_indptr[1:])
         sub_indices = new_id[indices[kept_edge]]
-        itype = np.int32 if counts.size < 2**31 - 1 else np.int64
-        csr = sp.csr_matrix((self.csr.data[kept_edge], sub_indices.astype(itype), sub_indptr),
+        del new_id
+        csr = sp.csr_matrix((self.csr.data[kept_edge], sub_indices, sub_indptr),
                             shape=(counts.size, counts.size))
         del sub_indices
         if csr.nnz == 0:
