@@ -329,12 +329,11 @@ def _access_links(coords: np.ndarray, refs: np.ndarray, controlled_vertex: np.nd
         return np.empty(0, np.int64), np.empty(0, np.int64)
     if points is None:  # access where a controlled line ends on an ordinary road's vertex
         ends = ctrl[endpoint[ctrl]]
-        pos = {int(r): int(i) for r, i in zip(refs[plain], plain, strict=True)}
-        pairs = [(int(i), pos[int(refs[i])]) for i in ends if int(refs[i]) in pos]
-        if not pairs:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        a, b = np.array(pairs, dtype=np.int64).T
-        return a, b
+        order = np.argsort(refs[plain], kind="stable")
+        sorted_refs = refs[plain][order]
+        at = np.minimum(np.searchsorted(sorted_refs, refs[ends]), sorted_refs.size - 1)
+        hit = sorted_refs[at] == refs[ends]
+        return ends[hit].astype(np.int64), plain[order[at[hit]]].astype(np.int64)
     scale = np.cos(np.radians(np.nanmean(points[:, 1]))) if len(points) else 1.0
     deg = radius_m / 111_320.0
 
