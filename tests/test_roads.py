@@ -416,3 +416,14 @@ def test_origin_on_dropped_part(clipped_shanghai):
     assert "dropped" in str(err.value) and "outside the extent" not in str(err.value)
     assert strong.dropped_part_message(*origin, 300) is not None
     assert weak.dropped_part_message(121.0, 30.0, 300) is None  # far from everything
+
+
+def test_node_index_auto_by_file_size(helsinki_pbf, monkeypatch):
+    import geourb.roads.osm as osm
+
+    small = network_from_osm(helsinki_pbf)
+    assert small.info["node_index"] == "flex_mem"  # 0.7 MB: in memory
+    monkeypatch.setattr(osm, "NODE_INDEX_DISK_ABOVE_MB", 0.1)
+    big = network_from_osm(helsinki_pbf)
+    assert big.info["node_index"] == "sparse_file_array"  # on disk, same network
+    assert (big.csr != small.csr).nnz == 0 and np.array_equal(big.node_lon, small.node_lon)
