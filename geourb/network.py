@@ -316,6 +316,11 @@ class Network:
         (:meth:`dropped_part_message`). Memory: a few bytes per edge beyond the network
         itself (masks and one int64 key per edge), no sparse fancy indexing.
         """
+        return self._largest_component(connection, inplace=False)
+
+    def _largest_component(self, connection: str, *, inplace: bool) -> Network:
+        """:meth:`largest_component`; with ``inplace`` this network's arrays are replaced one
+        by one (the builders use it: the full and the kept network are never both held)."""
         connection = _component_kind(connection, self.name or "network")
         if connection == "strong":
             labels = self.component_labels()
@@ -364,19 +369,32 @@ class Network:
         del row
         sub_indptr = np.zeros(counts.size + 1, dtype=np.int64)
         np.cumsum(counts, out=sub_indptr[1:])
+        del length
+        if inplace:  # drop each old array as soon as its kept part exists
+            old = self.csr
+            self.csr = sp.csr_matrix((0, 0))
+            self._labels = self._rev = self._tree = None
+            self._xy = None
+            data = old.data[kept_edge]
+            del old
+        else:
+            data = self.csr.data[kept_edge]
         sub_indices = new_id[indices[kept_edge]]
-        del new_id
-        csr = sp.csr_matrix((self.csr.data[kept_edge], sub_indices, sub_indptr),
-                            shape=(counts.size, counts.size))
-        del sub_indices
+        del new_id, indices
+        csr = sp.csr_matrix((data, sub_indices, sub_indptr), shape=(counts.size, counts.size))
+        del sub_indices, data
         if csr.nnz == 0:
             raise NetworkGraphError(f"{label}: the largest component has no edge.")
-        sub = Network(csr, self.node_lon[keep], self.node_lat[keep], name=self.name,
-                      approximate=self.approximate,
-                      length_m=None if self.length_m is None else self.length_m[kept_edge],
-                      node_ids=self.node_ids[keep])
-        sub.dropped_lon = self.node_lon[~keep]
-        sub.dropped_lat = self.node_lat[~keep]
+        kept_length = None if self.length_m is None else self.length_m[kept_edge]
+        if inplace:
+            self.length_m = None
+        lon, lat = self.node_lon, self.node_lat
+        sub = self if inplace else Network.__new__(Network)
+        Network.__init__(sub, csr, lon[keep], lat[keep], name=self.name,
+                         approximate=self.approximate, length_m=kept_length,
+                         node_ids=self.node_ids[keep])
+        sub.dropped_lon = lon[~keep]
+        sub.dropped_lat = lat[~keep]
         sub.info["dropped"] = dropped
         return sub
 

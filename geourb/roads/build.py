@@ -78,7 +78,7 @@ def _from_ways(verts: dict[str, np.ndarray], ways: pd.DataFrame, *, speeds: dict
         a, b, w = a[keep], b[keep], w[keep]
         del keep
     del loops
-    length = great_circle_m(node_lon[a], node_lat[a], node_lon[b], node_lat[b])
+    length = _segment_lengths(node_lon, node_lat, a, b)
     zero = int((length <= 0).sum())
     if zero:
         logger.warning("%s: %d zero-length segment(s) between distinct nodes at one place; "
@@ -97,11 +97,21 @@ def _from_ways(verts: dict[str, np.ndarray], ways: pd.DataFrame, *, speeds: dict
     net = _csr_network(edges, node_lon, node_lat, name=name)
     connection = _component_kind(largest_component, name)
     if connection:
-        net = net.largest_component(connection)
+        net = net._largest_component(connection, inplace=True)
     logger.info("%s: %d nodes, %d directed edges", name, net.n_nodes, net.n_edges)
     net.info.update(info, source=source, n_ways=len(ways), self_loop_segments=n_loops,
                     zero_length_segments=zero)
     return net
+
+
+def _segment_lengths(lon: np.ndarray, lat: np.ndarray, a: np.ndarray, b: np.ndarray,
+                     chunk: int = 2_000_000) -> np.ndarray:
+    """Great-circle length (m) of segments ``a -> b``, in chunks (no segment-sized temporaries)."""
+    out = np.empty(a.size, dtype=float)
+    for i in range(0, a.size, chunk):
+        ia, ib = a[i:i + chunk], b[i:i + chunk]
+        out[i:i + chunk] = great_circle_m(lon[ia], lat[ia], lon[ib], lat[ib])
+    return out
 
 
 def _csr_network(edges: dict[str, np.ndarray], node_lon: np.ndarray, node_lat: np.ndarray, *,
