@@ -165,9 +165,58 @@ def convert_geometries(gdf: gpd.GeoDataFrame, *, source: str, target: str = "wgs
     return out
 
 
-def haversine_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> NDArray:
-    """Great-circle distance in metres (spherical Earth, R = 6,371,008.8 m)."""
+def swap_xy(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy of a layer with the x and y of every vertex swapped (same CRS label).
+
+    For a longitude/latitude layer written in the wrong axis order (latitude as x).
+
+    Parameters
+    ----------
+    gdf
+        Any layer.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy whose geometries have (y, x) for (x, y).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> layer = gpd.GeoDataFrame(geometry=[Point(31.8, 117.2)], crs="EPSG:4326")
+    >>> swap_xy(layer).geometry.iloc[0].coords[0]
+    (117.2, 31.8)
+    """
+    out = gdf.copy()
+    out.geometry = shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1])
+    return out
+
+
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius (IUGG), metres: the sphere of :func:`haversine_m`."""
+
+
+def haversine_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> NDArray[np.float64]:
+    """Great-circle distance in metres on a sphere of radius :data:`EARTH_RADIUS_M`, vectorised.
+
+    The one great-circle distance of geourb (networks, indicators and parks use it).
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2
+        Longitudes and latitudes in degrees; scalars or arrays that broadcast together.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distances in metres (NaN where a coordinate is NaN).
+
+    Examples
+    --------
+    >>> round(float(haversine_m(116.391, 39.907, 121.474, 31.230)))  # Beijing - Shanghai
+    1068276
+    """
     x1, y1 = np.radians(np.asarray(lon1, float)), np.radians(np.asarray(lat1, float))
     x2, y2 = np.radians(np.asarray(lon2, float)), np.radians(np.asarray(lat2, float))
     a = np.sin((y2 - y1) / 2) ** 2 + np.cos(y1) * np.cos(y2) * np.sin((x2 - x1) / 2) ** 2
-    return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
