@@ -76,7 +76,7 @@ def test_parks_aggregates_become_registry_indicators(layer):
     anhui = ind[ind.index.str.startswith("34")]
     cfg = ScoringConfig(indicators=["pop_total", "gap_to_national", "park_count", "park_area_km2"],
                         sensitivity_draws=0)
-    res = score_counties(anhui, cfg)
+    res = score_counties(anhui, config=cfg)
     assert res.table["score"].notna().all() and "contrib_park_count" in res.table
     assert res.table.loc["341221", "norm_park_count"] == 1.0  # the only county with 3 parks
 
