@@ -103,13 +103,24 @@ def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
     return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
 
 
-def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Convert Baidu BD-09 to GCJ-02."""
-    x, y = _arrays(lon, lat)
-    x, y = x - 0.0065, y - 0.006
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-9) -> tuple[NDArray, NDArray]:
+    """Convert Baidu BD-09 to GCJ-02.
+
+    The usual closed-form inverse is off by up to ~6 cm (it is not the exact inverse of
+    :func:`gcj02_to_bd09`); a few fixed-point steps refine it to ``tol_deg`` (~0.1 mm).
+    """
+    bx, by = _arrays(lon, lat)
+    x, y = bx - 0.0065, by - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    return z * np.cos(theta), z * np.sin(theta)
+    gx, gy = z * np.cos(theta), z * np.sin(theta)
+    for _ in range(10):
+        fx, fy = gcj02_to_bd09(gx, gy)
+        ex, ey = fx - bx, fy - by
+        gx, gy = gx - ex, gy - ey
+        if np.nanmax(np.abs(np.concatenate([np.ravel(ex), np.ravel(ey), [0.0]]))) < tol_deg:
+            break
+    return gx, gy
 
 
 def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
