@@ -11,7 +11,7 @@ from geourb._errors import DataFileNotFoundError, SettingsError
 
 
 def read_toml(path: str | os.PathLike[str], *, what: str) -> dict[str, Any]:
-    """Read a TOML file into a dict, raising geourb errors that name the file and its role.
+    r"""Read a TOML file into a dict, raising geourb errors that name the file and its role.
 
     Parameters
     ----------

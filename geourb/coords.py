@@ -45,7 +45,23 @@ def _arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArra
 
 
 def in_china(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
-    """True where the point lies in the rectangle in which GCJ-02 applies its offset."""
+    """Test whether points lie in the rectangle in which GCJ-02 applies its offset.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS84 longitudes and latitudes in degrees (scalars or arrays of one shape).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True inside China's bounding rectangle.
+
+    Examples
+    --------
+    >>> bool(in_china(116.39, 39.91)), bool(in_china(2.35, 48.86))
+    (True, False)
+    """
     x, y = _arrays(lon, lat)
     return (
         (x >= CHINA_LON_RANGE[0]) & (x <= CHINA_LON_RANGE[1])

@@ -18,7 +18,7 @@ __all__ = ["aggregate_by_county", "benefit_per_mu", "industry_keywords"]
 
 
 def _ensure_located(parks: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The parks with their county: validated here unless they already are."""
+    """Return the parks with their county, validating them here unless they already are."""
     if "county_adcode" in parks.columns and "location_unreliable" in parks.columns:
         return parks
     return validate_parks(parks, counties)[0]
@@ -228,9 +228,8 @@ def benefit_per_mu(
         ``parks`` lacks the area, a metric column or (for ``rank_within="province"``)
         ``province``.
     """
-    metrics = {"output_per_mu_10k_yuan": output_col, "tax_per_mu_10k_yuan": tax_col,
-               "jobs_per_mu": jobs_col}
-    metrics = {k: v for k, v in metrics.items() if v is not None}
+    asked = {"output_per_mu_10k_yuan": output_col, "tax_per_mu_10k_yuan": tax_col, "jobs_per_mu": jobs_col}
+    metrics: dict[str, str] = {k: v for k, v in asked.items() if v is not None}
     if not metrics:
         raise InvalidValueError("benefit_per_mu needs at least one of output_col (10k yuan), "
                                 "tax_col (10k yuan) or jobs_col (persons).")

@@ -200,8 +200,8 @@ def _normalise(df: pd.DataFrame, mapping: Mapping[str, str], *, source: str) -> 
     out["industries"] = ([split_industries(v) for v in df[ind_col]] if ind_col
                          else [[] for _ in range(len(df))])
     for key in ("province", "prefecture", "geocode_precision"):
-        col = _find_column(df, key, mapping)
-        out[key] = (df[col].astype("string").str.strip() if col
+        place_col = _find_column(df, key, mapping)
+        out[key] = (df[place_col].astype("string").str.strip() if place_col
                     else pd.Series(pd.NA, index=df.index, dtype="string"))
     # keep the user's other columns (output, tax, jobs ...) after the normalised ones
     used = {c for c in [name_col, id_col, level_col, type_col, year_col, ha_col, ind_col] if c}
@@ -272,7 +272,7 @@ def _table_points(df: pd.DataFrame, *, lon: str | None, lat: str | None, system:
 
 def _catalogue_frame(df: pd.DataFrame, *, lon: str | None, lat: str | None, system: str,
                      mapping: Mapping[str, str], source: str) -> gpd.GeoDataFrame:
-    """The 2018 catalogue's raw table -> normalised parks (before duplicate handling)."""
+    """Turn the 2018 catalogue's raw table into normalised parks (before duplicate handling)."""
     require_columns(df, ["开发区名称", "代码", "经度_WGS84", "纬度_WGS84"], source=source)
     lon, lat = _catalogue_columns(lon, lat, system, source=source)
     attrs, x, y = _table_points(df, lon=lon, lat=lat, system=system,
@@ -354,9 +354,9 @@ def read_catalogue_2018(
 
     system = check_system(coord_system)
     if path is None or str(path) == "development_zones_2018":
-        path = resolve(path, "development_zones_2018")
+        path = resolve(None if path is None else os.fspath(path), "development_zones_2018")
     source = str(path)
-    df = read_table(Path(path), sheet=sheet, dtype=str)
+    df = read_table(Path(path), sheet=sheet, dtype="str")
     gdf = _catalogue_frame(df, lon=lon, lat=lat, system=system, mapping=dict(mapping or {}), source=source)
     return _finish(gdf, on_duplicate=on_duplicate, source=source)
 
@@ -453,7 +453,7 @@ def read_parks(
     if format == "layer" or (format is None and path.suffix.lower() in _LAYER_SUFFIXES):
         gdf = _read_layer(path, layer=layer, system=system, mapping=mapping, source=source)
         return _finish(gdf, on_duplicate=on_duplicate or "error", source=source)
-    df = read_table(path, sheet=sheet, dtype=str)
+    df = read_table(path, sheet=sheet, dtype="str")
     if format is None and set(df.columns) >= _CATALOGUE_MARKERS:
         logger.info("%s has the 2018 catalogue's columns: read as format='catalogue_2018'", source)
         gdf = _catalogue_frame(df, lon=lon, lat=lat, system=system, mapping=mapping, source=source)
@@ -465,7 +465,7 @@ def read_parks(
 
 def _read_layer(path: Path, *, layer: str | None, system: str, mapping: Mapping[str, str],
                 source: str) -> gpd.GeoDataFrame:
-    """A point or polygon layer -> normalised parks in WGS84 (before duplicate handling)."""
+    """Read a point or polygon layer into normalised parks in WGS84 (before duplicate handling)."""
     from geourb._io import _require_file
     from geourb.coords import convert_geometries
 

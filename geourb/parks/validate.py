@@ -55,7 +55,7 @@ def _stated_prefectures(texts: Iterable[object], prov_codes: Iterable[str | None
     out = []
     for text, code in zip(texts, prov_codes, strict=True):
         found: set[str] = set()
-        if code in places:
+        if code is not None and code in places:
             pattern, names = places[code]
             if isinstance(text, str):
                 for match in pattern.findall(text):
@@ -180,7 +180,7 @@ def validate_parks(
     for i, prefs in enumerate(stated_prefs):
         if not prefs and stated_prov[i]:
             name = str(out["name"].iloc[i])
-            for p in prov_names.get(stated_prov[i], []):
+            for p in prov_names.get(stated_prov[i] or "", []):
                 if name.startswith(p):
                     name = name[len(p):]
                     break
