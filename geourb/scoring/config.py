@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from geourb._config import TomlConfig
-from geourb._errors import SettingsError, suggest
+from geourb._errors import InvalidValueError, SettingsError, suggest
 from geourb.scoring.normalize import NORMALIZATIONS, _check_names
-from geourb.scoring.weights import DEFAULT_AHP_MATRIX, DEFAULT_INDICATORS, manual_weights
+from geourb.scoring.weights import DEFAULT_AHP_MATRIX, DEFAULT_INDICATORS, ahp_weights, manual_weights
 
 __all__ = ["CLASS_SCHEMES", "MISSING_POLICIES", "WEIGHT_METHODS", "ScoringConfig"]
 
@@ -92,7 +92,8 @@ class ScoringConfig(TomlConfig):
         UnknownNameError
             With ``available``: an indicator is neither in the registry nor available.
         """
-        if isinstance(self.indicators, str) or not self.indicators:
+        self._check_types()
+        if not self.indicators:
             raise SettingsError("scoring.indicators must be a non-empty list of indicator names.")
         if available is not None:
             _check_names(self.indicators, available)
@@ -110,8 +111,16 @@ class ScoringConfig(TomlConfig):
                     self.weights = "ahp" if self.ahp_matrix is not None else "equal"
             if self.weights == "ahp" and self.ahp_matrix is None:
                 raise SettingsError("weights = 'ahp' needs ahp_matrix (pairwise comparisons of the indicators).")
+            if self.weights == "ahp":
+                try:  # size, reciprocity and consistency, before any data loads
+                    ahp_weights(self.ahp_matrix or [], names=self.indicators)
+                except InvalidValueError as exc:
+                    raise SettingsError(f"scoring.ahp_matrix: {exc}") from exc
         else:
-            manual_weights(self.weights, names=self.indicators)
+            try:
+                manual_weights(self.weights, names=self.indicators)
+            except InvalidValueError as exc:
+                raise SettingsError(f"scoring.weights: {exc}") from exc
         if self.normalization not in NORMALIZATIONS:
             raise SettingsError(f"Unknown normalization {self.normalization!r}; use {', '.join(NORMALIZATIONS)}."
                                 + suggest(self.normalization, NORMALIZATIONS))
@@ -125,8 +134,58 @@ class ScoringConfig(TomlConfig):
         if self.classes not in CLASS_SCHEMES:
             raise SettingsError(f"Unknown class scheme {self.classes!r}; use {', '.join(CLASS_SCHEMES)}."
                                 + suggest(self.classes, CLASS_SCHEMES))
-        if not isinstance(self.k, int) or self.k < 2:
-            raise SettingsError(f"scoring.k (number of classes) must be an integer >= 2, got {self.k!r}.")
-        if self.sensitivity_draws < 0 or not 0 <= self.sensitivity_perturbation < 1:
-            raise SettingsError("sensitivity_draws must be >= 0 and sensitivity_perturbation in [0, 1).")
+        if self.k < 2:
+            raise SettingsError(f"scoring.k (number of classes) must be an integer >= 2, got {self.k}.")
+        if self.sensitivity_draws < 0:
+            raise SettingsError(f"scoring.sensitivity_draws must be >= 0 (0: no sensitivity analysis), "
+                                f"got {self.sensitivity_draws}.")
+        if not 0 <= self.sensitivity_perturbation < 1:
+            raise SettingsError("scoring.sensitivity_perturbation must lie in [0, 1) (a fraction of each "
+                                f"weight), got {_plain(self.sensitivity_perturbation)}.")
         return self
+
+    def _check_types(self) -> None:
+        """Raise :class:`SettingsError` naming the key, its type and the expected type."""
+        for key, (types, expected) in _FIELD_TYPES.items():
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, types):
+                raise SettingsError(
+                    f"scoring.{key} = {_plain(value)!r} is of type {type(value).__name__}; expected "
+                    f"{expected}. In TOML write numbers without quotes (k = 5, not k = \"5\")."
+                )
+        bad = [v for v in self.indicators if not isinstance(v, str)]
+        if bad:
+            raise SettingsError(f"scoring.indicators must be names (strings); got {bad[:3]}.")
+        if not isinstance(self.weights, str | list | tuple | dict):
+            raise SettingsError(f"scoring.weights = {_plain(self.weights)!r} is of type {type(self.weights).__name__}; "
+                                "expected a method name, a list of numbers or a {indicator: weight} table.")
+        if self.ahp_matrix is not None and (
+                not isinstance(self.ahp_matrix, list | tuple)
+                or not all(isinstance(row, list | tuple) for row in self.ahp_matrix)):
+            raise SettingsError("scoring.ahp_matrix must be a list of rows (lists of numbers), got "
+                                f"{_plain(self.ahp_matrix)!r}.")
+        for name, d in self.directions.items():
+            if not isinstance(d, str):
+                raise SettingsError(f"Direction of {name!r} must be 'benefit' or 'cost', got {_plain(d)!r}.")
+
+
+def _plain(value: object) -> object:
+    """NumPy scalars as plain Python numbers, for messages (``-5000``, not ``np.float64(-5000.0)``)."""
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "ndim", None) == 0:
+        return item()
+    return value
+
+
+_FIELD_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "indicators": ((list, tuple), "a list of indicator names"),
+    "normalization": (str, "a string (minmax, zscore or rank)"),
+    "directions": (dict, "a table {indicator = \"benefit\" | \"cost\"}"),
+    "missing": (str, "a string (skip, median or raise)"),
+    "classes": (str, "a mapclassify scheme name"),
+    "k": (int, "an integer"),
+    "sensitivity_draws": (int, "an integer"),
+    "sensitivity_perturbation": ((int, float), "a number"),
+    "seed": (int, "an integer"),
+}
+"""Field -> (accepted Python types, expected type in words); ``bool`` is never accepted."""

@@ -187,8 +187,10 @@ def score_counties(
         An indicator (or a ``directions`` key) is neither in the registry nor a numeric column
         of ``data`` (with close matches), or a registry indicator is not a column of ``data``.
     InvalidValueError
-        Bad weights, an all-NaN or (min-max) constant indicator, an inconsistent AHP matrix,
-        or missing data with ``missing="raise"``.
+        An all-NaN, infinite or (min-max) constant indicator, or missing data with
+        ``missing="raise"``.
+    SettingsError
+        A bad config value (wrong type, negative weights, an inconsistent AHP matrix ...).
     """
     cfg = ScoringConfig.from_dict({**(config.as_dict() if config else {}), **overrides})
     cfg.validate(available=_numeric_columns(data))
@@ -205,6 +207,14 @@ def score_counties(
     for n in names:
         if data[n].notna().sum() == 0:
             raise InvalidValueError(f"Indicator {n!r} is NaN for every county: join its data or drop it.")
+        infinite = np.isinf(data[n].to_numpy())
+        if infinite.any():
+            rows = [str(r) for r in data.index[infinite][:5]]
+            raise InvalidValueError(
+                f"Indicator {n!r} is infinite in {int(infinite.sum())} row(s) ({', '.join(rows)}): a "
+                "division by zero upstream? Fix those values or blank them (NaN is handled by "
+                "scoring.missing)."
+            )
     nan_mask = data.isna()
     has_missing = nan_mask.any(axis=1)
     missing_text = nan_mask.apply(lambda r: ",".join(r.index[r.to_numpy()]), axis=1) if has_missing.any() \
