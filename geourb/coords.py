@@ -91,7 +91,18 @@ def _delta(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray, NDA
 
 
 def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Convert WGS84 longitude/latitude (degrees) to GCJ-02."""
+    """Convert WGS84 longitude/latitude (degrees) to GCJ-02.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS84 longitudes and latitudes in degrees: scalars or arrays of one shape.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        GCJ-02 longitudes and latitudes (unchanged outside China's rectangle).
+    """
     x, y = _arrays(lon, lat)
     d_lon, d_lat = _delta(x, y)
     mask = in_china(x, y)
@@ -99,7 +110,20 @@ def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
 
 
 def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-7) -> tuple[NDArray, NDArray]:
-    """Convert GCJ-02 longitude/latitude to WGS84 by fixed-point iteration (accuracy ~1 cm)."""
+    """Convert GCJ-02 longitude/latitude to WGS84 by fixed-point iteration (accuracy ~1 cm).
+
+    Parameters
+    ----------
+    lon, lat
+        GCJ-02 longitudes and latitudes in degrees: scalars or arrays of one shape.
+    tol_deg
+        Stop when a step moves every point by less than this (degrees).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        WGS84 longitudes and latitudes (unchanged outside China's rectangle).
+    """
     gx, gy = _arrays(lon, lat)
     x, y = gx.copy(), gy.copy()
     for _ in range(30):
@@ -112,7 +136,18 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-7) -> 
 
 
 def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Convert GCJ-02 to Baidu BD-09."""
+    """Convert GCJ-02 to Baidu BD-09.
+
+    Parameters
+    ----------
+    lon, lat
+        GCJ-02 longitudes and latitudes in degrees: scalars or arrays of one shape.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        BD-09 longitudes and latitudes.
+    """
     x, y = _arrays(lon, lat)
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
@@ -124,6 +159,18 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-9) -> t
 
     The usual closed-form inverse is off by up to ~6 cm (it is not the exact inverse of
     :func:`gcj02_to_bd09`); a few fixed-point steps refine it to ``tol_deg`` (~0.1 mm).
+
+    Parameters
+    ----------
+    lon, lat
+        BD-09 longitudes and latitudes in degrees: scalars or arrays of one shape.
+    tol_deg
+        Stop when a step moves every point by less than this (degrees).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        GCJ-02 longitudes and latitudes.
     """
     bx, by = _arrays(lon, lat)
     x, y = bx - 0.0065, by - 0.006
@@ -140,17 +187,60 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-9) -> t
 
 
 def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Convert Baidu BD-09 to WGS84."""
+    """Convert Baidu BD-09 to WGS84.
+
+    Parameters
+    ----------
+    lon, lat
+        BD-09 longitudes and latitudes in degrees: scalars or arrays of one shape.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        WGS84 longitudes and latitudes.
+    """
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
 def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Convert WGS84 to Baidu BD-09."""
+    """Convert WGS84 to Baidu BD-09.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS84 longitudes and latitudes in degrees: scalars or arrays of one shape.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        BD-09 longitudes and latitudes.
+    """
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
 def check_system(system: str) -> str:
-    """Return the normalised name of a coordinate system, or raise naming the valid ones."""
+    """Return the normalised name of a coordinate system, or raise naming the valid ones.
+
+    Parameters
+    ----------
+    system
+        A name such as ``"WGS-84"``, ``"EPSG:4326"``, ``"gcj02"``, ``"火星"``, ``"baidu"``.
+
+    Returns
+    -------
+    str
+        ``"wgs84"``, ``"gcj02"`` or ``"bd09"``.
+
+    Raises
+    ------
+    InvalidValueError
+        Unknown system.
+
+    Examples
+    --------
+    >>> check_system("GCJ-02"), check_system("Baidu")
+    ('gcj02', 'bd09')
+    """
     key = str(system).lower().replace("-", "").replace("_", "").replace(" ", "")
     aliases = {"wgs84": "wgs84", "epsg4326": "wgs84", "4326": "wgs84", "gcj02": "gcj02",
                "gcj": "gcj02", "mars": "gcj02", "火星": "gcj02", "bd09": "bd09", "baidu": "bd09",
@@ -164,7 +254,20 @@ def check_system(system: str) -> str:
 
 
 def to_wgs84(lon: ArrayLike, lat: ArrayLike, *, source: str) -> tuple[NDArray, NDArray]:
-    """Convert from ``source`` ('wgs84', 'gcj02' or 'bd09') to WGS84."""
+    """Convert from ``source`` ('wgs84', 'gcj02' or 'bd09') to WGS84.
+
+    Parameters
+    ----------
+    lon, lat
+        Longitudes and latitudes in degrees in ``source``.
+    source
+        Coordinate system of the input (see :func:`check_system`).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        WGS84 longitudes and latitudes.
+    """
     system = check_system(source)
     if system == "gcj02":
         return gcj02_to_wgs84(lon, lat)
@@ -174,7 +277,20 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, *, source: str) -> tuple[NDArray, N
 
 
 def convert_geometries(gdf: gpd.GeoDataFrame, *, source: str, target: str = "wgs84") -> gpd.GeoDataFrame:
-    """Return a copy of a longitude/latitude layer with every vertex converted between systems."""
+    """Return a copy of a longitude/latitude layer with every vertex converted between systems.
+
+    Parameters
+    ----------
+    gdf
+        A layer whose coordinates are degrees in ``source``.
+    source, target
+        Coordinate systems (see :func:`check_system`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy with converted geometries (the CRS label is kept).
+    """
     src, dst = check_system(source), check_system(target)
     if src == dst:
         return gdf.copy()

@@ -61,6 +61,11 @@ def normalize(
         ``{column: "benefit" | "cost"}`` overriding the registry defaults (unknown columns
         default to benefit). Cost columns are reversed (1 - x, or -z).
 
+    Returns
+    -------
+    pandas.DataFrame
+        The normalised columns, aligned to ``data``.
+
     Raises
     ------
     InvalidValueError
