@@ -37,7 +37,7 @@ def read_toml(path: str | os.PathLike[str], *, what: str) -> dict[str, Any]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     p = Path(tmp) / "c.toml"
-    ...     _ = p.write_text('[scoring]\\nweights = "equal"\\n', encoding="utf-8")
+    ...     _ = p.write_text('[scoring]\nweights = "equal"\n', encoding="utf-8")
     ...     read_toml(p, what="Config file")
     {'scoring': {'weights': 'equal'}}
     """
