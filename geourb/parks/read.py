@@ -74,7 +74,7 @@ def _check_lonlat(lon: np.ndarray, lat: np.ndarray, *, source: str, lon_col: str
     outside = ((x < CHINA_LON_RANGE[0]) | (x > CHINA_LON_RANGE[1])
                | (y < CHINA_LAT_RANGE[0]) | (y > CHINA_LAT_RANGE[1]))
     if outside.any():
-        rows = list(index[present][outside][:5])
+        rows = index[present][outside][:5].tolist()
         pairs = [f"({a:.4f}, {b:.4f})" for a, b in zip(x[outside][:5], y[outside][:5], strict=True)]
         where = (f"{source}: {int(outside.sum())} point(s) lie outside China's range "
                  f"(longitude {CHINA_LON_RANGE[0]}-{CHINA_LON_RANGE[1]}, latitude "
@@ -157,7 +157,7 @@ def _normalise(df: pd.DataFrame, mapping: Mapping[str, str], *, source: str) -> 
         out["park_id"] = df[id_col].astype("string").str.strip()
     out["name"] = df[name_col].astype("string").str.strip()
     if out["name"].isna().any():
-        rows = list(out.index[out["name"].isna()][:5])
+        rows = out.index[out["name"].isna()][:5].tolist()
         raise InvalidValueError(f"{source}: column {name_col!r} is empty in rows {rows}; every park "
                                 "needs a name.")
 
