@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import geopandas as gpd
@@ -90,6 +91,24 @@ def _delta(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray, NDA
     return d_lon, d_lat
 
 
+def _invert(
+    forward: Callable[[NDArray, NDArray], tuple[NDArray, NDArray]],
+    tx: NDArray, ty: NDArray, x: NDArray, y: NDArray, *, tol_deg: float, max_iter: int,
+) -> tuple[NDArray, NDArray]:
+    """Solve ``forward(x, y) = (tx, ty)`` by fixed-point iteration from the guess ``(x, y)``.
+
+    Each step subtracts the residual; the offsets vary slowly, so it converges to ``tol_deg``
+    in a few steps.
+    """
+    for _ in range(max_iter):
+        fx, fy = forward(x, y)
+        ex, ey = fx - tx, fy - ty
+        x, y = x - ex, y - ey
+        if np.nanmax(np.abs(np.concatenate([np.ravel(ex), np.ravel(ey), [0.0]]))) < tol_deg:
+            break
+    return x, y
+
+
 def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
     """Convert WGS84 longitude/latitude (degrees) to GCJ-02.
 
@@ -125,14 +144,7 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-7) -> 
         WGS84 longitudes and latitudes (unchanged outside China's rectangle).
     """
     gx, gy = _arrays(lon, lat)
-    x, y = gx.copy(), gy.copy()
-    for _ in range(30):
-        fx, fy = wgs84_to_gcj02(x, y)
-        ex, ey = fx - gx, fy - gy
-        x, y = x - ex, y - ey
-        if np.nanmax(np.abs(np.concatenate([np.ravel(ex), np.ravel(ey), [0.0]]))) < tol_deg:
-            break
-    return x, y
+    return _invert(wgs84_to_gcj02, gx, gy, gx.copy(), gy.copy(), tol_deg=tol_deg, max_iter=30)
 
 
 def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
@@ -176,14 +188,7 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-9) -> t
     x, y = bx - 0.0065, by - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    gx, gy = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(10):
-        fx, fy = gcj02_to_bd09(gx, gy)
-        ex, ey = fx - bx, fy - by
-        gx, gy = gx - ex, gy - ey
-        if np.nanmax(np.abs(np.concatenate([np.ravel(ex), np.ravel(ey), [0.0]]))) < tol_deg:
-            break
-    return gx, gy
+    return _invert(gcj02_to_bd09, bx, by, z * np.cos(theta), z * np.sin(theta), tol_deg=tol_deg, max_iter=10)
 
 
 def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
