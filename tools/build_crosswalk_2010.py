@@ -157,6 +157,19 @@ def main() -> None:
             kids = [r for r in recs if r["level"] == "county" and r["code"][:4] == rec["code"][:4]
                     and valid(r, last) and r["start"] >= rec["start"]]
             targets = sorted({pref_of[t] for k in kids for t in county_targets.get(k["code"] + k["name"], ())})
+            y0 = max(FIRST, rec["start"])
+            kids0 = [r for r in recs if r["level"] == "county" and r["code"][:4] == rec["code"][:4] and valid(r, y0)]
+            later = [r["start"] for r in recs if r["level"] == "county" and r["code"][:4] == rec["code"][:4]
+                     and r["start"] > y0]
+            units = sorted(a for a in layer_codes if a[:4] == rec["code"][:4])
+            if not kids0 and later and units and units != [rec["code"]]:
+                # a prefecture-level city without counties (三亚 until 2014): a county-level row
+                for t in units:
+                    rows.append({"level": "county", "old_adcode": rec["code"], "old_name": rec["name"],
+                                 "old_prefecture": rec["name"], "valid_from": y0, "valid_to": min(later),
+                                 "new_adcode": t, "new_name": name_of[t],
+                                 "relation": "split" if len(units) > 1 else "recode", "year": min(later),
+                                 "note": "prefecture-level city without counties, later divided into districts"})
             if not targets:
                 print(f"no layer prefecture for {rec['code']} {rec['name']}", file=sys.stderr)
                 continue
