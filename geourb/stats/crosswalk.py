@@ -119,15 +119,24 @@ def crosswalk_at(vintage: int, *, level: str = "county") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None) -> int | None:
+def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None,
+                   names: pd.Series | None = None) -> int | None:
     """Year (2009-2021) whose code list fits the table's codes best, or ``None`` without evidence.
 
-    Only codes that changed after 2009 are evidence; a table of unchanged codes has no vintage
-    (none is needed). Ties go to the latest year.
+    Only codes that changed after 2009 are evidence, and with ``names`` only when the row's name
+    fits the code's old name (codes are reused: 360402 was 庐山区, now 濂溪区). A table of
+    unchanged codes has no vintage (none is needed). Ties go to the latest year; 2019 and later
+    give 2020 (the changes since the 2020 census).
     """
+    from geourb.stats.join import base_name
+
     cw = crosswalk_2010()
     table = set(codes.dropna())
     old = cw[cw["old_adcode"].isin(table)]
+    if names is not None:
+        name_of = {c: base_name(n) for c, n in zip(codes, names, strict=True) if isinstance(c, str)}
+        old = old[[name_of.get(c) in ("", None) or name_of[c] == base_name(n)
+                   for c, n in zip(old["old_adcode"], old["old_name"], strict=True)]]
     if layer_codes is not None:
         old = old[~old["old_adcode"].isin(layer_codes) | (old["relation"] != "recode")]
     if old.empty:
@@ -137,6 +146,11 @@ def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None) -> int
     if best == 0:
         return None
     year = max(y for y, s in scores.items() if s == best)
+    if year >= 2019:
+        # the census of November 2020 still has codes of the 2019 year-end list (港闸区, 三山区):
+        # the curated changes since the 2020 census fit it
+        logger.info("table codes fit the %d-2020 code lists: using the changes since the 2020 census", year)
+        return 2020
     logger.info("table codes fit the %d code list best (%d of %d changed codes in use)", year, best,
                 old["old_adcode"].nunique())
     return year

@@ -234,7 +234,7 @@ def _context_prefixes(table: pd.DataFrame, level: pd.Series, layer: gpd.GeoDataF
             if lev == "province":
                 current = ()
                 own = ()
-        elif "prefecture" in table and _norm_name(table.at[idx, "prefecture"]):
+        if not own and "prefecture" in table and _norm_name(table.at[idx, "prefecture"]):
             p = _norm_name(table.at[idx, "prefecture"])
             own = tuple(sorted(by_name.get(p, by_name.get(base_name(p), set()))))
         if lev == "prefecture":
@@ -358,7 +358,8 @@ def join_statistics(
     level = _classify(table, layer)
     table_codes_all = set(table["adcode"].dropna())
     if vintage is None and crosswalk is True:
-        vintage = detect_vintage(table["adcode"], set(layer["adcode"]))
+        vintage = detect_vintage(table["adcode"], set(layer["adcode"]),
+                                 table["name"] if "name" in table else None)
     prefixes_of = _context_prefixes(table, level, layer, vintage)
 
     # rows of prefectures the layer does not cover are out of scope (counted, not "unmatched")

@@ -302,10 +302,12 @@ def read_statistics(
                          for i in range(min(5, len(grid))))
         allcells = [c for i in range(min(_SCAN_ROWS, len(grid))) for c in map(_norm, grid.iloc[i]) if c]
         missing = [w for w in wanted if _norm(w) not in allcells]
+        key = next((k for k, v in mapping.items() if v == (missing or wanted)[0]), "adcode")
         raise MissingColumnError(
-            f"{path}: no header row with the mapped column(s) {missing or wanted} in the first {_SCAN_ROWS} rows "
-            f"(header detection). First rows seen: {seen}.{_suggest_cols((missing or wanted)[0], allcells)} "
-            "Fix the mapping, e.g. mapping={'adcode': '<your column>'}, or give the header's row number "
+            f"{path} has no column {', '.join(repr(m) for m in missing or wanted)} in a header row within its first "
+            f"{_SCAN_ROWS} rows (header detection). First rows seen: {seen}."
+            f"{_suggest_cols((missing or wanted)[0], allcells)} Fix the mapping, e.g. "
+            f"mapping={{'{key}': '<your column>'}}, or give the header's row number "
             "with header_row= (CLI --header-row).")
     row, joined, lower = hit
     if row > 0:
