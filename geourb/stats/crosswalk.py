@@ -135,8 +135,9 @@ def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None,
     old = cw[cw["old_adcode"].isin(table)]
     if names is not None:
         name_of = {c: base_name(n) for c, n in zip(codes, names, strict=True) if isinstance(c, str)}
-        old = old[[name_of.get(c) in ("", None) or name_of[c] == base_name(n)
-                   for c, n in zip(old["old_adcode"], old["old_name"], strict=True)]]
+        keep = [name_of.get(c) in ("", None) or name_of[c] == base_name(n)
+                for c, n in zip(old["old_adcode"], old["old_name"], strict=True)]
+        old = old[pd.Series(keep, index=old.index, dtype=bool)]
     if layer_codes is not None:
         old = old[~old["old_adcode"].isin(layer_codes) | (old["relation"] != "recode")]
     if old.empty:
