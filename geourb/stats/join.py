@@ -51,6 +51,7 @@ class JoinReport:
     unmatched_layer: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_zone: pd.DataFrame = field(default_factory=pd.DataFrame)
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
+    outside: pd.DataFrame = field(default_factory=pd.DataFrame)
     vintage: int | None = None
     table_total: dict[str, float] = field(default_factory=dict)
 
@@ -101,7 +102,8 @@ class JoinReport:
                                (self.by_zone, "functional_zone_allocated"),
                                (self.unmatched_table, "unmatched_table_row"),
                                (self.unmatched_layer, "unmatched_layer_unit"),
-                               (self.set_aside, "total_row_set_aside")):
+                               (self.set_aside, "total_row_set_aside"),
+                               (self.outside, "table_row_outside_layer")):
             if len(frame):
                 parts.append(frame.assign(outcome=outcome))
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -270,6 +272,43 @@ def _mixed_vintages(tab: pd.DataFrame, cw: pd.DataFrame, vintage: int, source: s
             "vintage=... to say which year the codes are from.")
 
 
+def _codes_from_old_names(table: pd.DataFrame, level: pd.Series, prefixes_of: pd.Series,
+                          layer: gpd.GeoDataFrame, vintage: int | None) -> pd.DataFrame:
+    """Give uncoded rows named like a former unit (三山区, 芜湖县 in a 2020 table) its old code.
+
+    Only names that no longer exist in the row's prefecture count; the other members of the same
+    merge (弋江区 with 三山区) then get their old codes too, so the crosswalk sums the group.
+    """
+    cws = [load_crosswalk(vintage=vintage if vintage and vintage >= 2020 else None)]
+    if vintage is None or vintage < 2020:
+        cws.append(crosswalk_2010() if vintage is None else load_crosswalk(vintage=vintage))
+    cw = pd.concat([c[["old_adcode", "old_name", "new_adcode", "relation"]] for c in cws], ignore_index=True)
+    cw = cw[cw["old_name"].astype(str) != ""].drop_duplicates()
+    cw["_base"] = cw["old_name"].map(base_name)
+    current = {(a[:4], base_name(n)) for a, n in zip(layer["adcode"], layer["name"], strict=True)}
+    rows = table.index[table["adcode"].isna() & (level == "county")]
+    if "name" not in table or not len(rows):
+        return cw.iloc[:0]
+    found: dict[object, tuple[str, str]] = {}
+    for rid in rows:
+        b = base_name(table.at[rid, "name"])
+        pref = set(prefixes_of[rid])
+        if not b or not pref:
+            continue
+        hit = cw[(cw["_base"] == b) & (cw["new_adcode"].str[:4].isin(pref) | cw["old_adcode"].str[:4].isin(pref))]
+        if hit["old_adcode"].nunique() == 1 or (len(hit) and hit["new_adcode"].nunique() == 1):
+            found[rid] = (hit["old_adcode"].iloc[0], hit["new_adcode"].iloc[0])
+    old_only = {rid: v for rid, v in found.items()
+                if not any((p, base_name(table.at[rid, "name"])) in current for p in prefixes_of[rid])}
+    groups = {new for _, new in old_only.values()}
+    chosen = {rid: old for rid, (old, new) in found.items() if rid in old_only or new in groups}
+    if chosen:
+        table.loc[list(chosen), "adcode"] = pd.Series(chosen, dtype="string")
+        logger.info("%d uncoded row(s) named like former units got their old codes for the crosswalk: %s",
+                    len(chosen), [table.at[r, "name"] for r in list(chosen)[:8]])
+    return cw[cw["old_adcode"].isin(set(chosen.values()))].drop(columns="_base")
+
+
 def join_statistics(
     layer: gpd.GeoDataFrame,
     table: pd.DataFrame,
@@ -361,6 +400,9 @@ def join_statistics(
         vintage = detect_vintage(table["adcode"], set(layer["adcode"]),
                                  table["name"] if "name" in table else None)
     prefixes_of = _context_prefixes(table, level, layer, vintage)
+    extra_cw = None
+    if crosswalk is True and table["adcode"].isna().any() and "name" in table:
+        extra_cw = _codes_from_old_names(table, level, prefixes_of, layer, vintage)
 
     # rows of prefectures the layer does not cover are out of scope (counted, not "unmatched")
     layer_prefixes = set(layer["adcode"].str[:4])
@@ -370,6 +412,14 @@ def join_statistics(
     if n_outside:
         logger.info("%d table rows lie in prefectures the layer does not cover (out of scope)", n_outside)
     is_total = level.isin(_TOTAL_LEVELS)
+    provinces_in = set(layer["adcode"].str[:2])
+    in_scope |= is_total & (level == "province") & table["adcode"].str[:2].isin(provinces_in).fillna(False)
+    n_outside = int((~in_scope).sum())
+    outside = table[~in_scope]
+    outside = pd.DataFrame({"adcode": outside["adcode"].to_numpy(),
+                            "name": outside["name"].to_numpy() if "name" in outside else None,
+                            "level": level[outside.index].to_numpy(),
+                            "reason": "in a prefecture or province the layer does not cover"})
     value_cols = [c for c in table.columns if c not in (*ID_COLUMNS, "level", "urbanization_rate", "source_row")]
     values = columns or value_cols
     missing = [c for c in values if c not in table.columns]
@@ -402,6 +452,8 @@ def join_statistics(
     cw_rows = pd.DataFrame()
     if crosswalk is not False and len(tab):
         cw = load_crosswalk(vintage=vintage) if crosswalk is True else crosswalk
+        if extra_cw is not None and len(extra_cw):
+            cw = pd.concat([cw, extra_cw], ignore_index=True).drop_duplicates(["old_adcode", "new_adcode"])
         if crosswalk is True and vintage is not None and vintage < 2020:
             _mixed_vintages(tab, cw, vintage, source)
         cw = cw[cw["old_adcode"].isin(table_codes) & cw["new_adcode"].isin(code_to_idx)]
@@ -488,8 +540,8 @@ def join_statistics(
             placed_rows.add(rid)
             name_rows.append({"old_adcode": code, "old_name": row.get("name"),
                               "new_adcode": out.at[idx, "adcode"], "new_name": out.at[idx, "name"]})
-    unplaced = rest[[r not in placed_rows and not (isinstance(c, str) and c in used)
-                     for r, c in zip(rest.index, rest["adcode"], strict=True)]]
+    unplaced = rest[pd.Series([r not in placed_rows and not (isinstance(c, str) and c in used)
+                               for r, c in zip(rest.index, rest["adcode"], strict=True)], index=rest.index, dtype=bool)]
 
     # uncoded rows named like a functional zone that matched no unit are zones
     zone_like = unplaced["name"].map(_norm_name).str.contains(ZONE_PATTERN, na=False) \
@@ -572,7 +624,7 @@ def join_statistics(
                         matched_by_code=same_code,
                         by_crosswalk=cw_rows, by_name=pd.DataFrame(name_rows),
                         unmatched_table=unmatched_table, unmatched_layer=unmatched_layer,
-                        by_zone=pd.DataFrame(zone_rows), set_aside=sa, vintage=vintage,
+                        by_zone=pd.DataFrame(zone_rows), set_aside=sa, outside=outside, vintage=vintage,
                         table_total=table_total)
     logger.info("statistics join: %s", report.summary())
     return out, report
