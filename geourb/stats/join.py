@@ -260,7 +260,8 @@ def _mixed_vintages(tab: pd.DataFrame, cw: pd.DataFrame, vintage: int, source: s
     if len(clash):
         full = crosswalk_2010()
         born = full.groupby("old_adcode")["valid_from"].min()
-        clash = clash[[born.get(c, 0) > vintage for c in clash["new_adcode"]]]
+        clash = clash[pd.Series([born.get(c, 9999) > vintage for c in clash["new_adcode"]],
+                                index=clash.index, dtype=bool)]
     if len(clash):
         rows = tab["source_row"] if "source_row" in tab else pd.Series(tab.index, index=tab.index)
         pairs = "; ".join(

@@ -9,6 +9,7 @@ drops title and footnote rows (logged), and scales counts given in 万人/万元
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 import os
@@ -93,8 +94,9 @@ def _read_raw(path: Path, *, sheet: str | int | None, encoding: str | None) -> p
             raise InvalidValueError(f"Table {path} is empty.")
         sep = "\t" if suffix in {".tsv", ".tab"} else ","
         logger.debug("reading %s as %s", path, enc)
-        return pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False, engine="python", on_bad_lines="skip")
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep))
+        width = max((len(r) for r in rows), default=0)
+        return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     raise EncodingDetectionError(
         f"Cannot decode {path} as {' or '.join((encoding,) if encoding else TEXT_ENCODINGS)}. "
         "Re-save it as UTF-8 or pass encoding='...' (e.g. 'big5' for traditional-Chinese files).")
@@ -153,9 +155,12 @@ def parse_unit(unit: str, *, source: str) -> float:
 
 def _check_keys(mapping: dict[str, str], path: Path) -> None:
     for key in mapping:
-        if key in KNOWN_KEYS or key.startswith(_FREE_PREFIXES):
+        if key in KNOWN_KEYS:
             continue
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.4)
+        near = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.85)
+        if key.startswith(_FREE_PREFIXES) and not near:
+            continue
+        close = near or difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.4)
         if key.lower() in {"population", "pop", "people", "total", "人口", "常住人口"}:
             close = ["pop_total"]
         hint = f" Did you mean {close[0]}?" if close else ""
