@@ -224,7 +224,7 @@ def _context_prefixes(table: pd.DataFrame, level: pd.Series, layer: gpd.GeoDataF
         old = code[:4] + "00"
         if old in pmap:
             return tuple(sorted({c[:4] for c in pmap[old]}))
-        return (code[:4],) if code[:4] in layer_prefixes else ()
+        return (code[:4],)
 
     out, current = [], ()
     for idx in table.index:
@@ -409,6 +409,12 @@ def join_statistics(
     layer_prefixes = set(layer["adcode"].str[:4])
     in_scope = pd.Series([bool(set(p) & layer_prefixes) or (not p and (names_only or not isinstance(c, str)))
                           for p, c in zip(prefixes_of, table["adcode"], strict=True)], index=table.index)
+    if "province" in table and "province" in layer:
+        from geourb._names import short_name
+
+        provs = {short_name(_norm_name(p)) for p in layer["province"]}
+        named = table["province"].map(_norm_name)
+        in_scope &= named.eq("") | named.map(lambda p: short_name(p) if p else p).isin(provs)
     n_outside = int((~in_scope).sum())
     if n_outside:
         logger.info("%d table rows lie in prefectures the layer does not cover (out of scope)", n_outside)
