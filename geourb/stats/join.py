@@ -224,7 +224,7 @@ def _context_prefixes(table: pd.DataFrame, level: pd.Series, layer: gpd.GeoDataF
         old = code[:4] + "00"
         if old in pmap:
             return tuple(sorted({c[:4] for c in pmap[old]}))
-        return (code[:4],)
+        return (code[:4],) if code[:4] in layer_prefixes else ()
 
     out, current = [], ()
     for idx in table.index:
@@ -243,7 +243,8 @@ def _context_prefixes(table: pd.DataFrame, level: pd.Series, layer: gpd.GeoDataF
             if not own and "name" in table:
                 n = _norm_name(table.at[idx, "name"])
                 own = tuple(sorted(by_name.get(n, by_name.get(base_name(n), set()))))
-            current = own
+            # keep the prefix of a prefecture outside the layer: its uncoded rows are out of scope
+            current = own or ((code[:4],) if isinstance(code, str) else ())
         elif lev == "province":
             current = ()
         out.append(own or current)
