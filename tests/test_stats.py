@@ -241,7 +241,7 @@ def test_generic_reader_2020_census_places_99pct(counties, shared_file):
 
     table = read_statistics(shared_file("census/census_county_2020_v1.xlsx"), mapping=CENSUS_2020_MAPPING)
     assert "level" not in table  # no census-specific classification: the join classifies rows itself
-    layer, report = join_statistics(counties, table)
+    _, report = join_statistics(counties, table)
     assert report.placed_share() >= 0.99
     assert len(report.by_zone) >= 130  # functional zones recognised by code range or name
     assert report.vintage == 2020

@@ -37,9 +37,9 @@ from collections import defaultdict
 from pathlib import Path
 
 FIRST, LAST = 2009, 2021
-HEADER = """# crosswalk_2010.csv: county-level and prefecture codes in use in any year 2009-2021 -> units of geourb's county layer
-# source: yescallop/areacodes result.csv (CC0 1.0), compiled from 民政部 中华人民共和国县级以上行政区划代码 (annual lists)
-#   and 县级以上行政区划变更情况; built by tools/build_crosswalk_2010.py (see its docstring for the method)
+HEADER = """# crosswalk_2010.csv: county-level and prefecture codes in use in any year 2009-2021 -> geourb layer units
+# source: yescallop/areacodes result.csv (CC0 1.0), compiled from 民政部 中华人民共和国县级以上行政区划代码
+#   (annual lists) and 县级以上行政区划变更情况; built by tools/build_crosswalk_2010.py (method: its docstring)
 # columns: level (county|prefecture), old_adcode, old_name, old_prefecture, valid_from, valid_to (code in use from
 #   valid_from to valid_to-1, year-end lists), new_adcode, new_name (layer unit), relation (recode|merge|split),
 #   year (year of the change), note
@@ -97,7 +97,7 @@ def main() -> None:
             nxt = at(m.group(1), end)
             if nxt is not None:
                 out.append(nxt)
-        if not out and rec["new"] == "" or (not out and at(rec["code"], end) is not None):
+        if not out and (rec["new"] == "" or at(rec["code"], end) is not None):
             # renamed in place (襄樊市 -> 襄阳市, 楚州区 -> 淮安区): the same code continues
             nxt = at(rec["code"], end)
             out = [nxt] if nxt is not None else []

@@ -399,8 +399,7 @@ def join_statistics(
     level = _classify(table, layer)
     table_codes_all = set(table["adcode"].dropna())
     if vintage is None and crosswalk is True:
-        vintage = detect_vintage(table["adcode"], set(layer["adcode"]),
-                                 table["name"] if "name" in table else None)
+        vintage = detect_vintage(table["adcode"], set(layer["adcode"]), table.get("name"))
     prefixes_of = _context_prefixes(table, level, layer, vintage)
     extra_cw = None
     if crosswalk is True and table["adcode"].isna().any() and "name" in table:

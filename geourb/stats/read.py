@@ -110,7 +110,7 @@ def _header_names(grid: pd.DataFrame, row: int) -> tuple[list[str], list[str]]:
     upper = pd.Series([_norm(v) or None for v in grid.iloc[row - 1]], dtype=object).ffill().fillna("")
     # an upper row counts only if it looks like a header band (a merged label over several columns)
     nonempty = sum(bool(u) for u in grid.iloc[row - 1].map(_norm))
-    if nonempty < 1 or nonempty >= len(lower) or nonempty == 1 and not lower[0]:
+    if nonempty < 1 or nonempty >= len(lower) or (nonempty == 1 and not lower[0]):
         return lower, lower
     joined = []
     for up, low in zip(upper, lower, strict=True):
