@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -289,3 +290,27 @@ def test_yearbook_sheet_anhui(tmp_path, census, counties, caplog):
     assert (got[common] == real[common]).all()  # x10,000 exactly, whole people
     assert set(report.set_aside["level"]) == {"subtotal", "prefecture"}  # 全省, 合肥市 ...
     assert layer["pop_total"].sum() == pytest.approx(ah["pop_total"].sum())
+
+
+def test_change_2010_2020_on_todays_units(joined2010, joined):
+    import geourb
+    from geourb.indicators import INDICATORS, county_indicators
+
+    old, new = joined2010[0], joined[0]
+    ch = geourb.change(old, new, years=(2010, 2020))
+    assert len(ch) == len(new) and (ch["adcode"] == new["adcode"]).all()
+    both = ch["pop_total_old"].notna() & ch["pop_total_new"].notna()
+    assert both.sum() >= 2800
+    # national: 1.333 bn -> 1.410 bn, urbanization 50.26% -> 63.84% (the tables' own county rows)
+    assert ch.loc[both, "urban_pop_added"].sum() == pytest.approx(
+        new.loc[both.to_numpy(), "pop_urban"].sum() - old.loc[both.to_numpy(), "pop_urban"].sum())
+    assert ch.loc["110101", "pop_growth_rate"] == pytest.approx(
+        new.loc["110101", "pop_total"] / old.loc["110101", "pop_total"] - 1)
+    assert ch.loc["110101", "urbanization_change_pp"] == pytest.approx(
+        100 * (new.loc["110101", "urbanization_rate"] - old.loc["110101", "urbanization_rate"]))
+    annual = (1 + ch["pop_growth_rate"]) ** 0.1 - 1
+    assert np.allclose(annual.dropna(), ch["pop_growth_rate_annual"].dropna())
+    # momentum indicators are registered and reach county_indicators
+    assert {"urbanization_change_pp", "pop_growth_rate"} <= set(INDICATORS)
+    ind = county_indicators(new.join(ch[["urbanization_change_pp", "pop_growth_rate"]]))
+    assert ind["urbanization_change_pp"].notna().sum() == both.sum()
