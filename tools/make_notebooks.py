@@ -227,7 +227,7 @@ def nb03() -> nbformat.NotebookNode:
             "report_2010.unmatched_table"),
         new_code_cell(
             "for year, lay in ((2010, layer_2010), (2020, layer_2020)):\n"
-            "    print(year, f\"population {lay.pop_total.sum() / 1e8:.3f} bn x100m, \"\n"
+            "    print(year, f\"population {lay.pop_total.sum() / 1e9:.3f} billion, \"\n"
             "          f\"urbanization {lay.pop_urban.sum() / lay.pop_total.sum():.2%}\")"),
         new_markdown_cell("## Change per county\n`geourb.change` gives population growth, the change "
                           "of the urbanization rate in percentage points and the urban population added."),

@@ -624,8 +624,14 @@ def join_statistics(
         frame(zu, [zone_reason] * len(zu))) if len(f)], ignore_index=True) \
         if len(unplaced) or len(zu) else frame(unplaced, [])
     un_l = out[method == "none"]
+    reasons = [_layer_reason(c) for c in un_l["adcode"]]
+    if vintage is not None and vintage < 2020:
+        known = set(crosswalk_2010()["old_adcode"])
+        reasons = [r if c in known or not r.startswith("no table row") else
+                   f"no table row: a unit created after {vintage} from parts of others (their people are "
+                   "counted in the units they came from)" for c, r in zip(un_l["adcode"], reasons, strict=True)]
     unmatched_layer = pd.DataFrame({"adcode": un_l["adcode"].to_numpy(), "name": un_l["name"].to_numpy(),
-                                    "reason": [_layer_reason(c) for c in un_l["adcode"]]})
+                                    "reason": reasons})
     same_code = [c for c in layer_codes if c in table_codes_all]
     report = JoinReport(n_layer=len(out), n_table=len(table), n_outside_layer=n_outside,
                         matched_by_code=same_code,
