@@ -200,7 +200,11 @@ def check_counts(df: pd.DataFrame, *, source: str, rows: pd.Series | None = None
     rows = rows if rows is not None else pd.Series(df.index, index=df.index)
 
     def where(mask: pd.Series, col: str) -> str:
-        return ", ".join(f"row {r} ({df.loc[i, 'name'] if 'name' in df else ''}): {float(df.loc[i, col]):g}"
+        def label(i: object) -> str:
+            name = df.at[i, "name"] if "name" in df else None
+            return f" ({name})" if isinstance(name, str) and name else ""
+
+        return ", ".join(f"row {r}{label(i)}: {float(df.loc[i, col]):g}"
                          for i, r in list(zip(df.index[mask], rows[mask], strict=True))[:5])
 
     for col in [c for c in df.columns if c in COUNT_COLUMNS or c.startswith(("pop_", "n_", "count_"))]:
