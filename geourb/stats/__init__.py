@@ -25,8 +25,9 @@ from geourb.stats.census import (
 )
 from geourb.stats.change import change
 from geourb.stats.crosswalk import VINTAGE_RANGE, crosswalk_at, detect_vintage, load_crosswalk
-from geourb.stats.join import JoinReport, base_name, join_statistics
+from geourb.stats.join import base_name, join_statistics
 from geourb.stats.read import COUNT_COLUMNS, ID_COLUMNS, UNITS, check_counts, parse_unit, read_statistics
+from geourb.stats.report import JoinReport
 
 __all__ = [
     "CENSUS_2010_MAPPING", "CENSUS_2020_MAPPING", "COUNT_COLUMNS", "ID_COLUMNS", "UNITS", "VINTAGE_RANGE",
