@@ -282,6 +282,9 @@ def test_yearbook_sheet_anhui(tmp_path, census, counties, caplog):
     assert [s["reason"] for s in table.attrs["skipped_rows"]] == ["footnote"]
     layer, report = join_statistics(counties, table, province="安徽")
     assert report.placed_share() >= 0.99
+    # the same scope given to the reader
+    scoped = read_statistics(path, mapping={"name": "地区", "pop_total": "常住人口"}, province="安徽")
+    assert join_statistics(counties, scoped)[1].placed_share() == pytest.approx(report.placed_share())
     real = ah[ah["level"] == "county"].set_index("name")["pop_total"]
     got = layer[layer["join_method"] == "name"].set_index("name")["pop_total"] \
         - layer[layer["join_method"] == "name"].set_index("name")["zone_pop_allocated"]

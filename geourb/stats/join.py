@@ -288,6 +288,8 @@ def join_statistics(
     if functional_zones not in {"allocate", "report"}:
         raise InvalidValueError(f"functional_zones must be 'allocate' or 'report', not {functional_zones!r}.")
     check_vintage(vintage)
+    if province is None and prefecture is None:  # the scope given to read_statistics
+        province, prefecture = table.attrs.get("province"), table.attrs.get("prefecture")
     if province is not None or prefecture is not None:
         from geourb.counties import filter_layer
 

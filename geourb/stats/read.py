@@ -240,6 +240,8 @@ def read_statistics(
     keep: list[str] | tuple[str, ...] = (),
     header_row: int | None = None,
     units: str | dict[str, str] | None = None,
+    province: str | list[str] | None = None,
+    prefecture: str | list[str] | None = None,
 ) -> pd.DataFrame:
     """Read a county statistics table (CSV in UTF-8/BOM/GBK/GB18030, or XLSX) with a column mapping.
 
@@ -263,6 +265,9 @@ def read_statistics(
     units
         Unit of the count columns (``"万人"``) or per key (``{"pop_total": "万人"}``); default: a
         unit in the column header (``常住人口(万人)``) or in a title row (``单位：万人``), else none.
+    province, prefecture
+        Scope of the table's names (a sheet of one province's counties without codes); kept in
+        ``attrs`` and used by :func:`join_statistics` unless it is given its own scope.
 
     Returns
     -------
@@ -391,7 +396,8 @@ def read_statistics(
     df["source_row"] = rows.to_numpy()
     df = df.reset_index(drop=True)
     df.attrs.update(source=str(path), rows_without_code=no_code, header_row=row + 1,
-                    skipped_rows=skipped, units=factors, mapping=dict(mapping))
+                    skipped_rows=skipped, units=factors, mapping=dict(mapping),
+                    province=province, prefecture=prefecture)
     from geourb.stats.census import add_rates
 
     return add_rates(df)
