@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "read_statistics": "geourb.stats",
     "read_census_2020": "geourb.stats",
     "join_statistics": "geourb.stats",
+    "change": "geourb.stats",
     "fetch": "geourb.sources",
     "list_sources": "geourb.sources",
     "gcj02_to_wgs84": "geourb.coords",

@@ -93,6 +93,10 @@ INDICATORS: dict[str, Indicator] = {
                   "meaningless for island counties (no land neighbour, flagged in access_island), whose "
                   "straight line crosses the sea (南沙区 ~1,220 min)",
                   "min", "cost"),
+        Indicator("urbanization_change_pp", "change of the urbanization rate between two censuses (momentum; "
+                  "geourb.change on today's units)", "percentage points", "benefit"),
+        Indicator("pop_growth_rate", "resident population growth between two censuses (geourb.change)",
+                  "fraction over the period", "benefit"),
     )
 }
 """Registry of the known indicators (name -> :class:`Indicator`)."""
@@ -322,6 +326,9 @@ def county_indicators(
     out["pop_rural"] = layer["pop_rural"].astype(float) if "pop_rural" in layer else pop - urban
     out["density_per_km2"] = pop / area.where(area > 0)
     out["pop_cityzone"] = layer["pop_cityzone"].astype(float) if "pop_cityzone" in layer else np.nan
+    for col in ("urbanization_change_pp", "pop_growth_rate"):  # momentum, from geourb.change()
+        if col in layer:
+            out[col] = layer[col].astype(float)
     if parks is not None:
         aligned = _aligned(parks, layer.index, "parks")
         frame = aligned.to_frame(aligned.name or "park_count") if isinstance(aligned, pd.Series) else aligned
