@@ -41,9 +41,11 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from rasterio.transform import Affine, from_origin
 
-from geourb._errors import InvalidValueError, NetworkGraphError, NoCrsError
+from geourb._deprecate import _UNSET, renamed
+from geourb._errors import InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
+from geourb._points import _positive, points_lonlat
 from geourb.network import Network
 
 DEFAULT_BANDS_MIN: tuple[float, ...] = (15, 30, 45, 60)
@@ -105,21 +107,18 @@ class TravelTimeSurface:
         return path
 
 
-LAST_STAGES_S: dict[str, float] = {}
-"""Seconds spent in each stage by the last surface/polygon computation (for benchmarks)."""
-
-
 class _Stages:
-    """Record stage durations of one computation into :data:`LAST_STAGES_S`."""
+    """Add stage durations (seconds) of one computation to a caller's ``timings`` dict."""
 
-    def __init__(self, *, reset: bool = True) -> None:
-        if reset:
-            LAST_STAGES_S.clear()
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
         self.t0 = time.perf_counter()
 
     def tick(self, name: str) -> None:
+        if self.timings is None:
+            return
         now = time.perf_counter()
-        LAST_STAGES_S[name] = LAST_STAGES_S.get(name, 0.0) + now - self.t0
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.t0
         self.t0 = now
 
 
@@ -144,32 +143,9 @@ def _check_bands(bands_min: Sequence[float]) -> NDArray[np.float64]:
 
 
 def _origins_lonlat(origins: Any) -> NDArray[np.float64]:
-    """Origins as a ``(k, 2)`` WGS84 array from points, a (lon, lat) tuple or a list of them."""
-    if isinstance(origins, gpd.GeoDataFrame | gpd.GeoSeries):
-        geoms = origins.geometry if isinstance(origins, gpd.GeoDataFrame) else origins
-        if geoms.crs is None:
-            raise NoCrsError("The origins have no CRS; set one with .set_crs('EPSG:4326').")
-        geoms = geoms[geoms.notna() & ~geoms.is_empty].to_crs(4326)
-        if len(geoms) == 0:
-            raise InvalidValueError("The origins layer has no geometry.")
-        if not (geoms.geom_type == "Point").all():
-            logger.info("origins: using representative points of non-point geometries")
-            geoms = geoms.representative_point()
-        return np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
-    arr = np.asarray(origins, dtype=float)
-    if arr.shape == (2,):
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
-        raise InvalidValueError(
-            f"origins must be points (GeoDataFrame/GeoSeries), a (lon, lat) tuple or a list of "
-            f"them; got an array of shape {arr.shape}."
-        )
-    if not np.isfinite(arr).all() or (np.abs(arr[:, 0]) > 180).any() or (
-            np.abs(arr[:, 1]) > 90).any():
-        raise InvalidValueError(
-            f"origins must be WGS84 (lon, lat) degrees, got {arr[:3].tolist()}."
-        )
-    return arr
+    """Origins as a ``(k, 2)`` WGS84 array (see :func:`geourb._points.points_lonlat`)."""
+    lon, lat, _ = points_lonlat(origins, what="origins", seats=False, drop_empty=True)
+    return np.column_stack([lon, lat])
 
 
 def utm_crs(lon: float, lat: float) -> CRS:
@@ -230,14 +206,16 @@ def travel_time_surface(
     network: Network,
     origins: Any,
     *,
-    max_min: float = 60.0,
+    minutes: float = 60.0,
     cell_m: float = 100.0,
     access_speed_kmh: float = 5.0,
     max_access_m: float = 500.0,
     max_snap_m: float = 1000.0,
     max_memory_mb: float = 2048.0,
+    timings: dict[str, float] | None = None,
+    max_min: Any = _UNSET,
 ) -> TravelTimeSurface:
-    """Compute the travel-time surface (minutes) from ``origins`` up to ``max_min``.
+    """Compute the travel-time surface (minutes) from ``origins`` up to ``minutes``.
 
     Parameters
     ----------
@@ -246,7 +224,7 @@ def travel_time_surface(
     origins
         Points (GeoDataFrame/GeoSeries in any CRS), a ``(lon, lat)`` tuple or a list of
         tuples (WGS84). Several origins give the time to the nearest one.
-    max_min
+    minutes
         Cut-off in minutes.
     cell_m
         Grid cell size in metres (in the UTM zone of the first origin).
@@ -259,6 +237,11 @@ def travel_time_surface(
     max_memory_mb
         Refuse grids whose working memory (estimated at ``BYTES_PER_CELL`` per cell) exceeds
         this; the message says which cell size would fit.
+    timings
+        A dict to which the seconds spent in each stage (snap, dijkstra, project, sample,
+        rasterise, walk_near, walk_fill) are added; None: not timed.
+    max_min
+        Deprecated name of ``minutes`` (a DeprecationWarning; removed in the next release).
 
     Raises
     ------
@@ -267,18 +250,19 @@ def travel_time_surface(
     NetworkGraphError
         See :func:`snap_origins`.
     """
-    for key, val in (("max_min", max_min), ("cell_m", cell_m),
+    minutes = renamed("travel_time_surface", "max_min", "minutes", max_min, minutes, 60.0)
+    for key, val in (("minutes", minutes), ("cell_m", cell_m),
                      ("access_speed_kmh", access_speed_kmh), ("max_snap_m", max_snap_m)):
-        if not (isinstance(val, int | float) and math.isfinite(val) and val > 0):
+        if not _positive(val):
             raise InvalidValueError(f"{key} must be a positive number, got {val!r}.")
     if not (isinstance(max_access_m, int | float) and 0 <= max_access_m < math.inf):
         raise InvalidValueError(
             f"max_access_m must be a finite number >= 0 metres, got {max_access_m!r}."
         )
-    stages = _Stages()
+    stages = _Stages(timings)
     lonlat, nodes, snap = snap_origins(network, origins, max_snap_m=max_snap_m)
     walk_ms = access_speed_kmh / 3.6
-    cutoff_s = max_min * 60.0
+    cutoff_s = float(minutes) * 60.0
     stages.tick("snap")
     times = network.travel_times(nodes, cutoff_s=cutoff_s, source_offsets_s=snap / walk_ms)
     stages.tick("dijkstra")
@@ -292,7 +276,7 @@ def travel_time_surface(
     # refuse a grid too big before sampling: the reached nodes and the origins lie inside the
     # final grid, so this estimate never exceeds the real size
     ex, ey = np.concatenate([px[reached], ox]), np.concatenate([py[reached], oy])
-    _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=max_min,
+    _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=minutes,
                 margin=max_access_m + cell_m, max_memory_mb=max_memory_mb, estimate=True)
 
     sx, sy, st = _sample_edges(network, times, reached, px, py, step=cell_m / 2.0,
@@ -303,7 +287,7 @@ def travel_time_surface(
     stages.tick("sample")
 
     x0, y1, rows, cols = _grid_shape(sx.min(), sx.max(), sy.min(), sy.max(), cell_m=cell_m,
-                                     max_min=max_min, margin=max_access_m + cell_m,
+                                     max_min=minutes, margin=max_access_m + cell_m,
                                      max_memory_mb=max_memory_mb)
     transform = from_origin(x0, y1, cell_m, cell_m)
     # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
@@ -520,15 +504,17 @@ def _polygon_from_shapes(results: Any) -> shapely.MultiPolygon:
 
 
 def surface_polygons(surface: TravelTimeSurface, *,
-                     bands_min: Sequence[float] = DEFAULT_BANDS_MIN) -> gpd.GeoDataFrame:
+                     bands_min: Sequence[float] = DEFAULT_BANDS_MIN,
+                     timings: dict[str, float] | None = None) -> gpd.GeoDataFrame:
     """Contour a surface into cumulative band polygons (``minutes <= band``), EPSG:4326.
 
     Each band's polygon contains the previous band's (same surface, larger threshold); holes
     and separate islands are kept. ``area_km2`` is measured in the surface's UTM projection.
+    ``timings``: a dict to which the seconds of the stages (polygonise, reproject) are added.
     """
     from rasterio.features import shapes
 
-    stages = _Stages(reset=False)
+    stages = _Stages(timings)
     bands = _check_bands(bands_min)
     minutes = surface.minutes
     geoms = []
@@ -570,6 +556,7 @@ def isochrones(
     max_access_m: float = 500.0,
     max_snap_m: float = 1000.0,
     max_memory_mb: float = 2048.0,
+    timings: dict[str, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Nested isochrone polygons from ``origins`` on ``network``.
 
@@ -583,6 +570,9 @@ def isochrones(
         Strictly increasing band limits in minutes (default 15, 30, 45, 60).
     cell_m, access_speed_kmh, max_access_m, max_snap_m, max_memory_mb
         See :func:`travel_time_surface`.
+    timings
+        A dict to which the seconds spent in each stage are added (for benchmarks; thread-safe
+        as long as each caller passes its own dict); None: not timed.
 
     Returns
     -------
@@ -596,8 +586,8 @@ def isochrones(
     """
     bands = _check_bands(bands_min)
     surface = travel_time_surface(
-        network, origins, max_min=float(bands[-1]), cell_m=cell_m,
+        network, origins, minutes=float(bands[-1]), cell_m=cell_m,
         access_speed_kmh=access_speed_kmh, max_access_m=max_access_m, max_snap_m=max_snap_m,
-        max_memory_mb=max_memory_mb,
+        max_memory_mb=max_memory_mb, timings=timings,
     )
-    return surface_polygons(surface, bands_min=bands)
+    return surface_polygons(surface, bands_min=bands, timings=timings)

@@ -34,6 +34,7 @@ from scipy.spatial import cKDTree
 from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
+from geourb.coords import haversine_m
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -55,13 +56,8 @@ def _unit_xyz(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.
     return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
 
 
-def great_circle_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> NDArray:
-    """Great-circle (haversine) distance in metres, vectorised."""
-    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(a, dtype=float))
-                              for a in (lon1, lat1, lon2, lat2))
-    h = (np.sin((phi2 - phi1) / 2) ** 2
-         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+great_circle_m = haversine_m
+"""Great-circle (haversine) distance in metres, vectorised: :func:`geourb.coords.haversine_m`."""
 
 
 class Network:

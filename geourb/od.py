@@ -12,7 +12,7 @@ Examples
 >>> from geourb.roads import approximate_network
 >>> counties = load_counties(province="湖北")
 >>> net = approximate_network(counties)  # straight lines between seats: approximate
->>> od = od_matrix(net, county_seats(counties), cutoff_min=180)
+>>> od = od_matrix(net, county_seats(counties), minutes=180)
 >>> od.shape, od.attrs["approximate"]
 ((103, 103), True)
 >>> ind = commuting_indicators(od, core="420102")  # 江岸区, in Wuhan
@@ -32,8 +32,10 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from geourb._deprecate import _UNSET, renamed
 from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
 from geourb._log import logger, progress
+from geourb._points import _positive, points_lonlat
 from geourb.network import Network
 
 if TYPE_CHECKING:
@@ -41,32 +43,6 @@ if TYPE_CHECKING:
 
 DASK_HINT = ('Parallel OD matrices need Dask: pip install "geourb[parallel]" '
              '(or pip install "dask[distributed]"), or call with parallel=False.')
-
-
-def _points(points: Any, *, what: str) -> tuple[NDArray, NDArray, pd.Index]:
-    """(lon, lat, ids) from counties (seat columns), point layers or (lon, lat) pairs."""
-    if isinstance(points, gpd.GeoDataFrame) and {"seat_lon", "seat_lat"} <= set(points.columns):
-        return (points["seat_lon"].to_numpy(float), points["seat_lat"].to_numpy(float),
-                points.index)
-    if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
-        geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if geoms.crs is None:
-            raise InvalidValueError(f"The {what} have no CRS; set one with .set_crs(4326).")
-        geoms = geoms.to_crs(4326)
-        if not (geoms.geom_type == "Point").all():
-            geoms = geoms.representative_point()
-        return geoms.x.to_numpy(), geoms.y.to_numpy(), points.index
-    if isinstance(points, pd.DataFrame) and {"lon", "lat"} <= set(points.columns):
-        return points["lon"].to_numpy(float), points["lat"].to_numpy(float), points.index
-    arr = np.asarray(points, dtype=float)
-    if arr.shape == (2,):
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
-        raise InvalidValueError(
-            f"The {what} must be a county layer, points (GeoDataFrame/GeoSeries), a DataFrame "
-            f"with lon/lat or a list of (lon, lat) pairs; got shape {arr.shape}."
-        )
-    return arr[:, 0], arr[:, 1], pd.RangeIndex(len(arr))
 
 
 def _batch_times(csr: sp.csr_matrix, sources: NDArray, limit: float,
@@ -162,12 +138,13 @@ def od_matrix(
     origins: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike,
     destinations: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike | None = None,
     *,
-    cutoff_min: float | None = None,
+    minutes: float | None = None,
     access_speed_kmh: float | None = None,
     max_snap_m: float | None = None,
     batch_size: int = 64,
     parallel: bool = False,
     client: Client | None = None,
+    cutoff_min: Any = _UNSET,
 ) -> pd.DataFrame:
     """Travel-time matrix in minutes between points.
 
@@ -180,8 +157,8 @@ def od_matrix(
         other geometries give a point inside), a DataFrame with ``lon``/``lat`` (WGS84
         degrees) or a list of (lon, lat) pairs; ``destinations=None`` uses the origins
         (square matrix, zero diagonal).
-    cutoff_min
-        Bound of the search in minutes; farther pairs are ``inf``.
+    minutes
+        Bound of the search in minutes; farther pairs are ``inf``. None: no bound.
     access_speed_kmh
         Speed on the snap distance at both ends (default 5 km/h; 30 km/h on approximate
         networks).
@@ -191,7 +168,9 @@ def od_matrix(
     batch_size
         Origin nodes per Dijkstra call.
     parallel, client
-        Run the batches on Dask (see :func:`node_times`).
+        Run the batches in parallel (see :func:`node_times`).
+    cutoff_min
+        Deprecated name of ``minutes`` (a DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -203,20 +182,25 @@ def od_matrix(
     Raises
     ------
     InvalidValueError
-        ``cutoff_min`` is not positive, points without a CRS, or points in an unknown form.
+        ``minutes`` is not a positive number, no points, NaN coordinates, rows without
+        geometry, or points in an unknown form.
+    NoCrsError
+        A point layer without a CRS.
     MissingDependencyError
         ``parallel=True`` without Dask's ``distributed`` installed.
     """
-    if cutoff_min is not None and not (cutoff_min > 0):
-        raise InvalidValueError(f"cutoff_min must be > 0, got {cutoff_min!r}.")
+    minutes = renamed("od_matrix", "cutoff_min", "minutes", cutoff_min, minutes, None)
+    if minutes is not None and not _positive(minutes):
+        raise InvalidValueError(f"minutes must be a positive number of minutes (or None for no "
+                                f"bound), got {minutes!r}.")
     approx = network.approximate
     speed = (access_speed_kmh or (30.0 if approx else 5.0)) / 3.6
     max_snap_m = max_snap_m or (30_000.0 if approx else 2_000.0)
-    olon, olat, oidx = _points(origins, what="origins")
+    olon, olat, oidx = points_lonlat(origins, what="origins")
     if destinations is None:
         dlon, dlat, didx = olon, olat, oidx
     else:
-        dlon, dlat, didx = _points(destinations, what="destinations")
+        dlon, dlat, didx = points_lonlat(destinations, what="destinations")
     onode, osnap = network.nearest_nodes(olon, olat)
     dnode, dsnap = network.nearest_nodes(dlon, dlat)
     for snap, idx, what in ((osnap, oidx, "origins"), (dsnap, didx, "destinations")):
@@ -226,7 +210,7 @@ def od_matrix(
                            what, max_snap_m, network.name or "the network", list(idx[far][:5]))
     uniq_o, inv_o = np.unique(onode, return_inverse=True)
     uniq_d, inv_d = np.unique(dnode, return_inverse=True)
-    cutoff_s = None if cutoff_min is None else cutoff_min * 60.0
+    cutoff_s = None if minutes is None else float(minutes) * 60.0
     times = node_times(network, uniq_o, uniq_d, cutoff_s=cutoff_s, batch_size=batch_size,
                        parallel=parallel, client=client)
     t = times[inv_o][:, inv_d] + (osnap / speed)[:, None] + (dsnap / speed)[None, :]

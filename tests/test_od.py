@@ -39,14 +39,14 @@ def test_od_matches_network_times(net, hubei):
 def test_cutoff_and_destinations(net, hubei):
     full = od_matrix(net, hubei)
     dest = hubei.loc[["420102", "420106", "422801"]]
-    cut = od_matrix(net, hubei, dest, cutoff_min=90, batch_size=7)
+    cut = od_matrix(net, hubei, dest, minutes=90, batch_size=7)
     assert cut.shape == (len(hubei), 3)
     ref = full[dest.index]
     within = ref <= 90
     np.testing.assert_allclose(cut[within].stack(), ref[within].stack())
     assert np.isinf(cut[~within].to_numpy()[~within.to_numpy()]).all()
     with pytest.raises(InvalidValueError):
-        od_matrix(net, hubei, cutoff_min=0)
+        od_matrix(net, hubei, minutes=0)
 
 
 def test_commuting_indicators_synthetic():
@@ -64,7 +64,7 @@ def test_commuting_indicators_synthetic():
 
 
 def test_real_commuting_hubei(net, hubei):
-    od = od_matrix(net, hubei, cutoff_min=240)
+    od = od_matrix(net, hubei, minutes=240)
     ind = commuting_indicators(od, core="420102")
     assert 0 < ind["share_within"] < 0.5  # Hubei is far wider than one hour
     assert 30 < ind["mean_time_to_core_min"] < 240

@@ -131,7 +131,7 @@ def _od(args: argparse.Namespace) -> int:
 
     counties = load_counties(province=args.province, prefecture=args.prefecture)
     net = _network(args, counties)
-    od = od_matrix(net, counties, cutoff_min=args.cutoff, parallel=args.parallel)
+    od = od_matrix(net, counties, minutes=args.cutoff, parallel=args.parallel)
     od.index.name = "adcode"
     od.columns.name = "adcode"
     path = Path(args.out)
