@@ -24,6 +24,10 @@ from geourb.rail.stations import (
     DEFAULT_SPEEDS_KMH,
     HSR_KEYWORDS,
     LINE_TYPES,
+    MergeReport,
+    check_duplicate_names,
+    merge_stations,
+    normalize_station_name,
     read_stations,
 )
 
@@ -32,6 +36,10 @@ __all__ = [
     "HSR_KEYWORDS",
     "LINE_TYPES",
     "LinkReport",
+    "MergeReport",
+    "check_duplicate_names",
+    "merge_stations",
+    "normalize_station_name",
     "link_stations_along_lines",
     "multimodal_network",
     "read_lines",

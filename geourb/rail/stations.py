@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geourb._errors import DataFileNotFoundError, InvalidValueError
+from geourb._errors import DataFileNotFoundError, DuplicateKeyError, InvalidValueError
 from geourb._io import read_table
 from geourb._log import logger
 from geourb._validate import require_columns, to_numeric
@@ -20,6 +21,7 @@ from geourb.coords import (
     CHINA_LON_RANGE,
     check_system,
     convert_geometries,
+    haversine_m,
     in_china,
     to_wgs84,
 )
@@ -96,6 +98,9 @@ def read_stations(
     lon: str | None = None,
     lat: str | None = None,
     name: str | None = None,
+    kinds: Iterable[str] | None = None,
+    duplicate_m: float = 1000.0,
+    on_duplicate: str = "flag",
 ) -> gpd.GeoDataFrame:
     """Read rail stations from a CSV/XLSX table or a GeoJSON/GPKG point layer.
 
@@ -112,6 +117,15 @@ def read_stations(
         lng, longitude, 经度 ...).
     name
         Station name column (default: name, 站名, 车站, station ...).
+    kinds
+        Keep only these values of an OSM ``station`` column (e.g. ``("train",)`` for the
+        OSM export, which also holds subway, tram and monorail stops); the others are counted
+        in the log. None: keep all.
+    duplicate_m, on_duplicate
+        Stations sharing a name but farther than ``duplicate_m`` metres apart are flagged in
+        the ``duplicate_name`` column and logged (``on_duplicate="flag"``) or refused with a
+        :class:`~geourb._errors.DuplicateKeyError` (``"raise"``); see
+        :func:`check_duplicate_names`.
 
     Returns
     -------
@@ -130,7 +144,7 @@ def read_stations(
         names the file, columns and example rows) or swapped (longitude in the latitude
         column).
     """
-    path = Path(path)
+    path = Path(str(path).removeprefix("zip://"))
     if not path.exists():
         raise DataFileNotFoundError(f"Station file {path} does not exist.")
     system = check_system(coord_system)
@@ -159,7 +173,7 @@ def read_stations(
         wx, wy = to_wgs84(x, y, source=system)
         gdf = gpd.GeoDataFrame(df.copy(), geometry=gpd.points_from_xy(wx, wy), crs=WGS84)
     else:
-        gdf = gpd.read_file(path)
+        gdf = gpd.read_file(f"zip://{path}" if path.suffix.lower() == ".zip" else path)
         if gdf.crs is None:
             gdf = gdf.set_crs(WGS84)
         nogeom = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
@@ -180,10 +194,241 @@ def read_stations(
         require_columns(gdf, ["name"], source=source)
     require_columns(gdf, [name_col], source=source)
     gdf = gdf.reset_index(drop=True)
-    gdf.insert(0, "name", gdf.pop(name_col).astype(str).str.strip())
+    names = gdf.pop(name_col)
+    unnamed = names.isna() | (names.astype(str).str.strip() == "")
+    if unnamed.any():
+        logger.warning("%s: %d of %d station(s) have no name (kept with name ''; they cannot "
+                       "be matched by name), rows %s", source, int(unnamed.sum()), len(gdf),
+                       list(gdf.index[unnamed.to_numpy()][:5]))
+    gdf.insert(0, "name", names.where(~unnamed, "").astype(str).str.strip())
+    if kinds is not None and "station" in gdf.columns:
+        keep = gdf["station"].isin(list(kinds)).to_numpy()
+        if (~keep).any():
+            left = gdf.loc[~keep, "station"].astype(object).fillna("none").value_counts()
+            logger.info("%s: kept %d station(s) of kinds %s; left out %s", source,
+                        int(keep.sum()), list(kinds),
+                        ", ".join(f"{k}: {c}" for k, c in left.items()))
+        gdf = gdf[keep].reset_index(drop=True)
     gdf["lon"] = gdf.geometry.x
     gdf["lat"] = gdf.geometry.y
     logger.info("%s: %d stations (%s -> WGS84)", source, len(gdf), system)
-    return gdf
+    return check_duplicate_names(gdf, max_dist_m=duplicate_m, on_duplicate=on_duplicate,
+                                 source=source)
 
 
+def normalize_station_name(name: str) -> str:
+    """A station name for matching: spaces removed and a trailing 站 / 火车站 dropped.
+
+    Examples
+    --------
+    >>> normalize_station_name("昆明南站"), normalize_station_name(" 武汉 火车站")
+    ('昆明南', '武汉')
+    """
+    text = "".join(str(name).split())
+    for suffix in ("火车站", "站"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def check_duplicate_names(
+    stations: gpd.GeoDataFrame,
+    *,
+    max_dist_m: float = 1000.0,
+    on_duplicate: str = "flag",
+    source: str = "stations",
+) -> gpd.GeoDataFrame:
+    """Flag (or refuse) stations that share a name but lie at different places.
+
+    Two records of one station (a few metres apart, e.g. two platforms or two sources) are
+    normal; the same name more than ``max_dist_m`` apart means two different stations (or a
+    geocoding error), and matching by name would silently pick one of them.
+
+    Parameters
+    ----------
+    stations
+        Stations with ``name`` and point geometry.
+    max_dist_m
+        Largest distance (metres) between records of the same name still taken as one place.
+    on_duplicate
+        ``"flag"``: add the boolean column ``duplicate_name`` and log the names; ``"raise"``:
+        raise :class:`~geourb._errors.DuplicateKeyError` naming them.
+    source
+        Name of the file or layer for the messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``stations`` with ``duplicate_name`` (True for every record of such a name) and
+        ``duplicate_span_m`` (largest distance between records of the name, 0 otherwise). No
+        row is dropped.
+
+    Raises
+    ------
+    DuplicateKeyError
+        With ``on_duplicate="raise"`` when a name occurs at places farther apart than
+        ``max_dist_m``.
+    InvalidValueError
+        An unknown ``on_duplicate`` or a negative ``max_dist_m``.
+    """
+    if on_duplicate not in ("flag", "raise"):
+        raise InvalidValueError(f"on_duplicate must be 'flag' or 'raise', got {on_duplicate!r}.")
+    if not (max_dist_m >= 0):
+        raise InvalidValueError(f"max_dist_m must be >= 0 metres, got {max_dist_m!r}.")
+    out = stations.copy()
+    key = out["name"].map(normalize_station_name)
+    lon, lat = out.geometry.x.to_numpy(), out.geometry.y.to_numpy()
+    span = np.zeros(len(out))
+    named = (key != "").to_numpy()
+    dup = key.duplicated(keep=False).to_numpy() & named
+    for _, pos in pd.Series(np.flatnonzero(dup)).groupby(key.to_numpy()[dup]):
+        p = pos.to_numpy()
+        d = haversine_m(lon[p][:, None], lat[p][:, None], lon[p][None, :], lat[p][None, :])
+        span[p] = d.max()
+    out["duplicate_span_m"] = span
+    out["duplicate_name"] = span > max_dist_m
+    if out["duplicate_name"].any():
+        far = (out[out["duplicate_name"]].assign(_k=key[out["duplicate_name"]])
+               .groupby("_k")["duplicate_span_m"].max().sort_values(ascending=False))
+        listing = ", ".join(f"{k} ({v / 1000:.0f} km apart)" for k, v in far.head(8).items())
+        msg = (f"{source}: {len(far)} station name(s) occur at places more than "
+               f"{max_dist_m:.0f} m apart ({int(out['duplicate_name'].sum())} rows): {listing}")
+        if on_duplicate == "raise":
+            raise DuplicateKeyError(msg + ". Rename one of each (e.g. add the city) or pass "
+                                    "on_duplicate='flag' to keep them flagged in "
+                                    "'duplicate_name'.")
+        logger.warning("%s; flagged in 'duplicate_name' (merging by name takes the nearest record)", msg)
+    return out
+
+
+
+
+@dataclass
+class MergeReport:
+    """What :func:`merge_stations` matched.
+
+    Attributes
+    ----------
+    matched
+        Stations found in both sources (same normalised name within the distance).
+    only_first, only_second
+        Stations kept from one source only (flagged in ``source``).
+    far_name_matches
+        Names present in both sources but farther apart than the distance: kept as two
+        stations, listed with the distance in metres.
+    unnamed_second
+        Stations of the second source without a name (kept, never matched).
+    """
+
+    matched: int = 0
+    only_first: int = 0
+    only_second: int = 0
+    far_name_matches: dict[str, float] = field(default_factory=dict)
+    unnamed_second: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.matched} stations in both sources, {self.only_first} only in the first, "
+                f"{self.only_second} only in the second ({self.unnamed_second} without a name); "
+                f"{len(self.far_name_matches)} names in both but too far apart")
+
+
+def merge_stations(
+    first: gpd.GeoDataFrame,
+    second: gpd.GeoDataFrame,
+    *,
+    max_dist_m: float = 3000.0,
+    prefix: str = "osm_",
+) -> tuple[gpd.GeoDataFrame, MergeReport]:
+    """Merge two station layers by name and distance, keeping both sources' attributes.
+
+    A station of ``first`` (e.g. ``cnstation.csv``, with railway bureau, class and address)
+    and one of ``second`` (e.g. the 2025 OSM export, with newer stations such as 昆明南) are
+    the same when their names agree after :func:`normalize_station_name` and they lie at most
+    ``max_dist_m`` apart; each station is matched at most once, nearest pairs first. Nothing is
+    dropped: unmatched stations of either source are kept and flagged.
+
+    Parameters
+    ----------
+    first, second
+        Stations from :func:`read_stations` (``name``, point geometry, any other columns).
+    max_dist_m
+        Largest distance in metres between the two records of one station.
+    prefix
+        Prefix of ``second``'s columns in the result (``osm_name``, ``osm_station`` ...).
+
+    Returns
+    -------
+    stations, report
+        ``stations``: one row per station, ``first``'s rows (in order) then the unmatched rows
+        of ``second``; ``name``, ``source`` (``'both'``, ``'first'``, ``'second'``),
+        ``match_dist_m`` (NaN when unmatched), ``first``'s columns, ``second``'s columns with
+        ``prefix``, ``lon``/``lat`` and the geometry of ``first`` where present (else of
+        ``second``), EPSG:4326, RangeIndex. ``report``: a :class:`MergeReport` (also logged).
+
+    Raises
+    ------
+    InvalidValueError
+        ``max_dist_m`` not positive.
+    MissingColumnError
+        A layer without ``name``.
+    """
+    if not (max_dist_m > 0):
+        raise InvalidValueError(f"max_dist_m must be > 0 metres, got {max_dist_m!r}.")
+    require_columns(first, ["name"], source="first stations")
+    require_columns(second, ["name"], source="second stations")
+    a = first.to_crs(WGS84).reset_index(drop=True)
+    b = second.to_crs(WGS84).reset_index(drop=True)
+    ka = a["name"].map(normalize_station_name)
+    kb = b["name"].map(normalize_station_name)
+    pairs = pd.DataFrame({"ia": np.arange(len(a)), "key": ka}).merge(
+        pd.DataFrame({"ib": np.arange(len(b)), "key": kb}).loc[(kb != "").to_numpy()],
+        on="key")
+    ax, ay = a.geometry.x.to_numpy(), a.geometry.y.to_numpy()
+    bx, by = b.geometry.x.to_numpy(), b.geometry.y.to_numpy()
+    ia, ib = pairs["ia"].to_numpy(), pairs["ib"].to_numpy()
+    pairs["d"] = haversine_m(ax[ia], ay[ia], bx[ib], by[ib])
+    pairs = pairs.sort_values("d", kind="stable")
+    near = pairs[pairs["d"] <= max_dist_m]
+    chosen = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for ra, rb, d in zip(near["ia"], near["ib"], near["d"], strict=True):
+        if ra in used_a or rb in used_b:
+            continue
+        used_a.add(ra)
+        used_b.add(rb)
+        chosen.append((ra, rb, d))
+    match_b = np.full(len(a), -1)
+    dist = np.full(len(a), np.nan)
+    for ra, rb, d in chosen:
+        match_b[ra], dist[ra] = rb, d
+    report = MergeReport(matched=len(chosen), only_first=int((match_b < 0).sum()),
+                         unnamed_second=int((kb == "").sum()))
+    far = pairs[~pairs["ia"].isin(list(used_a)) & ~pairs["ib"].isin(list(used_b))]
+    report.far_name_matches = {str(k): float(v) for k, v in far.groupby("key")["d"].min().items()}
+    b_cols = [c for c in b.columns if c != b.geometry.name]
+    b_attr = b[b_cols].add_prefix(prefix)
+    left = pd.DataFrame(a.drop(columns=a.geometry.name))
+    got = match_b >= 0
+    right = pd.DataFrame(np.nan, index=left.index, columns=b_attr.columns).astype(object)
+    right.loc[got] = b_attr.iloc[match_b[got]].to_numpy()
+    merged_a = pd.concat([left, right], axis=1)
+    merged_a["source"] = np.where(got, "both", "first")
+    merged_a["match_dist_m"] = dist
+    rest = np.setdiff1d(np.arange(len(b)), match_b[got])
+    report.only_second = int(rest.size)
+    merged_b = b_attr.iloc[rest].copy()
+    merged_b.insert(0, "name", b["name"].iloc[rest].to_numpy())
+    merged_b["source"] = "second"
+    merged_b["match_dist_m"] = np.nan
+    geom = np.concatenate([a.geometry.to_numpy(), b.geometry.to_numpy()[rest]])
+    out = gpd.GeoDataFrame(pd.concat([merged_a, merged_b], ignore_index=True),
+                           geometry=geom, crs=WGS84)
+    out["lon"], out["lat"] = out.geometry.x, out.geometry.y
+    if report.far_name_matches:
+        logger.info("station merge: %d names in both sources lie more than %.0f m apart and "
+                    "stay separate, e.g. %s", len(report.far_name_matches), max_dist_m,
+                    ", ".join(f"{k} ({v / 1000:.1f} km)" for k, v in
+                              list(report.far_name_matches.items())[:5]))
+    logger.info("station merge: %s", report)
+    return out, report
