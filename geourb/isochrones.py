@@ -331,6 +331,9 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     canonical = (u < v) | np.isinf(network.reverse_edge_times())
     n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
                             .astype(np.int64), 1) - 1
+    transit = network.info.get("transit_from_node")
+    if transit is not None:  # rail and station links: nobody gets off between the ends
+        n_interior[(u >= transit) | (v >= transit)] = 0
     _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
     return canonical, n_interior
 

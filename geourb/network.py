@@ -403,7 +403,9 @@ class Network:
         -------
         nodes, distance_m
             Node index and great-circle snap distance in metres of each point (KD-tree on the
-            unit sphere, so exact at any scale).
+            unit sphere, so exact at any scale). On a multimodal network
+            (``info["transit_from_node"]``) only road nodes are candidates: nobody is put on
+            a platform without the wait and transfer.
         """
         x = np.atleast_1d(np.asarray(lon, dtype=float)).ravel()
         y = np.atleast_1d(np.asarray(lat, dtype=float)).ravel()
@@ -411,8 +413,9 @@ class Network:
             raise InvalidValueError(f"lon and lat differ in shape: {x.shape} vs {y.shape}.")
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise InvalidValueError("Points to snap contain NaN or infinite coordinates.")
-        if self._tree is None:
-            self._tree = cKDTree(_unit_xyz(self.node_lon, self.node_lat))
+        if self._tree is None:  # transit nodes (stations, platforms) are not snapped to
+            m = int(self.info.get("transit_from_node", self.n_nodes))  # type: ignore[call-overload]
+            self._tree = cKDTree(_unit_xyz(self.node_lon[:m], self.node_lat[:m]))
         chord, idx = self._tree.query(_unit_xyz(x, y))
         dist = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
         return idx.astype(np.int64), dist

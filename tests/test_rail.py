@@ -145,7 +145,9 @@ def test_multimodal_network_shortens_travel():
                             geometry=[shapely.LineString([(114.0, 30.5), (115.04, 30.5)])],
                             crs=4326)
     mm = multimodal_network(road, stations, rail, wait_s=600, transfer_s=300)
-    assert mm.n_nodes == 5 and mm.node_ids.tolist() == [0, 1, 2, 3, 4]
+    # 3 road nodes, 2 station entrances, 2 platforms (one line)
+    assert mm.n_nodes == 7 and mm.node_ids.tolist() == list(range(7))
+    assert mm.info["transit_from_node"] == 3 and mm.info["station_nodes"] == {0: 3, 1: 4}
     t = mm.travel_times([0])
     # board: wait + transfer; ride 1200 s; alight: transfer
     assert t[2] == pytest.approx(600 + 300 + 1200 + 300, abs=1)
@@ -153,3 +155,35 @@ def test_multimodal_network_shortens_travel():
     with pytest.raises(NetworkGraphError, match="do not overlap"):
         far = stations.set_geometry(gpd.points_from_xy([90.0, 91.0], [40.0, 40.0]), crs=4326)
         multimodal_network(road, far, rail)
+
+
+def test_changing_lines_inside_a_station_costs_time():
+    # synthetic: road 0-1-2 (slow); line L1 from station A (at node 0) to B (node 1), line L2
+    # from B to C (node 2). Going A -> C by rail needs a change at B
+    lon = np.array([114.0, 114.5, 115.0])
+    lat = np.array([30.5, 30.5, 30.5])
+    road = Network.from_edges([0, 1], [1, 2], [9000.0, 9000.0], node_lon=lon, node_lat=lat,
+                              oneway=[False, False], name="road")
+    stations = gpd.GeoDataFrame({"name": ["A", "B", "C"]},
+                                geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    rail = gpd.GeoDataFrame({"u": [0, 1], "v": [1, 2], "time_s": [900.0, 900.0],
+                             "line_id": ["L1", "L2"]},
+                            geometry=[shapely.LineString([(114.0, 30.5), (114.5, 30.5)]),
+                                      shapely.LineString([(114.5, 30.5), (115.0, 30.5)])],
+                            crs=4326)
+    default = multimodal_network(road, stations, rail, wait_s=600, transfer_s=300)
+    # enter 300 + wait 600 + ride 900 + change (10 min + 300 m at 5 km/h) + ride 900 + exit 300
+    change = 600 + 300 / (5 / 3.6)
+    assert default.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + change + 900 + 300,
+                                                         abs=1)
+    free = multimodal_network(road, stations, rail, change_min=0, change_walk_m=0)
+    assert free.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + 1 + 900 + 300, abs=1)
+    slow = multimodal_network(road, stations, rail, change_min=30)
+    # leaving and re-entering (exit 300 + enter 300 + wait 600) beats a 30-min change
+    assert slow.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + 1200 + 900 + 300,
+                                                      abs=1)
+    # origins never snap onto a platform or an entrance (no free boarding)
+    node, _ = default.nearest_nodes([114.5], [30.5])
+    assert node[0] == 1
+    with pytest.raises(InvalidValueError, match="change_min"):
+        multimodal_network(road, stations, rail, change_min=-1)

@@ -38,10 +38,10 @@ __all__ = [
     "LinkReport",
     "MergeReport",
     "check_duplicate_names",
-    "merge_stations",
-    "normalize_station_name",
     "link_stations_along_lines",
+    "merge_stations",
     "multimodal_network",
+    "normalize_station_name",
     "read_lines",
     "read_stations",
 ]
