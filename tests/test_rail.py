@@ -187,3 +187,48 @@ def test_changing_lines_inside_a_station_costs_time():
     assert node[0] == 1
     with pytest.raises(InvalidValueError, match="change_min"):
         multimodal_network(road, stations, rail, change_min=-1)
+
+
+@pytest.fixture(scope="module")
+def merged(cnstation, shared_file):
+    from geourb.rail import merge_stations
+
+    osm = read_stations(shared_file("rail/osm_railway_stations_2025.zip"), kinds=("train",))
+    assert len(osm) == 10991  # the train stations of the 19,055 OSM records
+    return merge_stations(read_stations(cnstation, coord_system="gcj02"), osm)
+
+
+def test_merge_cnstation_with_osm_2025(merged):
+    st, report = merged
+    assert report.matched + report.only_first == 3066  # every cnstation row kept
+    assert len(st) == 3066 + report.only_second  # and every OSM row not matched
+    by_name = st.drop_duplicates("name").set_index("name")
+    # 昆明南 (opened 2016, missing from the ~2020 table) comes from OSM; 武汉 is in both,
+    # keeping cnstation's bureau and OSM's kind
+    assert by_name.loc["昆明南", "source"] == "second"
+    assert by_name.loc["武汉", "source"] == "both"
+    assert by_name.loc["武汉", "铁路局"] == "武汉铁路局" and by_name.loc["武汉", "osm_station"] == "train"
+    assert by_name.loc["武汉", "match_dist_m"] < 3000
+    assert report.far_name_matches and "too far apart" in str(report)
+
+
+def test_wuhan_multimodal_circle_differs_where_rail_helps(merged, shared_file):
+    from geourb.counties import load_counties
+    from geourb.metro import default_network
+    from geourb.rail import multimodal_gain
+
+    counties = load_counties(province=["湖北", "湖南", "江西", "安徽", "河南"])
+    road = default_network(counties)
+    named = merged[0][merged[0]["name"] != ""]
+    links, _ = link_stations_along_lines(named, read_lines(shared_file("rail/hsr_lines")))
+    mm = multimodal_network(road, named, links, max_access_m=30_000)
+    per, summary = multimodal_gain(road, mm, "武汉", counties, minutes=60)
+    # rail never makes a seat farther; the 60-min circle grows where the HSR leaves Wuhan
+    assert (per["time_multimodal_min"] <= per["time_road_min"] + 1e-9).all()
+    assert summary["isochrone_km2_multimodal"] > summary["isochrone_km2_road"]
+    jiangxia = per.loc["420115"]  # 江夏区, on the Beijing-Guangzhou HSR south of Wuhan
+    assert jiangxia["area_share_multimodal"] > jiangxia["area_share_road"] + 0.01
+    # at 90 min the HSR brings in counties the roads do not: 平桥区 (信阳), 80 min sooner
+    per90, summary90 = multimodal_gain(road, mm, "武汉", counties, minutes=90)
+    assert summary90["gained"] >= 1 and per90.loc["411503", "gained"]
+    assert per90.loc["411503", "saved_min"] > 30

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 from geourb.rail.lines import LinkReport, link_stations_along_lines, read_lines
-from geourb.rail.multimodal import multimodal_network
+from geourb.rail.multimodal import CHANGE_MIN, CHANGE_WALK_M, multimodal_gain, multimodal_network
 from geourb.rail.stations import (
     DEFAULT_SPEEDS_KMH,
     HSR_KEYWORDS,
@@ -32,6 +32,8 @@ from geourb.rail.stations import (
 )
 
 __all__ = [
+    "CHANGE_MIN",
+    "CHANGE_WALK_M",
     "DEFAULT_SPEEDS_KMH",
     "HSR_KEYWORDS",
     "LINE_TYPES",
@@ -40,6 +42,7 @@ __all__ = [
     "check_duplicate_names",
     "link_stations_along_lines",
     "merge_stations",
+    "multimodal_gain",
     "multimodal_network",
     "normalize_station_name",
     "read_lines",
