@@ -3,7 +3,8 @@
 Origins and destinations (county seats, stations, any points) are snapped to their nearest
 node; the matrix is filled by many-source bounded Dijkstra (:func:`scipy.sparse.csgraph.dijkstra`
 with ``limit``) in batches of origin nodes, keeping only the destination columns, so memory is
-``batch x n_nodes``. With ``parallel=True`` the batches run on a Dask cluster (a
+``batch x n_nodes``. With ``parallel=True`` the batches run on worker processes sharing the
+network and the result in shared memory; with ``parallel="dask"`` on a Dask cluster (a
 ``LocalCluster`` by default; the optional extra ``geourb[parallel]``).
 
 Examples
@@ -59,14 +60,19 @@ def node_times(
     *,
     cutoff_s: float | None = None,
     batch_size: int = 64,
-    parallel: bool = False,
+    parallel: bool | str = False,
     client: Client | None = None,
+    workers: int | None = None,
 ) -> NDArray[np.float64]:
     """Node-to-node times (seconds), shape ``(len(sources), len(targets))``; inf = unreached.
 
-    Serial batches with SciPy, or Dask batches when ``parallel`` (``client``: an existing
-    ``distributed.Client``; by default a ``LocalCluster`` with one single-threaded worker per
-    core is started and closed).
+    Serial batches with SciPy; with ``parallel=True`` (or ``"processes"``) the batches run on
+    ``workers`` processes that attach the network and write the result in shared memory once
+    (:mod:`geourb._parallel`: nothing large is pickled per task); with ``parallel="dask"`` (or
+    a ``client``) on Dask (``client``: an existing ``distributed.Client``; by default a
+    ``LocalCluster`` with one single-threaded worker per core is started and closed; the
+    network is scattered once to every worker, but each batch's result rows travel back
+    pickled, which is why Dask gains little on one machine).
 
     Parameters
     ----------
@@ -80,10 +86,13 @@ def node_times(
     batch_size
         Source nodes per Dijkstra call (memory ``batch_size x n_nodes`` floats).
     parallel
-        Run the batches on Dask.
+        False (serial), True or ``"processes"`` (shared-memory worker processes) or
+        ``"dask"``.
     client
-        An existing ``distributed.Client`` (only with ``parallel=True``); None starts and
-        closes a local cluster.
+        An existing ``distributed.Client`` (implies Dask); None starts and closes a local
+        cluster when ``parallel="dask"``.
+    workers
+        Number of worker processes (default: the number of cores).
 
     Returns
     -------
@@ -94,20 +103,42 @@ def node_times(
     Raises
     ------
     InvalidValueError
-        ``batch_size`` < 1.
+        ``batch_size`` or ``workers`` < 1, an unknown ``parallel`` value, node indices out of
+        range, or a cut-off that is not a positive number.
     MissingDependencyError
-        ``parallel=True`` without Dask's ``distributed`` installed.
+        ``parallel="dask"`` without Dask's ``distributed`` installed.
     """
-    src = np.asarray(sources, dtype=np.int64)
-    tgt = np.asarray(targets, dtype=np.int64)
-    if batch_size < 1:
-        raise InvalidValueError(f"batch_size must be >= 1, got {batch_size!r}.")
+    src = np.asarray(sources, dtype=np.int64).ravel()
+    tgt = np.asarray(targets, dtype=np.int64).ravel()
+    if not (isinstance(batch_size, int) and batch_size >= 1):
+        raise InvalidValueError(f"batch_size must be an integer >= 1, got {batch_size!r}.")
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise InvalidValueError(f"workers must be an integer >= 1, got {workers!r}.")
+    mode = ("dask" if client is not None else "processes" if parallel is True
+            else "serial" if parallel is False else parallel)
+    if mode not in ("serial", "processes", "dask"):
+        raise InvalidValueError(f"parallel must be False, True, 'processes' or 'dask', got "
+                                f"{parallel!r}.")
+    for what, arr in (("sources", src), ("targets", tgt)):
+        if arr.size and (arr.min() < 0 or arr.max() >= network.n_nodes):
+            raise InvalidValueError(f"{what} must be node indices in 0..{network.n_nodes - 1}; "
+                                    f"got {int(arr.min())}..{int(arr.max())}.")
+    if cutoff_s is not None and not _positive(cutoff_s):
+        raise InvalidValueError(f"cutoff_s must be a positive number of seconds, got "
+                                f"{cutoff_s!r}.")
     limit = np.inf if cutoff_s is None else float(cutoff_s)
+    if src.size == 0:
+        return np.zeros((0, tgt.size))
     batches = [src[i:i + batch_size] for i in range(0, src.size, batch_size)]
-    if not parallel:
+    if mode == "serial" or (mode == "processes" and (workers == 1 or len(batches) == 1)):
         rows = [_batch_times(network.csr, b, limit, tgt)
                 for b in progress(batches, desc="OD batches")]
-        return np.vstack(rows) if rows else np.zeros((0, tgt.size))
+        return np.vstack(rows)
+    if mode == "processes":
+        from geourb._parallel import process_node_times
+
+        return process_node_times(network.csr, src, tgt, limit=limit, batch_size=batch_size,
+                                  workers=workers)
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -117,7 +148,7 @@ def node_times(
     if own:
         import os
 
-        cluster = LocalCluster(n_workers=os.cpu_count() or 2, threads_per_worker=1,
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 2, threads_per_worker=1,
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
@@ -142,8 +173,9 @@ def od_matrix(
     access_speed_kmh: float | None = None,
     max_snap_m: float | None = None,
     batch_size: int = 64,
-    parallel: bool = False,
+    parallel: bool | str = False,
     client: Client | None = None,
+    workers: int | None = None,
     cutoff_min: Any = _UNSET,
 ) -> pd.DataFrame:
     """Travel-time matrix in minutes between points.
@@ -167,7 +199,7 @@ def od_matrix(
         2 km (30 km on approximate networks).
     batch_size
         Origin nodes per Dijkstra call.
-    parallel, client
+    parallel, client, workers
         Run the batches in parallel (see :func:`node_times`).
     cutoff_min
         Deprecated name of ``minutes`` (a DeprecationWarning; removed in the next release).
@@ -187,7 +219,7 @@ def od_matrix(
     NoCrsError
         A point layer without a CRS.
     MissingDependencyError
-        ``parallel=True`` without Dask's ``distributed`` installed.
+        ``parallel="dask"`` without Dask's ``distributed`` installed.
     """
     minutes = renamed("od_matrix", "cutoff_min", "minutes", cutoff_min, minutes, None)
     if minutes is not None and not _positive(minutes):
@@ -212,7 +244,7 @@ def od_matrix(
     uniq_d, inv_d = np.unique(dnode, return_inverse=True)
     cutoff_s = None if minutes is None else float(minutes) * 60.0
     times = node_times(network, uniq_o, uniq_d, cutoff_s=cutoff_s, batch_size=batch_size,
-                       parallel=parallel, client=client)
+                       parallel=parallel, client=client, workers=workers)
     t = times[inv_o][:, inv_d] + (osnap / speed)[:, None] + (dsnap / speed)[None, :]
     if cutoff_s is not None:
         t[t > cutoff_s] = np.inf

@@ -83,7 +83,24 @@ def test_parallel_dask_equals_serial(net, hubei):
 def test_parallel_without_dask(net, hubei, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(MissingDependencyError, match="geourb\\[parallel\\]"):
-        od_matrix(net, hubei.iloc[:3], parallel=True)
+        od_matrix(net, hubei.iloc[:3], parallel="dask")
+
+
+def test_parallel_processes_equal_serial(net, hubei):
+    serial = od_matrix(net, hubei, minutes=120)
+    par = od_matrix(net, hubei, minutes=120, parallel=True, batch_size=9, workers=2)
+    np.testing.assert_array_equal(par.to_numpy(), serial.to_numpy())
+    with pytest.raises(InvalidValueError, match="parallel must be"):
+        od_matrix(net, hubei.iloc[:3], parallel="threads")
+
+
+def test_cutoff_min_alias_warns(net, hubei):
+    with pytest.warns(DeprecationWarning, match="minutes="):
+        old = od_matrix(net, hubei.iloc[:5], cutoff_min=90)
+    np.testing.assert_array_equal(old.to_numpy(),
+                                  od_matrix(net, hubei.iloc[:5], minutes=90).to_numpy())
+    with pytest.raises(InvalidValueError, match="not both"):
+        od_matrix(net, hubei.iloc[:5], minutes=60, cutoff_min=90)
 
 
 def test_od_long_names():
