@@ -30,9 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_isochrones import kunming_full  # noqa: E402
+from bench_isochrones import kunming_full
 
-from geourb.od import node_times  # noqa: E402
+from geourb.od import node_times
 
 BATCH = 8
 
