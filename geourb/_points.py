@@ -29,6 +29,13 @@ def _positive(value: Any) -> bool:
             and math.isfinite(value) and value > 0)
 
 
+def plain(value: Any) -> str:
+    """A value for a message: numbers plainly (``-5``, not ``np.float64(-5.0)``), others repr."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
+
+
 def _check_lonlat(lon: NDArray[np.float64], lat: NDArray[np.float64], index: pd.Index, *,
                   what: str) -> None:
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
@@ -127,6 +134,8 @@ def points_lonlat(
             ) from exc
         if arr.shape == (2,):
             arr = arr[None, :]
+        if arr.size == 0:
+            raise InvalidValueError(f"No {what} given (an empty layer or list).")
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise InvalidValueError(
                 f"The {what} must be a county layer, points (GeoDataFrame/GeoSeries), a "

@@ -45,7 +45,7 @@ from geourb._deprecate import _UNSET, renamed
 from geourb._errors import InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
-from geourb._points import _positive, points_lonlat
+from geourb._points import _positive, plain, points_lonlat
 from geourb.network import Network
 
 DEFAULT_BANDS_MIN: tuple[float, ...] = (15, 30, 45, 60)
@@ -254,10 +254,10 @@ def travel_time_surface(
     for key, val in (("minutes", minutes), ("cell_m", cell_m),
                      ("access_speed_kmh", access_speed_kmh), ("max_snap_m", max_snap_m)):
         if not _positive(val):
-            raise InvalidValueError(f"{key} must be a positive number, got {val!r}.")
+            raise InvalidValueError(f"{key} must be a positive number, got {plain(val)}.")
     if not (isinstance(max_access_m, int | float) and 0 <= max_access_m < math.inf):
         raise InvalidValueError(
-            f"max_access_m must be a finite number >= 0 metres, got {max_access_m!r}."
+            f"max_access_m must be a finite number >= 0 metres, got {plain(max_access_m)}."
         )
     stages = _Stages(timings)
     lonlat, nodes, snap = snap_origins(network, origins, max_snap_m=max_snap_m)

@@ -36,7 +36,7 @@ from scipy.sparse.csgraph import dijkstra
 from geourb._deprecate import _UNSET, renamed
 from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
 from geourb._log import logger, progress
-from geourb._points import _positive, points_lonlat
+from geourb._points import _positive, plain, points_lonlat
 from geourb.network import Network
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def node_times(
                                     f"got {int(arr.min())}..{int(arr.max())}.")
     if cutoff_s is not None and not _positive(cutoff_s):
         raise InvalidValueError(f"cutoff_s must be a positive number of seconds, got "
-                                f"{cutoff_s!r}.")
+                                f"{plain(cutoff_s)}.")
     limit = np.inf if cutoff_s is None else float(cutoff_s)
     if src.size == 0:
         return np.zeros((0, tgt.size))
@@ -224,7 +224,7 @@ def od_matrix(
     minutes = renamed("od_matrix", "cutoff_min", "minutes", cutoff_min, minutes, None)
     if minutes is not None and not _positive(minutes):
         raise InvalidValueError(f"minutes must be a positive number of minutes (or None for no "
-                                f"bound), got {minutes!r}.")
+                                f"bound), got {plain(minutes)}.")
     approx = network.approximate
     speed = (access_speed_kmh or (30.0 if approx else 5.0)) / 3.6
     max_snap_m = max_snap_m or (30_000.0 if approx else 2_000.0)

@@ -104,7 +104,7 @@ def multimodal_network(
     unknown = set(used) - set(stations.index)
     if unknown:
         raise InvalidValueError(f"rail_links refer to station ids not in stations: "
-                                f"{sorted(unknown)[:5]}.")
+                                f"{[getattr(x, 'item', lambda x=x: x)() for x in sorted(unknown)[:5]]}.")
     st = stations.loc[used].to_crs(WGS84)
     lon, lat = st.geometry.x.to_numpy(), st.geometry.y.to_numpy()
     road_node, snap_m = road_network.nearest_nodes(lon, lat)

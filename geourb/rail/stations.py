@@ -216,7 +216,7 @@ def read_stations(
                                  source=source)
 
 
-def normalize_station_name(name: str) -> str:
+def normalize_station_name(name: object) -> str:
     """A station name for matching: spaces removed and a trailing 站 / 火车站 dropped.
 
     Examples
@@ -224,6 +224,8 @@ def normalize_station_name(name: str) -> str:
     >>> normalize_station_name("昆明南站"), normalize_station_name(" 武汉 火车站")
     ('昆明南', '武汉')
     """
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
     text = "".join(str(name).split())
     for suffix in ("火车站", "站"):
         if text.endswith(suffix) and len(text) > len(suffix):
