@@ -59,7 +59,8 @@ def test_travel_times_equal_networkx(graph, cutoff):
     simple = {(a, b): min(d["weight"] for d in ref.get_edge_data(a, b).values())
               for a, b in ref.edges() if a != b}
     got_u, got_v, got_t = net.edges()
-    assert dict(zip(zip(got_u.tolist(), got_v.tolist()), got_t.tolist())) == simple
+    pairs = zip(got_u.tolist(), got_v.tolist(), strict=True)
+    assert dict(zip(pairs, got_t.tolist(), strict=True)) == simple
     for src in range(n):
         want = nx.single_source_dijkstra_path_length(ref, src, cutoff=cutoff)
         times = net.travel_times([src], cutoff_s=cutoff)
