@@ -18,9 +18,11 @@ The method, in four vectorised steps:
    walk at ``access_speed_kmh``, searched ring by ring around the road cells only. Cells
    farther from any reached road stay NaN: no false coverage.
 
-Polygons are contours of that one surface (``surface <= band``, with
-:func:`rasterio.features.shapes`), so bands are nested by construction, and holes (unreached
-pockets) and islands (reached patches) are kept.
+Polygons are contours of that one surface (``surface <= band``: marching squares with
+:mod:`contourpy` on the band's 0/1 raster, cropped to the band's bounding box; the outline runs
+along the cell edges with staircase corners cut diagonally), so bands are nested by
+construction, and holes (unreached pockets) and islands (reached patches) are kept. Pass a
+``timings`` dict to get the seconds of each stage (no module-level state).
 """
 
 from __future__ import annotations
@@ -487,22 +489,37 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
     return minutes.reshape(rows, cols)
 
 
-def _polygon_from_shapes(results: Any) -> shapely.MultiPolygon:
-    """One MultiPolygon from :func:`rasterio.features.shapes` output, built with vectorised
-    shapely calls (the same rings, in the same order, as ``shapely.geometry.shape``)."""
-    counts: list[int] = []
-    poly_of_ring: list[int] = []
-    coords: list[tuple[float, float]] = []
-    for i, (geom, _) in enumerate(results):
-        for ring in geom["coordinates"]:
-            counts.append(len(ring))
-            poly_of_ring.append(i)
-            coords.extend(ring)
-    if not counts:
+def _band_polygon(mask: NDArray[np.bool_], transform: Affine) -> shapely.MultiPolygon:
+    """The cells of ``mask`` as one MultiPolygon: marching squares on the 0/1 raster.
+
+    The boundary runs through the midpoints between inside and outside cell centres (on the
+    cell edges, with the staircase corners cut diagonally: within 0.36 cells of
+    :func:`rasterio.features.shapes`' outline, areas within ~0.1 %), holes and islands kept.
+    :mod:`contourpy` traces only the band's bounding box, ~2.5x faster than GDAL's polygonise.
+    """
+    import contourpy
+
+    rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rr.size == 0:
         return shapely.MultiPolygon()
-    xy = np.asarray(coords, dtype=float)
-    rings = shapely.linearrings(xy, indices=np.repeat(np.arange(len(counts)), counts))
-    polys = shapely.polygons(rings, indices=np.asarray(poly_of_ring))
+    r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
+    z = np.zeros((r1 - r0 + 2, c1 - c0 + 2))  # a ring of outside cells around the box
+    z[1:-1, 1:-1] = mask[r0:r1, c0:c1]
+    gen = contourpy.contour_generator(z=z, fill_type="OuterOffset", name="serial")
+    points, offsets = gen.filled(0.5, 2.0)
+    if not points:
+        return shapely.MultiPolygon()
+    xy = np.concatenate(points)
+    ring_sizes = np.concatenate([np.diff(o) for o in offsets])
+    poly_of_ring = np.repeat(np.arange(len(offsets)), [len(o) - 1 for o in offsets])
+    # z index (i, j) -> cell (r0 + i - 1, c0 + j - 1) centre -> map coordinates
+    col = xy[:, 0] + (c0 - 0.5)
+    row = xy[:, 1] + (r0 - 0.5)
+    mx = transform.c + col * transform.a + row * transform.b
+    my = transform.f + col * transform.d + row * transform.e
+    rings = shapely.linearrings(np.column_stack([mx, my]),
+                                indices=np.repeat(np.arange(ring_sizes.size), ring_sizes))
+    polys = shapely.polygons(rings, indices=poly_of_ring)
     return shapely.multipolygons(polys)
 
 
@@ -515,25 +532,11 @@ def surface_polygons(surface: TravelTimeSurface, *,
     and separate islands are kept. ``area_km2`` is measured in the surface's UTM projection.
     ``timings``: a dict to which the seconds of the stages (polygonise, reproject) are added.
     """
-    from rasterio.features import shapes
-
     stages = _Stages(timings)
     bands = _check_bands(bands_min)
     minutes = surface.minutes
-    geoms = []
-    with np.errstate(invalid="ignore"):
-        for band in bands:
-            mask = minutes <= band  # NaN compares False
-            # polygonise only the band's bounding box (GDAL's cost is per cell scanned)
-            rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-            if rr.size == 0:
-                geoms.append(shapely.MultiPolygon())
-                continue
-            r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
-            sub = np.ascontiguousarray(mask[r0:r1, c0:c1])
-            tr = surface.transform @ Affine.translation(c0, r0)
-            geoms.append(_polygon_from_shapes(
-                shapes(sub.view(np.uint8), mask=sub, transform=tr, connectivity=4)))
+    with np.errstate(invalid="ignore"):  # NaN compares False
+        geoms = [_band_polygon(minutes <= band, surface.transform) for band in bands]
     stages.tick("polygonise")
     geoms_arr = np.asarray(geoms, dtype=object)
     area_km2 = shapely.area(geoms_arr) / 1e6
