@@ -13,7 +13,8 @@ Three runs of ``geourb.od.node_times`` on the same origins, in the same process:
 - dask: ``parallel="dask"`` on a ``LocalCluster`` of 2 single-threaded worker processes (cluster
   start-up timed separately and not included; the network is scattered once, broadcast).
 
-Then why Dask gained nothing: the seconds to pickle one batch's result rows (8 x n float64:
+Then ``isochrones_many`` (one 60-min isochrone per origin) for 16 of the origins, serial and
+on 2 processes. Then why Dask gained nothing: the seconds to pickle one batch's result rows (8 x n float64:
 what every Dask task sends back) and the network (what a per-task CSR would cost), against one
 batch's Dijkstra. Run: ``python benchmarks/bench_od.py [n_origins]``. The machine is shared:
 read the ratios, not the absolute seconds.
@@ -35,6 +36,7 @@ from bench_isochrones import kunming_full
 from geourb.od import node_times
 
 BATCH = 8
+N_ISO = 16
 
 
 def _spin(n: int) -> float:
@@ -124,6 +126,19 @@ def main() -> None:
           f"pickled+unpickled in {t_rows:.3f} s (sent back by every Dask task, plus the "
           f"scheduler's copy); the CSR {len(cblob) / 1e6:.0f} MB in {t_csr:.3f} s (scattered "
           "once, not per task)")
+    # whole isochrones per origin (60-min band, 100 m), serial vs 2 processes
+    from geourb.od import isochrones_many
+
+    lonlat = np.column_stack([net.node_lon[origins[:N_ISO]], net.node_lat[origins[:N_ISO]]])
+    t0 = time.perf_counter()
+    iso_s = isochrones_many(net, lonlat, bands_min=(60,))
+    t_is = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iso_p = isochrones_many(net, lonlat, bands_min=(60,), parallel=True, workers=2)
+    t_ip = time.perf_counter() - t0
+    assert np.allclose(iso_s["area_km2"], iso_p["area_km2"])
+    print(f"isochrones_many, {N_ISO} origins (60 min, 100 m): serial {t_is / N_ISO:.3f} s per "
+          f"origin; 2 processes {t_ip / N_ISO:.3f} s per origin, speed-up {t_is / t_ip:.2f}x")
     print(f"control again: {machine_parallelism():.2f}x")
 
 

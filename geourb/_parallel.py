@@ -94,3 +94,31 @@ def process_node_times(csr: sp.csr_matrix, sources: NDArray[np.int64],
         for shm in blocks:
             shm.close()
             shm.unlink()
+
+
+def _init_network(network: Any) -> None:
+    _WORKER.clear()
+    _WORKER["network"] = network
+
+
+def _one_isochrone(task: tuple[int, float, float, dict[str, Any]]) -> tuple[int, Any]:
+    from geourb.isochrones import isochrones
+
+    i, lon, lat, options = task
+    return i, isochrones(_WORKER["network"], (lon, lat), **options)
+
+
+def process_isochrones(network: Any, lonlat: NDArray[np.float64], options: dict[str, Any], *,
+                       workers: int | None = None) -> list[Any]:
+    """One isochrone GeoDataFrame per origin on ``workers`` processes, in origin order.
+
+    The network goes to each worker once (inherited on fork, pickled once per worker on
+    spawn), with its snapping tree and projection caches built there on the first origin.
+    """
+    workers = workers or os.cpu_count() or 2
+    tasks = [(i, float(x), float(y), options) for i, (x, y) in enumerate(lonlat)]
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    with mp.get_context(method).Pool(workers, initializer=_init_network,
+                                     initargs=(network,)) as pool:
+        out = dict(pool.imap_unordered(_one_isochrone, tasks))
+    return [out[i] for i in range(len(tasks))]

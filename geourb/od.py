@@ -368,3 +368,62 @@ def od_long(
         out.insert(3, "destination_name", out[d].map(lookup).fillna("").to_numpy())
     out["approximate"] = bool(od.attrs.get("approximate", False))
     return out
+
+
+def isochrones_many(
+    network: Network,
+    origins: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike,
+    *,
+    bands_min: Any = (60.0,),
+    parallel: bool = False,
+    workers: int | None = None,
+    **options: Any,
+) -> gpd.GeoDataFrame:
+    """Isochrones of many origins, one set of nested bands per origin (e.g. every county seat).
+
+    Each origin gets its own :func:`geourb.isochrones.isochrones` (not the union of all
+    origins: pass them together to ``isochrones`` for that).
+
+    Parameters
+    ----------
+    network
+        The network.
+    origins
+        As for :func:`od_matrix` (county layers give their seats).
+    bands_min
+        Band limits in minutes (default one 60-minute band).
+    parallel, workers
+        Run the origins on ``workers`` processes (default: cores), each holding the network
+        once.
+    **options
+        Passed to :func:`~geourb.isochrones.isochrones` (``cell_m``, ``max_access_m`` ...).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows of every origin's isochrones with ``origin`` (the origin id) first,
+        EPSG:4326, in origin order.
+
+    Raises
+    ------
+    InvalidValueError, NoCrsError, NetworkGraphError
+        As :func:`~geourb.isochrones.isochrones` (an origin off the network is refused, named).
+    """
+    from geourb.isochrones import isochrones
+
+    lon, lat, idx = points_lonlat(origins, what="origins")
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise InvalidValueError(f"workers must be an integer >= 1, got {workers!r}.")
+    options = {**options, "bands_min": bands_min}
+    if parallel and len(lon) > 1 and workers != 1:
+        from geourb._parallel import process_isochrones
+
+        parts = process_isochrones(network, np.column_stack([lon, lat]), options,
+                                   workers=workers)
+    else:
+        parts = [isochrones(network, (x, y), **options)
+                 for x, y in progress(list(zip(lon, lat, strict=True)), desc="isochrones")]
+    out = pd.concat([p.assign(origin=i) for p, i in zip(parts, idx, strict=True)],
+                    ignore_index=True)
+    cols = ["origin"] + [c for c in out.columns if c != "origin"]
+    return gpd.GeoDataFrame(out[cols], geometry="geometry", crs=4326)

@@ -150,3 +150,21 @@ def test_cli_od_files(tmp_path, capsys, hubei):
     # slower approximate roads: 60 / 80 x 1.3 / 1.25 times the default matrix's time
     fast = matrix.loc["420102", "420115"]
     assert pair["time_min"].iloc[0] == pytest.approx(fast * 80 / 60 * 1.3 / 1.25, abs=0.02)
+
+
+def test_isochrones_many_one_set_per_origin(net, hubei):
+    from geourb.isochrones import isochrones
+    from geourb.od import isochrones_many
+
+    seats = hubei.iloc[:3]
+    kw = {"bands_min": (30, 60), "cell_m": 2000, "access_speed_kmh": 30,
+          "max_access_m": 10_000, "max_snap_m": 30_000}
+    serial = isochrones_many(net, seats, **kw)
+    assert serial["origin"].tolist() == [seats.index[0]] * 2 + [seats.index[1]] * 2 + [
+        seats.index[2]] * 2
+    assert serial.crs.to_epsg() == 4326 and (serial["area_km2"] > 0).all()
+    first = isochrones(net, (seats["seat_lon"].iloc[0], seats["seat_lat"].iloc[0]), **kw)
+    np.testing.assert_allclose(serial["area_km2"].iloc[:2], first["area_km2"])
+    par = isochrones_many(net, seats, parallel=True, workers=2, **kw)
+    np.testing.assert_allclose(par["area_km2"], serial["area_km2"])
+    assert par.geometry.geom_equals_exact(serial.geometry, tolerance=1e-9).all()
