@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from rasterio.transform import Affine, from_origin
 
+from geourb import _kernels
 from geourb._deprecate import _UNSET, renamed
 from geourb._errors import InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
@@ -55,6 +56,9 @@ DEFAULT_BANDS_MIN: tuple[float, ...] = (15, 30, 45, 60)
 
 BYTES_PER_CELL = 40
 """Working memory per grid cell used to estimate and refuse oversized grids."""
+
+USE_KERNELS = True
+"""Use the compiled kernels of :mod:`geourb._kernels` when numba is installed (same result)."""
 
 _RING_SEARCH_MAX_CELLS = 8
 """Up to this access reach (in cells) the off-network walk is searched ring by ring."""
@@ -281,6 +285,60 @@ def travel_time_surface(
     _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=minutes,
                 margin=max_access_m + cell_m, max_memory_mb=max_memory_mb, estimate=True)
 
+    if _kernels.HAVE_NUMBA and USE_KERNELS:
+        x0, y1, rows, cols, net_s = _sample_raster_compiled(
+            network, times, reached, px, py, ox, oy, cell_m=cell_m, cutoff_s=cutoff_s,
+            margin=max_access_m + cell_m, minutes=minutes, max_memory_mb=max_memory_mb,
+            stages=stages)
+    else:
+        x0, y1, rows, cols, net_s = _sample_raster_numpy(
+            network, times, reached, px, py, ox, oy, cell_m=cell_m, cutoff_s=cutoff_s,
+            margin=max_access_m + cell_m, minutes=minutes, max_memory_mb=max_memory_mb,
+            stages=stages)
+    transform = from_origin(x0, y1, cell_m, cell_m)
+    minutes_grid = _walk_fill(net_s, rows, cols, cell_m=cell_m, walk_ms=walk_ms,
+                              max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages)
+    logger.info("travel-time surface: %d x %d cells of %g m, %d reached nodes",
+                rows, cols, cell_m, int(np.isfinite(times).sum()))
+    return TravelTimeSurface(minutes=minutes_grid, transform=transform, crs=crs,
+                             cell_m=float(cell_m), approximate=network.approximate,
+                             origins=lonlat, snap_m=snap)
+
+
+def _sample_raster_compiled(network: Network, times: NDArray[np.float64],
+                            reached: NDArray[np.int64], px: NDArray[np.float64],
+                            py: NDArray[np.float64], ox: Any, oy: Any, *, cell_m: float,
+                            cutoff_s: float, margin: float, minutes: float,
+                            max_memory_mb: float, stages: _Stages
+                            ) -> tuple[float, float, int, int, NDArray[np.float64]]:
+    """Grid and network-time raster with the compiled kernels (same result as NumPy's)."""
+    canonical, n_interior = _edge_tables(network, px, py, cell_m / 2.0)
+    csr = network.csr
+    args = (csr.indptr, csr.indices, csr.data, network.reverse_edge_times(), canonical,
+            n_interior, times, reached, px, py, cutoff_s)
+    xmin, xmax, ymin, ymax = _kernels.sample_extent(*args)
+    ox, oy = np.asarray(ox, dtype=float), np.asarray(oy, dtype=float)
+    xmin, xmax = min(xmin, float(ox.min())), max(xmax, float(ox.max()))
+    ymin, ymax = min(ymin, float(oy.min())), max(ymax, float(oy.max()))
+    stages.tick("sample")
+    x0, y1, rows, cols = _grid_shape(xmin, xmax, ymin, ymax, cell_m=cell_m, max_min=minutes,
+                                     margin=margin, max_memory_mb=max_memory_mb)
+    net_s = np.full(rows * cols, np.inf)
+    _kernels.sample_raster(*args, float(x0), float(y1), float(cell_m), cols, net_s)
+    # walking straight from each origin also counts
+    oi = (np.floor((y1 - oy) / cell_m) * cols + np.floor((ox - x0) / cell_m)).astype(np.int64)
+    np.minimum.at(net_s, oi, 0.0)
+    stages.tick("rasterise")
+    return x0, y1, rows, cols, net_s
+
+
+def _sample_raster_numpy(network: Network, times: NDArray[np.float64],
+                         reached: NDArray[np.int64], px: NDArray[np.float64],
+                         py: NDArray[np.float64], ox: Any, oy: Any, *, cell_m: float,
+                         cutoff_s: float, margin: float, minutes: float,
+                         max_memory_mb: float, stages: _Stages
+                         ) -> tuple[float, float, int, int, NDArray[np.float64]]:
+    """Grid and network-time raster with whole-array NumPy steps."""
     sx, sy, st = _sample_edges(network, times, reached, px, py, step=cell_m / 2.0,
                                cutoff_s=cutoff_s)
     # walking straight from each origin also counts
@@ -289,9 +347,8 @@ def travel_time_surface(
     stages.tick("sample")
 
     x0, y1, rows, cols = _grid_shape(sx.min(), sx.max(), sy.min(), sy.max(), cell_m=cell_m,
-                                     max_min=minutes, margin=max_access_m + cell_m,
+                                     max_min=minutes, margin=margin,
                                      max_memory_mb=max_memory_mb)
-    transform = from_origin(x0, y1, cell_m, cell_m)
     # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
     # can differ only for a sample within an ulp of a cell edge). In place, and no clipping:
     # the grid's margin (max_access_m + one cell) keeps every sample well inside
@@ -306,12 +363,7 @@ def travel_time_surface(
     net_s = np.full(rows * cols, np.inf)
     np.minimum.at(net_s, ri.astype(np.int64), st)
     stages.tick("rasterise")
-    minutes = _walk_fill(net_s, rows, cols, cell_m=cell_m, walk_ms=walk_ms,
-                         max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages)
-    logger.info("travel-time surface: %d x %d cells of %g m, %d reached nodes",
-                rows, cols, cell_m, int(np.isfinite(times).sum()))
-    return TravelTimeSurface(minutes=minutes, transform=transform, crs=crs, cell_m=float(cell_m),
-                             approximate=network.approximate, origins=lonlat, snap_m=snap)
+    return x0, y1, rows, cols, net_s
 
 
 _EDGE_TABLES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
@@ -452,6 +504,14 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
     d2 = d2[ok]
     order = np.argsort(d2, kind="stable")
     flat_off, d2 = flat_off[order], d2[order]
+    if _kernels.HAVE_NUMBA and USE_KERNELS:
+        kdr, kdc = dr.ravel()[ok][order], dc.ravel()[ok][order]
+        starts = np.r_[0, np.flatnonzero(np.diff(d2)) + 1, d2.size].astype(np.int64)
+        _kernels.walk_fill(net_s, near.ravel(), rows, cols, kdr.astype(np.int64),
+                           kdc.astype(np.int64), d2.astype(np.int64), starts, float(cell_m),
+                           float(walk_ms), float(cutoff_s), minutes)
+        stages.tick("walk_fill")
+        return minutes.reshape(rows, cols)
     pad = np.full(reach * cols, np.inf)
     padded = np.concatenate([pad, net_s, pad])
 

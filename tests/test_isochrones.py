@@ -199,12 +199,28 @@ def test_walk_rings_and_distance_transform_agree(monkeypatch):
     net = _grid(hole=True)
     centre = (102.7 + 20 * 0.003 + 0.0005, 25.0 + 14 * 0.003)
     kw = {"minutes": 6, "cell_m": 30, "max_access_m": 300}
+    compiled = travel_time_surface(net, centre, **kw)  # numba kernels when installed
+    monkeypatch.setattr(iso_mod, "USE_KERNELS", False)
     wide = travel_time_surface(net, centre, **kw)
     monkeypatch.setattr(iso_mod, "_RING_SEARCH_MAX_CELLS", 100)
     rings = travel_time_surface(net, centre, **kw)
     assert np.array_equal(wide.minutes, rings.minutes, equal_nan=True)
+    assert np.array_equal(compiled.minutes, rings.minutes, equal_nan=True)
     # off-road cells are filled, up to the reach and no further
     assert np.isfinite(wide.minutes).sum() > np.isfinite(
         travel_time_surface(net, centre, minutes=6, cell_m=30, max_access_m=0).minutes).sum()
     with pytest.raises(InvalidValueError, match="max_access_m"):
         travel_time_surface(net, centre, minutes=6, max_access_m=float("inf"))
+
+
+def test_compiled_kernels_equal_numpy(kunming, monkeypatch):
+    pytest.importorskip("numba")
+    import geourb.isochrones as iso_mod
+
+    for kw in ({"minutes": 15, "cell_m": 100}, {"minutes": 8, "cell_m": 30, "max_access_m": 1500}):
+        monkeypatch.setattr(iso_mod, "USE_KERNELS", True)
+        fast = travel_time_surface(kunming, KUNMING_CENTRE, **kw)
+        monkeypatch.setattr(iso_mod, "USE_KERNELS", False)
+        slow = travel_time_surface(kunming, KUNMING_CENTRE, **kw)
+        assert fast.transform == slow.transform
+        assert np.array_equal(fast.minutes, slow.minutes, equal_nan=True)
