@@ -18,12 +18,16 @@ Examples
 
 from __future__ import annotations
 
-from geourb.rail.lines import LinkReport, link_stations_along_lines, read_lines
-from geourb.rail.multimodal import CHANGE_MIN, CHANGE_WALK_M, multimodal_gain, multimodal_network
-from geourb.rail.stations import (
+from geourb.rail.lines import (
     DEFAULT_SPEEDS_KMH,
     HSR_KEYWORDS,
     LINE_TYPES,
+    LinkReport,
+    link_stations_along_lines,
+    read_lines,
+)
+from geourb.rail.multimodal import CHANGE_MIN, CHANGE_WALK_M, multimodal_gain, multimodal_network
+from geourb.rail.stations import (
     MergeReport,
     check_duplicate_names,
     merge_stations,

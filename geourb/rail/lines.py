@@ -20,7 +20,13 @@ from geourb._errors import DataFileNotFoundError, InvalidValueError
 from geourb._log import logger
 from geourb._validate import require_columns
 from geourb.counties import CHINA_ALBERS, WGS84
-from geourb.rail.stations import DEFAULT_SPEEDS_KMH, HSR_KEYWORDS, LINE_TYPES
+
+LINE_TYPES: tuple[str, ...] = ("hsr", "conventional")
+DEFAULT_SPEEDS_KMH: dict[str, float] = {"hsr": 300.0, "conventional": 120.0}
+"""Default average running speeds by line type (high-speed 250-350 km/h, conventional ~120)."""
+
+HSR_KEYWORDS: tuple[str, ...] = ("高铁", "高速", "客专", "客运专线", "城际", "hsr", "high-speed")
+"""Words in a line name that mark a high-speed line when ``line_type`` is not given."""
 
 _geod = Geod(ellps="WGS84")
 

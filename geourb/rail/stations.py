@@ -27,13 +27,6 @@ from geourb.coords import (
 )
 from geourb.counties import WGS84
 
-LINE_TYPES: tuple[str, ...] = ("hsr", "conventional")
-DEFAULT_SPEEDS_KMH: dict[str, float] = {"hsr": 300.0, "conventional": 120.0}
-"""Default average running speeds by line type (high-speed 250-350 km/h, conventional ~120)."""
-
-HSR_KEYWORDS: tuple[str, ...] = ("高铁", "高速", "客专", "客运专线", "城际", "hsr", "high-speed")
-"""Words in a line name that mark a high-speed line when ``line_type`` is not given."""
-
 _LON_NAMES = ("lon", "lng", "longitude", "x", "经度", "wgs84_lng", "wgs84经")
 _LAT_NAMES = ("lat", "latitude", "y", "纬度", "wgs84_lat", "wgs84纬")
 _NAME_NAMES = ("name", "站名", "车站", "station", "名称")
