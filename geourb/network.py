@@ -513,6 +513,8 @@ class Network:
         }
         if self.length_m is not None:
             arrays["length_m"] = self.length_m
+        if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
+            arrays["transit_from_node"] = np.array(int(self.info["transit_from_node"]))  # type: ignore[call-overload]
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
         logger.info("saved %r to %s", self, path)
@@ -536,10 +538,13 @@ class Network:
             with np.load(path, allow_pickle=False) as z:
                 n = z["node_lon"].size
                 csr = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(n, n))
-                return cls(csr, z["node_lon"], z["node_lat"], name=str(z["name"]),
-                           approximate=bool(z["approximate"]),
-                           length_m=z["length_m"] if "length_m" in z.files else None,
-                           node_ids=z["node_ids"])
+                net = cls(csr, z["node_lon"], z["node_lat"], name=str(z["name"]),
+                          approximate=bool(z["approximate"]),
+                          length_m=z["length_m"] if "length_m" in z.files else None,
+                          node_ids=z["node_ids"])
+                if "transit_from_node" in z.files:
+                    net.info["transit_from_node"] = int(z["transit_from_node"])
+                return net
         except (OSError, KeyError, ValueError, EOFError) as exc:
             raise NetworkGraphError(
                 f"{path} is not a readable geourb network cache ({exc}). Delete it and rebuild."

@@ -157,7 +157,7 @@ def test_multimodal_network_shortens_travel():
         multimodal_network(road, far, rail)
 
 
-def test_changing_lines_inside_a_station_costs_time():
+def test_changing_lines_inside_a_station_costs_time(tmp_path):
     # synthetic: road 0-1-2 (slow); line L1 from station A (at node 0) to B (node 1), line L2
     # from B to C (node 2). Going A -> C by rail needs a change at B
     lon = np.array([114.0, 114.5, 115.0])
@@ -182,9 +182,12 @@ def test_changing_lines_inside_a_station_costs_time():
     # leaving and re-entering (exit 300 + enter 300 + wait 600) beats a 30-min change
     assert slow.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + 1200 + 900 + 300,
                                                       abs=1)
-    # origins never snap onto a platform or an entrance (no free boarding)
+    # origins never snap onto a platform or an entrance (no free boarding), also after a reload
     node, _ = default.nearest_nodes([114.5], [30.5])
     assert node[0] == 1
+    reloaded = Network.load(default.save(tmp_path / "mm.npz"))
+    assert reloaded.info["transit_from_node"] == 3
+    assert reloaded.nearest_nodes([114.5], [30.5])[0][0] == 1
     with pytest.raises(InvalidValueError, match="change_min"):
         multimodal_network(road, stations, rail, change_min=-1)
 
