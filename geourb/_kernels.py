@@ -5,7 +5,7 @@ NumPy steps and their temporaries, with the same arithmetic in the same order, s
 give the same surface (``tests/test_isochrones.py`` compares them):
 
 - :func:`sample_extent` / :func:`sample_raster`: the points sampled every half cell along the
-  edges leaving reached nodes (see ``isochrones._sample_edges``), first their extent (for the
+  edges leaving reached nodes (see ``geourb._surface._sample_edges``), first their extent (for the
   grid), then each cell's minimum time, without materialising the samples;
 - :func:`walk_fill`: each off-road cell near a road takes its nearest road cell's time plus the
   walk (the earliest of equally near ones), searching offsets ring by ring.

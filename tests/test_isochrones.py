@@ -194,6 +194,7 @@ def test_one_way_road_sampled_from_its_start_only():
 def test_walk_rings_and_distance_transform_agree(monkeypatch):
     # synthetic grid with a hole; a 300 m reach at 30 m cells (10 cells) takes the distance
     # transform path, forced ring by ring it must give the same surface
+    import geourb._surface as surface_mod
     import geourb.isochrones as iso_mod
 
     net = _grid(hole=True)
@@ -202,7 +203,7 @@ def test_walk_rings_and_distance_transform_agree(monkeypatch):
     compiled = travel_time_surface(net, centre, **kw)  # numba kernels when installed
     monkeypatch.setattr(iso_mod, "USE_KERNELS", False)
     wide = travel_time_surface(net, centre, **kw)
-    monkeypatch.setattr(iso_mod, "_RING_SEARCH_MAX_CELLS", 100)
+    monkeypatch.setattr(surface_mod, "_RING_SEARCH_MAX_CELLS", 100)
     rings = travel_time_surface(net, centre, **kw)
     assert np.array_equal(wide.minutes, rings.minutes, equal_nan=True)
     assert np.array_equal(compiled.minutes, rings.minutes, equal_nan=True)
