@@ -99,7 +99,7 @@ def test_cutoff_min_alias_warns(net, hubei):
         old = od_matrix(net, hubei.iloc[:5], cutoff_min=90)
     np.testing.assert_array_equal(old.to_numpy(),
                                   od_matrix(net, hubei.iloc[:5], minutes=90).to_numpy())
-    with pytest.raises(InvalidValueError, match="not both"):
+    with pytest.raises(InvalidValueError, match="not both"), pytest.warns(DeprecationWarning):
         od_matrix(net, hubei.iloc[:5], minutes=60, cutoff_min=90)
 
 

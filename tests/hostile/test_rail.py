@@ -236,7 +236,7 @@ def test_isochrone_max_min_alias(grid):
         old = travel_time_surface(grid, CENTRE, max_min=5, cell_m=50)
     new = travel_time_surface(grid, CENTRE, minutes=5, cell_m=50)
     assert np.array_equal(old.minutes, new.minutes, equal_nan=True)
-    with pytest.raises(InvalidValueError, match="not both"):
+    with pytest.raises(InvalidValueError, match="not both"), pytest.warns(DeprecationWarning):
         travel_time_surface(grid, CENTRE, minutes=10, max_min=5)
 
 
