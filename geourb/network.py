@@ -470,6 +470,8 @@ class Network:
             dist = np.atleast_2d(dist) + offsets[:, None]
             dist[dist > limit] = np.inf
             return dist
+        if offsets.min() > limit:  # every source starts beyond the cut-off: nothing reached
+            return np.full(self.n_nodes, np.inf)
         if np.all(offsets == offsets[0]):
             dist = dijkstra(self.csr, directed=True, indices=np.unique(src),
                             limit=limit - offsets[0], min_only=True)

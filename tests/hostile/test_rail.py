@@ -231,6 +231,16 @@ def test_isochrone_origins_outside_nan_or_empty(grid):
         isochrones(grid, gpd.GeoSeries([shapely.Point(CENTRE)]), bands_min=(5,))
 
 
+def test_isochrone_walk_to_network_longer_than_the_limit(grid):
+    # 960 m from the grid: 11.5 min of walking, more than the 1-minute limit. Before, SciPy
+    # raised a bare "limit must be >= 0"; now the surface holds only the walk from the origin
+    surf = travel_time_surface(grid, (114.29, 30.60), minutes=1, cell_m=50)
+    reached = np.isfinite(surf.minutes)
+    assert 0 < reached.sum() < 20 and np.nanmax(surf.minutes) <= 1
+    iso = isochrones(grid, (114.29, 30.60), bands_min=(1,), cell_m=50)
+    assert 0 < iso["area_km2"].iloc[0] < 0.05  # a walk of 83 m at most: ~0.02 km2
+
+
 def test_isochrone_max_min_alias(grid):
     with pytest.warns(DeprecationWarning, match="minutes="):
         old = travel_time_surface(grid, CENTRE, max_min=5, cell_m=50)
