@@ -16,7 +16,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from shapely.ops import substring
 
-from geourb._errors import DataFileNotFoundError, InvalidValueError
+from geourb._errors import DataFileNotFoundError, InvalidValueError, NoCrsError
 from geourb._log import logger
 from geourb._validate import require_columns
 from geourb.counties import CHINA_ALBERS, WGS84
@@ -211,6 +211,9 @@ def link_stations_along_lines(
     if max_station_dist_m <= 0 or dwell_s < 0:
         raise InvalidValueError("max_station_dist_m must be > 0 and dwell_s >= 0.")
     require_columns(lines, ["line_type"], source="lines")
+    for what, layer in (("stations", stations), ("lines", lines)):
+        if layer.crs is None:
+            raise NoCrsError(f"The {what} have no CRS; set one with .set_crs('EPSG:4326').")
     st = stations.to_crs(CHINA_ALBERS)
     st_xy = shapely.get_coordinates(st.geometry.values)
     st_pts = st.geometry.values

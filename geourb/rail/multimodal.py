@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geourb._errors import InvalidValueError, NetworkGraphError
+from geourb._errors import InvalidValueError, NetworkGraphError, NoCrsError
 from geourb._log import logger
 from geourb._validate import require_columns
 from geourb.counties import WGS84
@@ -105,6 +105,8 @@ def multimodal_network(
     if unknown:
         raise InvalidValueError(f"rail_links refer to station ids not in stations: "
                                 f"{[getattr(x, 'item', lambda x=x: x)() for x in sorted(unknown)[:5]]}.")
+    if stations.crs is None:
+        raise NoCrsError("The stations have no CRS; set one with .set_crs('EPSG:4326').")
     st = stations.loc[used].to_crs(WGS84)
     lon, lat = st.geometry.x.to_numpy(), st.geometry.y.to_numpy()
     road_node, snap_m = road_network.nearest_nodes(lon, lat)

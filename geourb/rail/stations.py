@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geourb._errors import DataFileNotFoundError, DuplicateKeyError, InvalidValueError
+from geourb._errors import DataFileNotFoundError, DuplicateKeyError, InvalidValueError, NoCrsError
 from geourb._io import read_table
 from geourb._log import logger
 from geourb._validate import require_columns, to_numeric
@@ -113,7 +113,8 @@ def read_stations(
     kinds
         Keep only these values of an OSM ``station`` column (e.g. ``("train",)`` for the
         OSM export, which also holds subway, tram and monorail stops); the others are counted
-        in the log. None: keep all.
+        in the log. None: keep all. A file without a ``station`` column is refused
+        (:class:`~geourb._errors.MissingColumnError`).
     duplicate_m, on_duplicate
         Stations sharing a name but farther than ``duplicate_m`` metres apart are flagged in
         the ``duplicate_name`` column and logged (``on_duplicate="flag"``) or refused with a
@@ -194,7 +195,9 @@ def read_stations(
                        "be matched by name), rows %s", source, int(unnamed.sum()), len(gdf),
                        list(gdf.index[unnamed.to_numpy()][:5]))
     gdf.insert(0, "name", names.where(~unnamed, "").astype(str).str.strip())
-    if kinds is not None and "station" in gdf.columns:
+    if kinds is not None:
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+        require_columns(gdf, ["station"], source=source)
         keep = gdf["station"].isin(list(kinds)).to_numpy()
         if (~keep).any():
             left = gdf.loc[~keep, "station"].astype(object).fillna("none").value_counts()
@@ -371,6 +374,10 @@ def merge_stations(
         raise InvalidValueError(f"max_dist_m must be > 0 metres, got {max_dist_m!r}.")
     require_columns(first, ["name"], source="first stations")
     require_columns(second, ["name"], source="second stations")
+    for what, layer in (("first", first), ("second", second)):
+        if layer.crs is None:
+            raise NoCrsError(f"The {what} station layer has no CRS; set one with "
+                             ".set_crs('EPSG:4326').")
     a = first.to_crs(WGS84).reset_index(drop=True)
     b = second.to_crs(WGS84).reset_index(drop=True)
     ka = a["name"].map(normalize_station_name)

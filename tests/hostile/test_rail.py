@@ -80,6 +80,21 @@ def test_duplicate_station_names_can_be_refused(tmp_path):
         read_stations(path, on_duplicate="drop")
 
 
+def test_layers_without_crs_and_kinds_without_column(tmp_path):
+    st = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=gpd.points_from_xy([114.3, 114.34],
+                                                                           [30.6, 30.64]))
+    with pytest.raises(NoCrsError, match="first station layer"):
+        merge_stations(st, st.set_crs(4326))
+    lines = gpd.GeoDataFrame({"line_type": ["hsr"]},
+                             geometry=[shapely.LineString([(114.3, 30.6), (114.34, 30.64)])],
+                             crs=4326)
+    with pytest.raises(NoCrsError, match="stations have no CRS"):
+        link_stations_along_lines(st, lines)
+    path = _csv(tmp_path, {"name": ["武汉"], "lon": [114.42], "lat": [30.61]})
+    with pytest.raises(MissingColumnError, match="station"):
+        read_stations(path, kinds="train")
+
+
 def test_station_file_missing(tmp_path):
     with pytest.raises(DataFileNotFoundError, match="nowhere.csv"):
         read_stations(tmp_path / "nowhere.csv")
