@@ -93,3 +93,42 @@ def renamed(old: str, new: Callable[..., Any], *, module: str) -> Callable[..., 
     alias.__name__ = alias.__qualname__ = old
     alias.__doc__ = f"Deprecated alias of :func:`{module}.{new.__name__}` (warns on use)."
     return alias
+
+
+_UNSET: Any = object()
+"""Default of a deprecated keyword: tells "not given" apart from ``None``."""
+
+
+def renamed_argument(func: str, old: str, new: str, old_value: Any, new_value: Any,
+                     new_default: Any) -> Any:
+    """Return the value of ``new`` when a caller may still pass the deprecated ``old`` name.
+
+    Warns (``DeprecationWarning``) when ``old`` is given; raises
+    :class:`~geourb._errors.InvalidValueError` when both are given with different values.
+
+    Parameters
+    ----------
+    func
+        Name of the function (for the message).
+    old, new
+        The deprecated and the current argument name.
+    old_value, new_value
+        What the caller passed for each (``_UNSET`` when ``old`` was not given).
+    new_default
+        The default of ``new``, to tell an explicit value from the default.
+
+    Returns
+    -------
+    Any
+        The value to use.
+    """
+    from geourb._errors import InvalidValueError
+
+    if old_value is _UNSET:
+        return new_value
+    warnings.warn(f"{func}({old}=...) is deprecated and will be removed in the next release; "
+                  f"use {new}=... (same unit).", DeprecationWarning, stacklevel=3)
+    if new_value is not new_default and new_value != old_value:
+        raise InvalidValueError(f"{func}: give {new}={new_value!r} or the deprecated "
+                                f"{old}={old_value!r}, not both.")
+    return old_value
