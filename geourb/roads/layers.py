@@ -10,7 +10,6 @@ otherwise access is assumed at every shared vertex, and the log says so.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geourb._deprecate import _UNSET, renamed_argument
 from geourb._errors import (
     CrsError,
     DataFileNotFoundError,
@@ -140,17 +140,9 @@ def _to_wgs84_lines(gdf: gpd.GeoDataFrame, *, source: str, strict_crs: bool,
     return gdf
 
 
-def _class_field_arg(class_field: str | None, class_column: str | None) -> str | None:
-    if class_column is not None:
-        warnings.warn("class_column= is deprecated; use class_field=.", DeprecationWarning,
-                      stacklevel=3)
-        if class_field is not None and class_field != class_column:
-            raise InvalidValueError(
-                f"class_field={class_field!r} and class_column={class_column!r} disagree; give "
-                "class_field only."
-            )
-        return class_column
-    return class_field
+def _class_field_arg(func: str, class_field: str | None, class_column: Any) -> str | None:
+    """``class_field``, or the deprecated ``class_column`` (with a DeprecationWarning)."""
+    return renamed_argument(func, "class_column", "class_field", class_column, class_field, None)
 
 
 def _classify(gdf: pd.DataFrame, *, class_field: str | None, fallback: str | None,
@@ -205,7 +197,7 @@ def read_road_layer(
     speeds: Mapping[str, float] | None = None,
     strict_crs: bool = False,
     coord_system: str = "wgs84",
-    class_column: str | None = None,
+    class_column: Any = _UNSET,
 ) -> gpd.GeoDataFrame:
     """Read a GIS road layer (GPKG, Shapefile, FileGDB) as WGS84 lines with a ``road_class``.
 
@@ -264,7 +256,7 @@ def read_road_layer(
     InvalidValueError
         Unknown ``coord_system``.
     """
-    field = _class_field_arg(class_field, class_column)
+    field = _class_field_arg("read_road_layer", class_field, class_column)
     system = check_system(coord_system)
     path = Path(path)
     if not path.exists():
@@ -364,7 +356,7 @@ def network_from_layers(
     interchange_m: float = 300.0,
     name: str = "",
     largest_component: Component = "strong",
-    class_column: str | None = None,
+    class_column: Any = _UNSET,
 ) -> Network:
     """Build a network from GIS road layers (files or GeoDataFrames).
 
@@ -448,7 +440,7 @@ def network_from_layers(
     DataFileNotFoundError, NoCrsError, CrsError
         As in :func:`read_road_layer` and :func:`fix_degree_crs`.
     """
-    field = _class_field_arg(class_field, class_column)
+    field = _class_field_arg("network_from_layers", class_field, class_column)
     items = [layers] if isinstance(layers, str | os.PathLike | gpd.GeoDataFrame) else list(layers)
     if not items:
         raise InvalidValueError("network_from_layers needs at least one road layer.")

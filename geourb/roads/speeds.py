@@ -8,9 +8,8 @@ Every builder takes ``speeds={...}`` to override them.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,11 +17,14 @@ import pandas as pd
 
 from geourb._errors import InvalidValueError, UnknownNameError, suggest
 from geourb._log import logger
+from geourb._toml import read_toml
+
+SPEEDS_FILE = Path(__file__).resolve().parents[1] / "data" / "road_speeds.toml"
+"""The package-data speed tables (sources of every value in its header)."""
 
 
 def _load_tables() -> dict[str, dict[str, Any]]:
-    text = resources.files("geourb").joinpath("data/road_speeds.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_toml(SPEEDS_FILE, what="Road speed table")
 
 
 _TABLES = _load_tables()

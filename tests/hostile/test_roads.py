@@ -266,7 +266,7 @@ def test_layer_bad_interchanges(tmp_path):
 
 def test_layer_class_field_and_alias_disagree():
     gdf = line_layer([(102.70, 25.0), (102.71, 25.0)])
-    with pytest.raises(InvalidValueError, match="disagree"), pytest.warns(DeprecationWarning):
+    with pytest.raises(InvalidValueError, match="not both"), pytest.warns(DeprecationWarning):
         network_from_layers(gdf, class_field="road_class", class_column="other")
 
 
