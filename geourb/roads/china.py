@@ -52,6 +52,17 @@ def _clean(value: Any) -> str | None:
 def find_class_fields(columns: Sequence[str]) -> list[str]:
     """Columns named like a road-class field (see :data:`CLASS_FIELD_NAMES`), by precedence.
 
+    Parameters
+    ----------
+    columns
+        Column names of a layer.
+
+    Returns
+    -------
+    list of str
+        The matching columns (as spelled in the layer), technical grade first, route codes
+        last; empty when none matches.
+
     Examples
     --------
     >>> find_class_fields(["OBJECTID", "RN", "技术等级", "NAME"])
@@ -63,6 +74,19 @@ def find_class_fields(columns: Sequence[str]) -> list[str]:
 
 def parse_route_code(code: Any) -> tuple[str, bool] | None:
     """Administrative grade and expressway flag of a route code, or None when unparseable.
+
+    Parameters
+    ----------
+    code
+        A route code such as ``"G206"``, ``"S101线"``, ``"G4W2"`` (full-width letters and
+        digits and lower case accepted); None or NaN gives None.
+
+    Returns
+    -------
+    tuple of (str, bool) or None
+        The administrative grade (国道, 省道, 县道, 乡道, 村道, 专用公路) from the letter, and
+        whether the code is a national/provincial expressway (G/S with 1, 2 or 4 digits or a
+        letter suffix).
 
     Examples
     --------
@@ -89,6 +113,19 @@ def parse_route_code(code: Any) -> tuple[str, bool] | None:
 def normalize_class(value: Any, table: Mapping[str, float]) -> str | None:
     """The class name of ``table`` that ``value`` spells (aliases such as 一级 -> 一级公路), or None.
 
+    Parameters
+    ----------
+    value
+        A class value from a layer (spaces and full-width characters allowed).
+    table
+        Speed table whose keys are the known classes.
+
+    Returns
+    -------
+    str or None
+        The key of ``table`` (exact, alias from :data:`~geourb.roads.speeds.CLASS_ALIASES`, or
+        case-insensitive match), or None.
+
     Examples
     --------
     >>> normalize_class(" 二级 ", {"二级公路": 70})
@@ -113,6 +150,17 @@ def classify_roads(
     frame: pd.DataFrame, fields: Sequence[str], table: Mapping[str, float], *, source: str
 ) -> tuple[pd.Series, dict[str, Any]]:
     """One class per row from the class ``fields`` (by precedence), with a report.
+
+    Parameters
+    ----------
+    frame
+        The layer's attribute table.
+    fields
+        Class columns of ``frame``, in order of precedence.
+    table
+        Speed table whose keys are the known classes.
+    source
+        Name of the layer in log messages.
 
     Per row the first field whose value is a class of ``table`` (or an alias) wins; a route
     code gives 高速公路 for an expressway code, else its administrative grade. Rows where no
@@ -169,5 +217,16 @@ def classify_roads(
 
 
 def truthy(values: pd.Series) -> pd.Series:
-    """Boolean reading of a flag column (1/yes/true/是/全封闭 ...); missing is False."""
+    """Boolean reading of a flag column (1/yes/true/是/全封闭 ...); missing is False.
+
+    Parameters
+    ----------
+    values
+        The flag column.
+
+    Returns
+    -------
+    pandas.Series
+        Booleans, same index.
+    """
     return values.map(lambda v: _clean(v) is not None and _clean(v).lower() in _TRUE).astype(bool)
