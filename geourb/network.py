@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -663,6 +664,9 @@ class Network:
         }
         if self.length_m is not None:
             arrays["length_m"] = self.length_m
+        if self.dropped_lon is not None:  # parts dropped by largest_component (messages)
+            arrays["dropped_lon"], arrays["dropped_lat"] = self.dropped_lon, self.dropped_lat
+            arrays["dropped_info"] = np.array(json.dumps(self.info.get("dropped") or {}))
         if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
             arrays["transit_from_node"] = np.array(int(self.info["transit_from_node"]))  # type: ignore[call-overload]
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
@@ -694,6 +698,9 @@ class Network:
                           node_ids=z["node_ids"])
                 if "transit_from_node" in z.files:
                     net.info["transit_from_node"] = int(z["transit_from_node"])
+                if "dropped_lon" in z.files:
+                    net.dropped_lon, net.dropped_lat = z["dropped_lon"], z["dropped_lat"]
+                    net.info["dropped"] = json.loads(str(z["dropped_info"]))
                 return net
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise NetworkGraphError(

@@ -401,7 +401,7 @@ def test_clipped_export_components(clipped_shanghai, caplog):
         network_from_osm(clipped_shanghai, largest_component="biggest")
 
 
-def test_origin_on_dropped_part(clipped_shanghai):
+def test_origin_on_dropped_part(clipped_shanghai, tmp_path):
     from geourb.isochrones import isochrones
 
     strong = network_from_osm(clipped_shanghai)
@@ -415,6 +415,14 @@ def test_origin_on_dropped_part(clipped_shanghai):
         isochrones(strong, origin, bands_min=(5,), max_snap_m=300)
     assert "dropped" in str(err.value) and "outside the extent" not in str(err.value)
     assert strong.dropped_part_message(*origin, 300) is not None
+    # the same from a saved network (geourb network build -> .npz -> geourb isochrone)
+    from geourb.network import Network
+
+    strong.save(tmp_path / "clip.npz")
+    cached = Network.load(tmp_path / "clip.npz")
+    assert cached.info["dropped"] == strong.info["dropped"]
+    with pytest.raises(NetworkGraphError, match="largest_component='weak'"):
+        isochrones(cached, origin, bands_min=(5,), max_snap_m=300)
     assert weak.dropped_part_message(121.0, 30.0, 300) is None  # far from everything
 
 
