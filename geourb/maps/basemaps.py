@@ -200,7 +200,15 @@ class _Sea(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.color|tojson }};
+        (function() {
+            var layer = {{ this._parent.get_name() }};
+            function paint() {
+                if (layer._map) { layer._map.getContainer().style.background = {{ this.color|tojson }}; }
+            }
+            layer.on('add', paint);
+            layer.on('remove', function(e) { e.target._map && (e.target._map.getContainer().style.background = ''); });
+            paint();
+        })();
         {% endmacro %}
         """
     )
@@ -217,6 +225,29 @@ def _short(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name
+
+
+def _shared_once(polygons: np.ndarray) -> shapely.Geometry:
+    """The boundaries of a simplified, snapped coverage as lines, each shared edge once."""
+    rings = shapely.get_rings(shapely.get_parts(polygons))
+    coords, idx = shapely.get_coordinates(rings, return_index=True)
+    same = idx[1:] == idx[:-1]
+    seg = np.hstack([coords[:-1][same], coords[1:][same]])
+    flip = (seg[:, 0] > seg[:, 2]) | ((seg[:, 0] == seg[:, 2]) & (seg[:, 1] > seg[:, 3]))
+    seg[flip] = seg[flip][:, [2, 3, 0, 1]]
+    seg = np.unique(seg, axis=0)
+    seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
+    lines = shapely.linestrings(seg.reshape(-1, 2, 2))
+    return shapely.line_merge(shapely.multilinestrings(lines))
+
+
+def _clip(gdf: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    kept = gdf[gdf.intersects(shapely.box(*box))]
+    if kept.empty:
+        return kept
+    clipped = shapely.clip_by_rect(kept.geometry.to_numpy(), *box)
+    out = kept.set_geometry(gpd.GeoSeries(clipped, index=kept.index, crs=kept.crs))
+    return out[~out.geometry.is_empty & out.geom_type.isin(["Polygon", "MultiPolygon"])]
 
 
 def context_basemap(
@@ -249,10 +280,10 @@ def context_basemap(
     dx, dy = (maxx - minx) * margin + 0.5, (maxy - miny) * margin + 0.5
     box = (minx - dx, miny - dy, maxx + dx, maxy + dy)
     diag_km = float(np.hypot(box[2] - box[0], box[3] - box[1])) * 100
-    tol = max(100.0, diag_km * 1000 / 1500)  # ~1/1500 of the view
-    decimals = 3 if tol >= 500 else 4
-    prov = provinces[provinces.intersects(shapely.box(*box))]
-    pref = prefectures[prefectures.intersects(shapely.box(*box))]
+    tol = max(100.0, diag_km * 1000 / 1000)  # ~1/1000 of the view: a context, not data
+    decimals = 2 if tol >= 3000 else 3 if tol >= 300 else 4
+    prov = _clip(provinces, box)
+    pref = _clip(prefectures, box)
     fg = folium.FeatureGroup(name="底图 (省界、地市界)", show=True)
     fg._geourb_kind = "context"  # type: ignore[attr-defined]
     fg.add_child(_Sea(SEA_COLOR))
@@ -265,7 +296,10 @@ def context_basemap(
             interactive=False, control=False,
         ).add_to(fg)
     if len(pref):
-        pref_lines = simplify_coverage(pref, tolerance_m=tol, decimals=decimals)
+        simple = simplify_coverage(pref, tolerance_m=tol, decimals=decimals)
+        # each shared boundary once, as lines
+        pref_lines = gpd.GeoDataFrame(geometry=[_shared_once(simple.geometry.to_numpy())],
+                                      crs="EPSG:4326")
         folium.GeoJson(
             _geojson(pref_lines, {}),
             style_function=lambda f: {"color": "#b5b5b5", "weight": 0.6, "fill": False,
