@@ -33,7 +33,7 @@ __all__ = ["ReportData", "render_report", "report"]
 
 DEFAULT_OUT = "reports/potential_regions.html"
 APPROXIMATE_NOTE = (
-    "近似结果 APPROXIMATE: 1 小时等时圈在县城近似路网上计算 (县城之间直线距离 × 绕行系数, "
+    "近似结果 APPROXIMATE: 已批复都市圈核心城市的 1 小时范围在县城近似路网上计算 (县城之间直线距离 × 绕行系数, "
     "约 80 km/h), 不是实际道路网络; 只用于示意都市圈的大致范围。"
 )
 
@@ -143,17 +143,19 @@ def _metro_circles(full: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> list[Any]
         except GeourbError as exc:
             logger.warning("metropolitan core %s not resolved: %s", name, exc)
             continue
-        if str(core.adcode) in layer.index or len(layer) == len(full):
-            cores.append(core)
+        cores.append(core)
     if not cores:
         return []
     network = default_network(full)
     out = []
     for core in cores:
         try:
-            out.append(delineate_metro(network, core, full, minutes=60, population="pop_total"))
+            area = delineate_metro(network, core, full, minutes=60, population="pop_total")
         except GeourbError as exc:
             logger.warning("1-hour circle of %s failed: %s", core, exc)
+            continue
+        if area.counties.index.isin(layer.index).any():  # reaches the selection
+            out.append(area)
     return out
 
 
@@ -284,8 +286,9 @@ def _region_rows(data: ReportData) -> pd.DataFrame:
     for _, r in data.regions.iterrows():
         members = data.region_of[data.region_of == r["region_id"]].index
         sub = t.loc[members]
-        pop = float(sub["pop_total"].sum())
-        urban = float(sub["pop_urban"].sum()) if "pop_urban" in sub else np.nan
+        pop = float(data.layer.loc[members, "pop_total"].sum())
+        urban = (float(data.layer.loc[members, "pop_urban"].sum())
+                 if "pop_urban" in data.layer.columns else np.nan)
         rate = urban / pop if pop else np.nan
         parks_n = (int(data.parks["county_adcode"].astype(str).isin(members.astype(str)).sum())
                    if data.parks is not None else np.nan)
@@ -325,7 +328,7 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
     out = []
     scored = gpd.GeoDataFrame(data.layer[["name", "geometry"]].join(data.table[["score"]]),
                               geometry="geometry", crs=data.layer.crs)
-    fig = figures.choropleth_figure(scored, "score", label="潜力得分", unit="分",
+    fig = figures.choropleth_figure(scored, "score", label="潜力得分", unit="0-1",
                                     title=f"县域潜力得分与潜力地区 ({data.selection})")
     if data.region_polygons is not None and len(ranked):
         from geourb.counties import CHINA_ALBERS
@@ -341,7 +344,7 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
             rows[f"{r['排名 rank']} {r['地区 region']}"] = data.table.loc[r["_members"], contrib_cols].mean()
         contrib = pd.DataFrame(rows).T
         fig = figures.contributions_figure(contrib, title="各潜力地区平均得分的指标贡献",
-                                           max_rows=25)
+                                           unit="0-1", max_rows=25)
         out.append(("图 2 各地区平均得分按指标分解 (县平均)", figures.figure_data_uri(fig)))
         plt.close(fig)
     if "urbanization_rate" in data.table and data.table["urbanization_rate"].notna().any():
@@ -422,7 +425,9 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
     prm = [{"节 section": sec, "参数 key": k, "值 value": v}
            for sec, d in data.config.items() for k, v in d.items()]
     s.append(_table(pd.DataFrame(prm)))
-    s.append(f"<p>普查连接 census join: {_e(data.join_summary)}</p>")
+    s.append("<p>普查与县界连接 census join (按代码、对照表、名称; 未匹配的单位列出而不丢弃):</p>")
+    s.append(_table(pd.DataFrame([{"项 item": k, "数量 count": v}
+                                  for k, v in data.join_summary.items()])))
     s.append("<h2>2 数据来源 Data sources</h2>")
     s.append(_sources_html())
     s.append("<h2>3 方法 Method</h2>")
@@ -466,7 +471,7 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
                  "人口 (面积加权)": a.summary.get("pop_area_weighted")} for a in data.metro]
         s.append(_table(pd.DataFrame(rows), numeric={"面积 km²": {}, "人口 (面积加权)": {}}))
     else:
-        s.append("<p>本选区内没有已批复的都市圈核心城市。</p>")
+        s.append("<p>没有已批复都市圈的 1 小时范围到达本选区。</p>")
     body = "\n".join(s)
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
