@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
+import types
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -479,6 +481,19 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
             "</body>\n</html>\n")
 
 
+def _read_config(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    from geourb._errors import SettingsError
+
+    if not path.is_file():
+        raise DataFileNotFoundError(f"Config file {path} does not exist.")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path} is not valid UTF-8 TOML: {exc}") from exc
+
+
 def report(
     config: Mapping[str, Any] | str | Path | None = None,
     *,
@@ -519,12 +534,21 @@ def report(
     from geourb._io import write_text
 
     if isinstance(config, str | Path):
-        import tomllib
-
-        config = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        config = _read_config(Path(config))
     logging.getLogger("geourb").info("report: running the analysis (%s)", province or "all China")
     data = _analysis(config, province=province, metro=metro)
     page = render_report(data, title=title)
     path = write_text(out, page)
     logger.info("wrote report %s (%.2f MB)", path, len(page.encode()) / 1e6)
     return path
+
+
+class _CallableModule(types.ModuleType):
+    """``geourb.report(...)`` calls :func:`report` even after this module was imported (the
+    import makes ``geourb.report`` the module)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Path:
+        return report(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -264,7 +264,7 @@ def context_basemap(
     bounds
         ``(minx, miny, maxx, maxy)`` in WGS84 degrees of the map's layers.
     margin
-        Extra share of the extent kept around ``bounds``.
+        Extra share of the extent kept around ``bounds`` (more east-west, for wide pages).
     seat_labels
         Label prefecture seats (placed without overlap, after the map's own labels).
 
@@ -277,7 +277,9 @@ def context_basemap(
 
     provinces, prefectures, seats = _context_layers()
     minx, miny, maxx, maxy = bounds
-    dx, dy = (maxx - minx) * margin + 0.5, (maxy - miny) * margin + 0.5
+    # generous: the page may be wider or taller than the layers' box
+    size = max(maxx - minx, maxy - miny)
+    dx, dy = size * (margin + 0.5) + 1.0, size * margin + 0.5
     box = (minx - dx, miny - dy, maxx + dx, maxy + dy)
     diag_km = float(np.hypot(box[2] - box[0], box[3] - box[1])) * 100
     tol = max(100.0, diag_km * 1000 / 1000)  # ~1/1000 of the view: a context, not data

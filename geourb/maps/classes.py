@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
@@ -61,7 +63,9 @@ def classify(
     >>> classify(pd.Series([1.0, 1.0, 2.0, 3.0]), k=5)[1]
     [(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]
     """
-    classes, bins = classify_values(values, scheme=scheme, k=k)
+    with warnings.catch_warnings():  # mapclassify warns when it lowers k; so do we, below
+        warnings.simplefilter("ignore", UserWarning)
+        classes, bins = classify_values(values, scheme=scheme, k=k)
     y = pd.to_numeric(values, errors="coerce").astype(float)
     ok = y.notna() & np.isfinite(y)
     if not ok.any():
@@ -74,7 +78,9 @@ def classify(
     kk = len(bins)
     while _bad_bins(classes, bins) and kk > 2:
         kk -= 1
-        classes, bins = classify_values(values, scheme=scheme, k=kk)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            classes, bins = classify_values(values, scheme=scheme, k=kk)
     if _bad_bins(classes, bins):  # still degenerate with 2 classes: split at the median value
         cut = float(np.median(uniques))
         lower = uniques[uniques <= cut]
