@@ -189,7 +189,7 @@ h1 {font-size: 26px; margin-top: 28px;} h2 {border-bottom: 2px solid #08519c; pa
 table {border-collapse: collapse; margin: 8px 0 16px; font-size: 13px;}
 th, td {border: 1px solid #ccc; padding: 3px 7px; text-align: left; vertical-align: top;}
 th {background: #eef3f8;} td.n {text-align: right; font-variant-numeric: tabular-nums;}
-figure {margin: 16px 0;} figure img {max-width: 100%; border: 1px solid #ddd;}
+figure {margin: 16px 0;} figure img {width: 100%; max-width: 900px; border: 1px solid #ddd;}
 figcaption {font-size: 12px; color: #555;}
 .note {background: #fff6e0; border-left: 4px solid #e6a700; padding: 8px 12px; margin: 12px 0;}
 .empty {background: #fdecea; border-left: 4px solid #c0392b; padding: 8px 12px;}
@@ -237,6 +237,14 @@ def _sources_html() -> str:
         except metadata.PackageNotFoundError:
             continue
     return _table(pd.DataFrame(rows))
+
+
+_LABELS = {
+    "pop_total": "常住人口", "gap_to_national": "与全国城镇化率差距", "pop_rural": "乡村人口",
+    "density_per_km2": "人口密度", "gap_to_target": "与目标差距", "urbanization_rate": "城镇化率",
+    "park_count": "开发区数", "park_area_km2": "开发区面积", "access_min": "到地市时间",
+}
+"""Chinese names of the usual indicators, for figure legends."""
 
 
 def _method_html(data: ReportData) -> str:
@@ -336,7 +344,8 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
         from geourb.counties import CHINA_ALBERS
 
         polys = data.region_polygons.to_crs(CHINA_ALBERS)
-        polys.boundary.plot(ax=fig.axes[0], color="#08519c", linewidth=1.0, zorder=3)
+        polys.boundary.plot(ax=fig.axes[0], color="#08519c",
+                            linewidth=0.4 if len(data.layer) > 1000 else 1.0, zorder=3)
     out.append(("图 1 县域潜力得分 (分级) 与潜力地区边界 (蓝线)", figures.figure_data_uri(fig)))
     plt.close(fig)
     if len(ranked):
@@ -346,6 +355,7 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
             rows[f"{r['排名 rank']} {r['地区 region']}"] = data.table.loc[r["_members"], contrib_cols].mean()
         contrib = pd.DataFrame(rows).T
         fig = figures.contributions_figure(contrib, title="各潜力地区平均得分的指标贡献",
+                                           labels={f"contrib_{k}": v for k, v in _LABELS.items()},
                                            unit="0-1", max_rows=25)
         out.append(("图 2 各地区平均得分按指标分解 (县平均)", figures.figure_data_uri(fig)))
         plt.close(fig)
@@ -441,7 +451,7 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
         s.append(_table(ranked[cols], numeric={
             "常住人口 population": {}, "城镇化率 urbanization": {"pct": True},
             "差距 gap": {"pct": True}, "乡村人口 rural": {}, "园区 parks": {},
-            "平均得分 score": {"digits": 1}}))
+            "平均得分 score": {"digits": 3}}))
         s.append("<h3>地区概况 Fact sheets</h3>")
         for _, r in ranked.iterrows():
             s.append(

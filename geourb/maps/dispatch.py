@@ -6,6 +6,7 @@ import folium
 import geopandas as gpd
 
 from geourb._errors import InvalidValueError, UnknownNameError, suggest
+from geourb._validate import require_crs, require_geographic_bounds
 from geourb.maps._simplify import overlapping
 from geourb.maps.layers import choropleth, isochrone_bands, region_outlines
 from geourb.maps.points import parks
@@ -82,6 +83,8 @@ def draw_layer(
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if gdf.empty:
         raise InvalidValueError(f"{source} has no features with a geometry: nothing to map.")
+    require_crs(gdf, source=source)
+    require_geographic_bounds(gdf, source=source)
     if kind is not None and kind not in LAYER_KINDS:
         raise InvalidValueError(f"Unknown layer kind {kind!r}; use one of {', '.join(LAYER_KINDS)}."
                                 + suggest(kind, LAYER_KINDS))
