@@ -284,24 +284,41 @@ def context_basemap(
     diag_km = float(np.hypot(box[2] - box[0], box[3] - box[1])) * 100
     tol = max(100.0, diag_km * 1000 / 1000)  # ~1/1000 of the view: a context, not data
     decimals = 2 if tol >= 3000 else 3 if tol >= 300 else 4
-    prov = _clip(provinces, box)
-    pref = _clip(prefectures, box)
+    # boundaries as lines, simplified whole and then clipped (a clipped polygon's outline
+    # would draw the clipping box)
+    prov = provinces[provinces.intersects(shapely.box(*box))]
+    pref = prefectures[prefectures.intersects(shapely.box(*box))]
     fg = folium.FeatureGroup(name="底图 (省界、地市界)", show=True)
     fg._geourb_kind = "context"  # type: ignore[attr-defined]
     fg.add_child(_Sea(SEA_COLOR))
-    if len(prov):
-        prov = simplify_coverage(prov, tolerance_m=tol, decimals=decimals)
+    # land: a coarse fill over a much larger box, so zooming out never shows a clipped edge
+    big = max(size * 2.0 + 4.0, 8.0)
+    land_box = (minx - big * 1.5, miny - big, maxx + big * 1.5, maxy + big)
+    land = _clip(provinces, land_box)
+    if len(land):
+        land_tol = max(tol, float(np.hypot(land_box[2] - land_box[0],
+                                           land_box[3] - land_box[1])) * 100_000 / 800)
+        land = simplify_coverage(land, tolerance_m=land_tol, decimals=2)
         folium.GeoJson(
-            _geojson(prov, {}),
-            style_function=lambda f: {"color": "#8c8c8c", "weight": 1.2, "fill": True,
-                                      "fillColor": LAND_COLOR, "fillOpacity": 1.0},
+            _geojson(land, {}),
+            style_function=lambda f: {"stroke": False, "fill": True, "fillColor": LAND_COLOR,
+                                      "fillOpacity": 1.0},
+            interactive=False, control=False,
+        ).add_to(fg)
+    if len(prov):
+        lines = shapely.clip_by_rect(_shared_once(
+            simplify_coverage(prov, tolerance_m=tol, decimals=decimals).geometry.to_numpy()), *box)
+        folium.GeoJson(
+            _geojson(gpd.GeoDataFrame(geometry=[lines], crs="EPSG:4326"), {}),
+            style_function=lambda f: {"color": "#8c8c8c", "weight": 1.2, "fill": False},
             interactive=False, control=False,
         ).add_to(fg)
     if len(pref):
         simple = simplify_coverage(pref, tolerance_m=tol, decimals=decimals)
         # each shared boundary once, as lines
-        pref_lines = gpd.GeoDataFrame(geometry=[_shared_once(simple.geometry.to_numpy())],
-                                      crs="EPSG:4326")
+        pref_lines = gpd.GeoDataFrame(
+            geometry=[shapely.clip_by_rect(_shared_once(simple.geometry.to_numpy()), *box)],
+            crs="EPSG:4326")
         folium.GeoJson(
             _geojson(pref_lines, {}),
             style_function=lambda f: {"color": "#b5b5b5", "weight": 0.6, "fill": False,
