@@ -468,3 +468,14 @@ def test_draw_layer_kinds_and_overlap_check():
     assert maps.layer_kind(squares.set_geometry(squares.centroid)) == "points"
     with pytest.raises(InvalidValueError, match="Unknown layer kind"):
         maps.draw_layer(squares, kind="heatmap")
+
+
+def test_same_map_same_bytes(anhui):
+    def page() -> str:
+        regions = anhui.dissolve("prefecture").reset_index()[["prefecture", "geometry"]]
+        return maps.to_html(maps.make_map(maps.choropleth(anhui, "area_km2"),
+                                          maps.region_outlines(regions, name_column="prefecture")))
+
+    first = page()
+    assert first == page()
+    assert re.search(r"map_0{31}0\b", first)

@@ -208,7 +208,8 @@ def to_html(m: folium.Map, *, offline: bool | None = None) -> str:
     Returns
     -------
     str
-        The complete HTML page.
+        The complete HTML page; folium's random element ids are numbered in order, so the
+        same map gives the same page on every run.
 
     Raises
     ------
@@ -219,10 +220,20 @@ def to_html(m: folium.Map, *, offline: bool | None = None) -> str:
         offline = getattr(m, "_geourb_offline", True)
     if getattr(m, "_geourb_tiles_crs", "wgs84") == "gcj02":
         shift_to_gcj02(m)
-    page = m.get_root().render()
+    page = _stable_ids(m.get_root().render())
     if offline:
         page = _inline_assets(page)
     return page
+
+
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def _stable_ids(page: str) -> str:
+    """Number folium's random element ids in order of appearance, so that the same map gives
+    the same bytes on every run."""
+    ids: dict[str, str] = {}
+    return _FOLIUM_ID.sub(lambda mt: ids.setdefault(mt.group(0), f"{len(ids):032x}"), page)
 
 
 def save_map(
