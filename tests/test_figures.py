@@ -12,10 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-matplotlib.use("Agg")
-
-from geourb import figures  # noqa: E402
-from geourb._errors import InvalidValueError, MissingColumnError  # noqa: E402
+from geourb import figures
+from geourb._errors import InvalidValueError, MissingColumnError
 
 
 @pytest.fixture(scope="module")

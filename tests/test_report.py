@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
 import pytest
 
-matplotlib.use("Agg")
-
-from geourb.report import report  # noqa: E402
+from geourb.report import report
 
 pytestmark = pytest.mark.slow
 

@@ -4,16 +4,13 @@ subclass (or a clean CLI exit 2) and a message that names the value and the fix.
 from __future__ import annotations
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
-matplotlib.use("Agg")
-
-from geourb import figures, maps  # noqa: E402
-from geourb._errors import (  # noqa: E402
+from geourb import figures, maps
+from geourb._errors import (
     CrsError,
     DataFileNotFoundError,
     EmptyResultError,
