@@ -22,6 +22,7 @@ from folium.template import Template
 
 from geourb._errors import EmptyResultError, InvalidValueError
 from geourb._log import logger
+from geourb._text import labels
 from geourb._validate import require_columns, require_crs, require_geographic_bounds
 
 MISSING_COLOR = "#d9d9d9"
@@ -83,17 +84,13 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
     nogeom = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
     if nogeom.any():
         logger.warning("%s: %d of %d feature(s) have no geometry and are not drawn, e.g. %s",
-                       source, int(nogeom.sum()), len(gdf), _labels(gdf[nogeom]))
+                       source, int(nogeom.sum()), len(gdf), labels(gdf[nogeom]))
     gdf = gdf[~nogeom]
     if gdf.empty:
         raise EmptyResultError(f"{source} has no features with a geometry: nothing to draw.")
     require_geographic_bounds(gdf, source=source)
     return gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs("EPSG:4326")
 
-
-def _labels(gdf: pd.DataFrame, n: int = 5) -> list[str]:
-    """A few feature names (else index labels) for log messages."""
-    return [str(x) for x in gdf.get("name", gdf.index)[:n]]
 
 
 

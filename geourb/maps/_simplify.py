@@ -9,7 +9,8 @@ import shapely
 
 from geourb._errors import InvalidValueError
 from geourb._log import logger
-from geourb.maps._html import _labels, _to_wgs84
+from geourb._text import labels
+from geourb.maps._html import _to_wgs84
 
 
 def _auto_tolerance(gdf: gpd.GeoDataFrame) -> float:
@@ -90,7 +91,7 @@ def simplify_coverage(
         logger.warning("simplify_coverage: %d polygon(s) smaller than the tolerance (%.0f m) "
                        "became empty and are not drawn, e.g. %s; pass a smaller tolerance "
                        "(simplify_m) to keep them", int((~keep).sum()), tolerance_m,
-                       _labels(out[~keep]))
+                       labels(out[~keep]))
     return out[keep]
 
 
