@@ -546,3 +546,12 @@ def join_statistics(
                         by_zone=pd.DataFrame(zone_rows))
     logger.info("statistics join: %s", report.summary())
     return out, report
+
+
+def national_urbanization_rate(layer: pd.DataFrame) -> float:
+    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total)."""
+    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
+    total = float(layer["pop_total"].sum())
+    if total <= 0:
+        raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
+    return float(layer["pop_urban"].sum()) / total
