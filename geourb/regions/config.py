@@ -46,9 +46,10 @@ class RegionConfig(TomlConfig):
         ``pop_total * max(0, target_rate - urbanization_rate)`` people.
     min_gap_density_km2
         Smoothed gap density (people to urbanize per km²) a candidate needs to be
-        concentrated (``smoothed_gap``). Default 55: about 4x the national mean (~14), met by
-        the dense low-urbanization plains (皖北 ~150, 冀中南 ~105, 湘西南 ~65) but not by
-        mountain or plateau counties with the same rate and fewer people per km².
+        concentrated (``smoothed_gap``). Default 50, several times the national mean: met by
+        the dense low-urbanization plains (population-weighted medians 皖北 ~147, 冀中南 ~106,
+        川东 ~79, 湘西南 ~63) but not by mountain or plateau counties with the same rate and
+        fewer people per km². docs/regions_method.md shows 45/50/55.
     contiguity
         ``queen`` (a shared vertex) or ``rook`` (a shared edge), see :mod:`geourb.contiguity`.
     islands
@@ -59,16 +60,17 @@ class RegionConfig(TomlConfig):
         province, like the plan's regions).
     min_region_pop, min_region_counties
         Smaller groups of concentrated counties get no region; their counties join the
-        scattered tier.
+        scattered tier. Default 5 million people (a large prefecture) and 3 counties.
     max_region_pop, max_region_counties
         Groups above this population or this number of counties are split, and their parts
         again until every part is within both (``0`` disables a limit). Defaults 25 million
-        and 30 counties: the size of the plan's largest single-province regions (皖北 27 M,
-        豫东南 22 M, 鲁西南 21 M in 20-30 counties).
+        and 40 counties: the size of the plan's largest single-province regions (皖北 27 M,
+        豫东南 22 M, 鲁西南 21 M in 20-30 counties; the Hebei plain has many small counties).
     maxp_floor_pop
         Population floor of each split part: exact with ``split_method="maxp"`` (spopt
         MaxPHeuristic), a target with ``"ward"`` (spopt WardSpatial on the county centroids
-        with ``ceil(pop / maxp_floor_pop)`` parts). Default 12 million, about half the maximum.
+        with ``ceil(pop / maxp_floor_pop)`` parts). Default 16 million, about two thirds of
+        the maximum (a 32 M group becomes two parts, not three).
     split_method
         ``ward`` (default, fast) or ``maxp``.
     split_along_prefectures
@@ -99,15 +101,15 @@ class RegionConfig(TomlConfig):
     max_rate: float | Literal["national"] = "national"
     min_pop_total: float = 300_000
     target_rate: float = 0.70
-    min_gap_density_km2: float = 55.0
+    min_gap_density_km2: float = 50.0
     contiguity: Literal["queen", "rook"] = "queen"
     islands: Literal["knn", "keep"] = "knn"
     split_by_province: bool = True
-    min_region_pop: float = 3_000_000
+    min_region_pop: float = 5_000_000
     min_region_counties: int = 3
     max_region_pop: float = 25_000_000
-    max_region_counties: int = 30
-    maxp_floor_pop: float = 12_000_000
+    max_region_counties: int = 40
+    maxp_floor_pop: float = 16_000_000
     split_method: Literal["ward", "maxp"] = "ward"
     split_along_prefectures: bool = True
     hotspots: bool = True
