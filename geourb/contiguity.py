@@ -66,8 +66,9 @@ def _check(kind: str, islands: str) -> None:
 
 def _vertex_keys(coords: np.ndarray) -> np.ndarray:
     """One integer per distinct vertex (coordinates rounded to 1e-7 degree, ~1 cm)."""
-    q = np.round(coords * 1e7).astype(np.int64)
-    _, vid = np.unique(q, axis=0, return_inverse=True)
+    x = (np.round(coords[:, 0] * 1e7) + 1.8e9).astype(np.uint64)  # < 2**32 for any longitude
+    y = (np.round(coords[:, 1] * 1e7) + 0.9e9).astype(np.uint64)
+    _, vid = np.unique((x << np.uint64(32)) | y, return_inverse=True)
     return vid.ravel()
 
 

@@ -284,7 +284,11 @@ def delineate_regions(
                            scattered=scattered)
     names = name_regions(layer, out["region_id"])
     if cfg.gazetteer != "none" and {"province", "prefecture_adcode"} <= set(layer.columns):
-        names = name_from_gazetteer(layer, out["region_id"], names, load_gazetteer(cfg.gazetteer, counties=layer))
+        gaz = load_gazetteer(cfg.gazetteer, counties=layer, only_present=True)
+        if len(gaz):
+            names = name_from_gazetteer(layer, out["region_id"], names, gaz)
+    if "name_source" not in names:
+        names = names.assign(name_source="bearing", gazetteer_overlap=0.0)
     out["region_name"] = out["region_id"].map(names["region_name"]).astype("string")
     out["region_name_en"] = out["region_id"].map(names["region_name_en"]).astype("string")
     comp = region_components(layer, out["region_id"], target_rate=cfg.target_rate, parks=parks)

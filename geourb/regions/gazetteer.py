@@ -38,6 +38,7 @@ def load_gazetteer(
     path: str | os.PathLike[str] | None = None,
     *,
     counties: pd.DataFrame | None = None,
+    only_present: bool = False,
 ) -> pd.DataFrame:
     """Read and check a region gazetteer.
 
@@ -50,6 +51,9 @@ def load_gazetteer(
     counties
         County layer whose ``province`` / ``prefecture`` / ``prefecture_adcode`` columns are
         the known prefectures (default: :func:`geourb.counties.load_counties`).
+    only_present
+        Drop (and log) the entries of provinces absent from ``counties`` instead of refusing
+        them: for a layer of a few provinces.
 
     Returns
     -------
@@ -84,6 +88,7 @@ def load_gazetteer(
     known = _prefecture_table(counties)
     provinces = sorted(set(known["province"]))
     rows = []
+    skipped: list[str] = []
     for key, v in data.get("entries", {}).items():
         if not isinstance(v, dict):
             raise SettingsError(f"{source}: entries.{key} must be a table, got {v!r}.")
@@ -92,6 +97,9 @@ def load_gazetteer(
             raise SettingsError(f"{source}: entry {key!r} has no {', '.join(missing)} (needed: name, province, "
                                 "prefectures, source).")
         prov = str(v["province"])
+        if prov not in provinces and only_present:
+            skipped.append(str(key))
+            continue
         if prov not in provinces:
             raise UnknownNameError(f"{source}: entry {key!r} names the unknown province {prov!r}."
                                    + suggest(prov, provinces))
@@ -110,8 +118,13 @@ def load_gazetteer(
         rows.append({"key": key, "name": str(v["name"]), "name_en": str(v.get("name_en", v["name"])),
                      "province": prov, "prefectures": [str(p) for p in v["prefectures"]],
                      "prefecture_adcodes": codes, "source": str(v["source"]), "note": str(v.get("note", ""))})
-    if not rows:
+    if skipped:
+        logger.debug("gazetteer: %d entries of provinces outside the layer skipped", len(skipped))
+    if not rows and not (only_present and skipped):
         raise EmptyResultError(f"{source} defines no [entries.<key>] tables.")
+    if not rows:
+        return pd.DataFrame(columns=["name", "name_en", "province", "prefectures", "prefecture_adcodes",
+                                     "source", "note"]).rename_axis("key")
     return pd.DataFrame(rows).set_index("key")
 
 
