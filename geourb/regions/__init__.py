@@ -30,17 +30,10 @@ from geourb.regions.candidates import (
     smoothed_gap_density,
 )
 from geourb.regions.config import RANK_COMPONENTS, Delineation, RegionConfig
-from geourb.regions.delineate import (
-    TIERS,
-    delineate_regions,
-    region_labels,
-    region_polygons,
-    region_summary,
-    scattered_counties,
-    split_component,
-)
+from geourb.regions.delineate import TIERS, delineate_regions, split_component
 from geourb.regions.gazetteer import gazetteer_overlap, load_gazetteer, name_from_gazetteer
 from geourb.regions.naming import CARDINAL_HALF_WIDTH, direction_name, name_regions
+from geourb.regions.outputs import region_labels, region_polygons, region_summary, scattered_counties
 from geourb.regions.presets import compare_to_presets, load_presets, preset_counties
 from geourb.regions.ranking import rank_regions, region_components
 
