@@ -111,6 +111,8 @@ def split_component(sub: gpd.GeoDataFrame, adjacency: sparse.spmatrix, attr: pd.
 def _check_against_data(cfg: RegionConfig, layer: pd.DataFrame) -> None:
     """Contradictions between the settings and the layer (a SettingsError names both keys)."""
     pop = layer["pop_total"].astype(float).fillna(0)
+    if pop.sum() <= 0:
+        return  # no census data: the candidate selection says so
     if cfg.split_by_province:
         by_prov = pop.groupby(layer["adcode"].astype(str).str[:2].to_numpy()).sum()
         if len(by_prov) and cfg.min_region_pop > by_prov.max():

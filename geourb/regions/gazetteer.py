@@ -52,8 +52,9 @@ def load_gazetteer(
         County layer whose ``province`` / ``prefecture`` / ``prefecture_adcode`` columns are
         the known prefectures (default: :func:`geourb.counties.load_counties`).
     only_present
-        Drop (and log) the entries of provinces absent from ``counties`` instead of refusing
-        them: for a layer of a few provinces.
+        Drop (and log) the entries of provinces absent from ``counties``, and the prefectures
+        absent from it, instead of refusing them: for a layer of a few provinces or
+        prefectures (the full check is the default).
 
     Returns
     -------
@@ -108,6 +109,8 @@ def load_gazetteer(
         in_prov = known[known["province"] == prov].set_index("prefecture")["prefecture_adcode"]
         codes = []
         for pref in v["prefectures"]:
+            if str(pref) not in in_prov.index and only_present:
+                continue  # a partial layer: the entry keeps its prefectures present in it
             if str(pref) not in in_prov.index:
                 everywhere = known.set_index("prefecture")["province"]
                 hint = (f" ({pref} is in {everywhere[str(pref)]})" if str(pref) in everywhere.index
@@ -115,6 +118,9 @@ def load_gazetteer(
                 raise UnknownNameError(f"{source}: entry {key!r} ({v['name']}) names {pref!r}, which is not a "
                                        f"prefecture of {prov}.{hint}")
             codes.append(str(in_prov[str(pref)]))
+        if not codes:
+            skipped.append(str(key))
+            continue
         rows.append({"key": key, "name": str(v["name"]), "name_en": str(v.get("name_en", v["name"])),
                      "province": prov, "prefectures": [str(p) for p in v["prefectures"]],
                      "prefecture_adcodes": codes, "source": str(v["source"]), "note": str(v.get("note", ""))})
