@@ -27,6 +27,7 @@ from geourb.regions.candidates import (
     contiguity_weights,
     gap_people,
     hotspots,
+    shared_vertex_counts,
     smoothed_gap_density,
 )
 from geourb.regions.config import RANK_COMPONENTS, Delineation, RegionConfig
@@ -62,6 +63,7 @@ __all__ = [
     "region_polygons",
     "region_summary",
     "scattered_counties",
+    "shared_vertex_counts",
     "smoothed_gap_density",
     "split_component",
 ]

@@ -101,6 +101,23 @@ def contiguity_weights(
     return libpysal.weights.WSP(a, id_order=ids).to_W(silence_warnings=True)
 
 
+def shared_vertex_counts(geoms: gpd.GeoSeries) -> sparse.csr_matrix:
+    """Deprecated: use :func:`geourb.contiguity.contiguity_matrix` (queen, 0/1 entries).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        The queen contiguity matrix (1.0 for neighbours; no longer the vertex counts).
+    """
+    import warnings
+
+    from geourb.contiguity import contiguity_matrix
+
+    warnings.warn("geourb.regions.shared_vertex_counts is deprecated; use geourb.contiguity.contiguity_matrix "
+                  "(kind='queen' or 'rook').", DeprecationWarning, stacklevel=2)
+    return contiguity_matrix(geoms, kind="queen")
+
+
 def gap_people(layer: pd.DataFrame, *, target_rate: float = 0.70) -> pd.Series:
     """People to urbanize to reach ``target_rate``: ``pop_total * max(0, target_rate - urbanization_rate)``.
 

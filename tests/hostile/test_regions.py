@@ -196,3 +196,12 @@ def test_rank_regions_bad_input():
         rank_regions(comp, weights={"rural_density_km2": 1.0})
     empty = rank_regions(comp.iloc[:0], draws=5)
     assert empty.empty
+
+
+def test_deprecated_shared_vertex_counts():
+    from geourb.regions import shared_vertex_counts
+
+    grid = synthetic_grid(2)
+    with pytest.warns(DeprecationWarning, match="contiguity_matrix"):
+        a = shared_vertex_counts(grid.geometry)
+    assert (a != contiguity_matrix(grid)).nnz == 0 and a.nnz == 12
