@@ -215,9 +215,11 @@ def hotspots(values: pd.Series, w: Any, *, permutations: int = 99, alpha: float 
     import esda
     import libpysal
 
-    if hasattr(w, "to_W"):  # a libpysal.graph.Graph
-        w = w.to_W()
-        w.transform = "O"
+    if hasattr(w, "to_W"):  # a libpysal.graph.Graph: binary W with string ids (Graph.to_W is ~500x slower in esda)
+        a = sparse.csr_matrix(w.sparse, dtype=float)
+        a.data[:] = (a.data != 0).astype(float)
+        a.eliminate_zeros()
+        w = libpysal.weights.WSP(a, id_order=[str(i) for i in w.unique_ids]).to_W(silence_warnings=True)
     y = values.astype(float)
     ok = y.notna()
     out = pd.DataFrame({"gi_z": np.nan, "gi_p": np.nan, "hotspot": "ns"}, index=values.index)

@@ -79,7 +79,10 @@ class RegionConfig(TomlConfig):
     hotspots, permutations, alpha, seed
         Getis-Ord Gi* of the score (reported per county, and the selection of ``gistar``),
         its permutations, significance level and the random seed (also of max-p and of the
-        ranking's Monte Carlo draws).
+        ranking's Monte Carlo draws). Default ``permutations = 0``: p-values from the normal
+        approximation (Getis and Ord's original test); with permutations esda compiles its
+        numba kernels in every new process (15-60 s, not cached), which dominated a cold
+        ``geourb regions`` run.
     rank_weights
         Weights of the ranking components (:data:`RANK_COMPONENTS`): the people to urbanize,
         the rural population density and the parks per million residents (ignored, and the
@@ -113,7 +116,7 @@ class RegionConfig(TomlConfig):
     split_method: Literal["ward", "maxp"] = "ward"
     split_along_prefectures: bool = True
     hotspots: bool = True
-    permutations: int = 99
+    permutations: int = 0
     alpha: float = 0.05
     seed: int = 0
     rank_weights: dict[str, float] = field(default_factory=_default_rank_weights)
