@@ -27,7 +27,8 @@ OLD_DEFAULT = {"method": "threshold", "min_region_pop": 3_000_000, "max_region_c
 VARIANTS: list[tuple[str, dict]] = [
     ("threshold baseline (geourb 0.1 default: every candidate, >= 300k, queen groups >= 3 M)", OLD_DEFAULT),
     ("threshold >= 400k (the issue's naive rule, same groups)", {**OLD_DEFAULT, "min_pop_total": 400_000}),
-    ("Gi* alone (hot spots of the score, p < 0.05)", {"method": "gistar"}),
+    ("Gi* alone (hot spots of the score, 99 permutations, p < 0.05)", {"method": "gistar", "permutations": 99}),
+    ("Gi* alone, normal approximation (permutations = 0)", {"method": "gistar", "permutations": 0}),
     ("smoothed gap >= 45 / km²", {"min_gap_density_km2": 45}),
     ("**default: smoothed gap >= 50 / km²**", {}),
     ("smoothed gap >= 55 / km²", {"min_gap_density_km2": 55}),
