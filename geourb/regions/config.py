@@ -82,7 +82,7 @@ class RegionConfig(TomlConfig):
         ranking's Monte Carlo draws). With permutations (default 99: pseudo p-values) esda
         compiles its numba kernels in every new process (15-60 s, not cached): ``0`` avoids
         it but uses the normal approximation, which is far more conservative on the 2020
-        census (2.5% of the population in hot spots instead of 21%).
+        census (``method = "gistar"`` then flags 2.5% of the population instead of 21%).
     rank_weights
         Weights of the ranking components (:data:`RANK_COMPONENTS`): the people to urbanize,
         the rural population density and the parks per million residents (ignored, and the
