@@ -73,7 +73,7 @@ def _vertex_keys(coords: np.ndarray) -> np.ndarray:
 
 
 def _pairs_matrix(key: np.ndarray, owner: np.ndarray, n: int) -> sparse.csr_matrix:
-    """n x n 0/1 matrix of the owners sharing at least one key (diagonal removed)."""
+    """Build the n x n 0/1 matrix of the owners sharing at least one key (diagonal removed)."""
     if len(key) == 0:
         return sparse.csr_matrix((n, n))
     _, kid = np.unique(key, return_inverse=True)
@@ -89,7 +89,7 @@ def _pairs_matrix(key: np.ndarray, owner: np.ndarray, n: int) -> sparse.csr_matr
 
 
 def contiguity_matrix(counties: gpd.GeoDataFrame | gpd.GeoSeries, *, kind: Kind = "queen") -> sparse.csr_matrix:
-    """n x n 0/1 contiguity matrix of the polygons, in the order of ``counties``.
+    """Build the n x n 0/1 contiguity matrix of the polygons, in the order of ``counties``.
 
     Parameters
     ----------

@@ -102,7 +102,7 @@ def contiguity_weights(
 
 
 def shared_vertex_counts(geoms: gpd.GeoSeries) -> sparse.csr_matrix:
-    """Deprecated: use :func:`geourb.contiguity.contiguity_matrix` (queen, 0/1 entries).
+    """Return the queen contiguity matrix (deprecated: use :func:`geourb.contiguity.contiguity_matrix`).
 
     Returns
     -------
@@ -136,7 +136,8 @@ def gap_people(layer: pd.DataFrame, *, target_rate: float = 0.70) -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> gap_people(pd.DataFrame({"pop_total": [1e6, 5e5], "urbanization_rate": [0.5, 0.9]})).tolist()
+    >>> gap = gap_people(pd.DataFrame({"pop_total": [1e6, 5e5], "urbanization_rate": [0.5, 0.9]}))
+    >>> gap.round().tolist()  # 1 M people at 50%: 200,000 to urbanize to reach 70%
     [200000.0, 0.0]
     """
     require_columns(layer, ["pop_total", "urbanization_rate"], source="county layer")

@@ -23,8 +23,11 @@ the diagonal sectors (东北 ...) are the 30° between them."""
 
 
 def _sector(angle: float) -> tuple[int, float, float]:
-    """Sector (0 = 东, 1 = 东北, ... counter-clockwise) of an angle in degrees, its signed offset
-    from the sector's centre (> 0: leans counter-clockwise) and the sector's half-width."""
+    """Locate an angle (degrees) among the eight direction sectors.
+
+    Returns the sector (0 = 东, 1 = 东北, ... counter-clockwise), the signed offset from the
+    sector's centre (> 0: leans counter-clockwise) and the sector's half-width.
+    """
     a = angle % 360
     for k in range(8):
         centre = 45.0 * k

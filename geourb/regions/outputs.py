@@ -10,7 +10,7 @@ from geourb.regions.config import Delineation
 
 
 def scattered_counties(layer: pd.DataFrame, counties: pd.DataFrame, *, score: pd.Series | None = None) -> pd.DataFrame:
-    """The scattered tier: candidate counties outside every concentrated region.
+    """Return the scattered tier: candidate counties outside every concentrated region.
 
     Parameters
     ----------

@@ -74,7 +74,7 @@ def compare_to_presets(
     *,
     presets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Population overlap of a delineation with each preset region.
+    """Measure the population overlap of a delineation with each preset region.
 
     Parameters
     ----------

@@ -121,8 +121,8 @@ def rank_regions(
     --------
     >>> comp = pd.DataFrame({"gap_people": [3e6, 1e6, 2e6], "rural_density_km2": [300, 500, 100]},
     ...                     index=["R01", "R02", "R03"])
-    >>> rank_regions(comp, top_n=2, draws=0)["rank"].tolist()
-    [1, 2, 3]
+    >>> rank_regions(comp, top_n=2, draws=0)["rank"].tolist()  # R03: more people to urbanize than R02
+    [1, 3, 2]
     """
     from geourb.regions.config import _default_rank_weights
 
