@@ -83,8 +83,21 @@ def contiguity_weights(
 ) -> Any:
     """Contiguity weights of ``layer`` as a ``libpysal.weights.W`` (ids = string index).
 
-    A thin wrapper of :func:`geourb.contiguity.contiguity_graph` (same parameters) for code
-    that needs the older ``W`` object (esda, spopt); rook is a true shared edge.
+    A thin wrapper of :func:`geourb.contiguity.contiguity_graph` for code that needs the
+    older ``W`` object (esda, spopt); rook is a true shared edge.
+
+    Parameters
+    ----------
+    layer
+        Polygons (the county layer).
+    kind
+        ``queen`` or ``rook``.
+    islands
+        ``knn`` (attach to the nearest unit) or ``keep``.
+    split_by
+        Optional labels aligned to ``layer``: links across labels are cut.
+    adjacency
+        A precomputed :func:`geourb.contiguity.contiguity_matrix` of ``layer``.
 
     Returns
     -------
@@ -103,6 +116,11 @@ def contiguity_weights(
 
 def shared_vertex_counts(geoms: gpd.GeoSeries) -> sparse.csr_matrix:
     """Return the queen contiguity matrix (deprecated: use :func:`geourb.contiguity.contiguity_matrix`).
+
+    Parameters
+    ----------
+    geoms
+        Polygons.
 
     Returns
     -------

@@ -48,6 +48,18 @@ def direction_name(dx: float, dy: float, *, spread_x: float, spread_y: float) ->
     (北/南/东/西) cover ±30° (:data:`CARDINAL_HALF_WIDTH`) and the diagonal ones the 30°
     between, so a region lying mostly due north is 北, as in Chinese usage (皖北, 豫东).
 
+    Parameters
+    ----------
+    dx, dy
+        Offset east and north (km) of the region's centre from the province's centre.
+    spread_x, spread_y
+        The province's population-weighted spread (km) east-west and north-south.
+
+    Returns
+    -------
+    tuple of str
+        The Chinese direction (北, 中南 ...) and its English adjective (northern ...).
+
     Examples
     --------
     >>> direction_name(30, 100, spread_x=100, spread_y=100)  # 17° east of north

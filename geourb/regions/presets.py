@@ -18,7 +18,26 @@ from geourb.regions.config import Delineation
 def load_presets(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Return the conventional region presets: key, name, name_en, province, prefecture adcodes, note.
 
-    Default: the built-in ``data/region_presets.toml`` (the seven regions of the 2024-2029 plan).
+    Parameters
+    ----------
+    path
+        A presets TOML (``[presets.<key>]`` with ``name``, ``name_en``, ``province``,
+        ``prefectures`` adcodes, ``note``); default the built-in ``data/region_presets.toml``
+        (the seven regions of the 2024-2029 plan).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by preset key: ``name``, ``name_en``, ``province``, ``prefectures``, ``note``.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        ``path`` does not exist.
+    SettingsError
+        Invalid TOML or a preset without ``prefectures``.
+    EmptyResultError
+        No preset.
     """
     if path is None:
         text = resources.files("geourb").joinpath("data/region_presets.toml").read_text(encoding="utf-8")
