@@ -21,6 +21,7 @@ from geourb.stats.census import (
     Level,
     add_rates,
     classify_census_rows,
+    national_urbanization_rate,
     read_census_2020,
 )
 from geourb.stats.change import change
@@ -33,5 +34,5 @@ __all__ = [
     "CENSUS_2010_MAPPING", "CENSUS_2020_MAPPING", "COUNT_COLUMNS", "ID_COLUMNS", "UNITS", "VINTAGE_RANGE",
     "ZONE_PATTERN", "JoinReport", "Level", "add_rates", "base_name", "change", "check_counts",
     "classify_census_rows", "crosswalk_at", "detect_vintage", "join_statistics", "load_crosswalk",
-    "parse_unit", "read_census_2020", "read_statistics",
+    "national_urbanization_rate", "parse_unit", "read_census_2020", "read_statistics",
 ]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from geourb._errors import InvalidValueError
 from geourb._log import logger
-from geourb._validate import require_unique
+from geourb._validate import require_columns, require_unique
 
 CENSUS_2020_MAPPING: dict[str, str] = {
     "adcode": "区划代码",
@@ -133,3 +133,30 @@ def read_census_2020(
     require_unique(out["adcode"], what="adcodes", source=str(src))
     out.attrs.update(source=str(src), rows_by_level=counts)
     return out
+
+
+def national_urbanization_rate(layer: pd.DataFrame) -> float:
+    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total).
+
+    Parameters
+    ----------
+    layer
+        Table with ``pop_total`` and ``pop_urban`` (e.g. the joined county layer).
+
+    Returns
+    -------
+    float
+        ``sum(pop_urban) / sum(pop_total)`` (about 0.639 for China's counties in 2020).
+
+    Raises
+    ------
+    MissingColumnError
+        A column is missing.
+    InvalidValueError
+        ``pop_total`` sums to 0 or less.
+    """
+    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
+    total = float(layer["pop_total"].sum())
+    if total <= 0:
+        raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
+    return float(layer["pop_urban"].sum()) / total
