@@ -45,14 +45,6 @@ ZONE_PATTERN = re.compile(
 """Names of functional zones (开发区, 新区, 管理区 ...): own statistics, no administrative boundary."""
 
 
-def add_rates(df: pd.DataFrame) -> pd.DataFrame:
-    """(Re)compute derived rates from counts: ``urbanization_rate`` = pop_urban / pop_total (0-1)."""
-    if {"pop_urban", "pop_total"} <= set(df.columns):
-        total = df["pop_total"].where(df["pop_total"] > 0)
-        df["urbanization_rate"] = df["pop_urban"] / total
-    return df
-
-
 def classify_census_rows(codes: pd.Series, names: pd.Series | None = None) -> pd.Series:
     """Label census rows: nation, province, prefecture, subtotal, part, county or zone.
 
