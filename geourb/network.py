@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -541,9 +542,10 @@ class Network:
                            approximate=bool(z["approximate"]),
                            length_m=z["length_m"] if "length_m" in z.files else None,
                            node_ids=z["node_ids"])
-        except (OSError, KeyError, ValueError, EOFError) as exc:
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise NetworkGraphError(
-                f"{path} is not a readable geourb network cache ({exc}). Delete it and rebuild."
+                f"{path} is not a readable geourb network cache ({type(exc).__name__}: {exc}). Build it "
+                "again with 'geourb network build SOURCE --out FILE.npz' (Network.save)."
             ) from exc
 
     # ------------------------------------------------------------------ interop
