@@ -41,7 +41,7 @@ FLOAT_FORMAT = "%.6f"
 """Number format of reproducible CSV outputs (six decimals)."""
 
 OGR_CURRENT_DATE = "2000-01-01T00:00:00.000Z"
-"""Timestamp GDAL writes into GeoPackage metadata (``gpkg_contents.last_change``): fixed, so reruns are byte-identical."""
+"""Timestamp GDAL writes into GeoPackage metadata (``gpkg_contents.last_change``): fixed, for identical reruns."""
 
 LAYER_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
                   ".shp": "ESRI Shapefile"}
@@ -556,7 +556,8 @@ def read_layer(path: str | os.PathLike[str], *, layer: str | None = None) -> gpd
         except (DataSourceError, OSError) as exc:
             raise FileFormatError(f"{path} cannot be read as a spatial layer ({exc}).") from exc
         if layer not in names:
-            raise UnknownNameError(f"{path} has no layer {layer!r}; layers: {', '.join(names)}." + suggest(layer, names))
+            raise UnknownNameError(f"{path} has no layer {layer!r}; layers: {', '.join(names)}."
+                                   + suggest(layer, names))
     try:
         return gpd.read_file(path, layer=layer, engine="pyogrio")
     except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
