@@ -650,3 +650,28 @@ def to_layer(area: MetroArea) -> gpd.GeoDataFrame:
         :func:`geourb._io.write_layer`).
     """
     return gpd.GeoDataFrame(area.counties.reset_index(drop=True), geometry="geometry", crs=WGS84)
+
+
+def counties_within(counties: gpd.GeoDataFrame, core: CityCore, *, radius_km: float) -> gpd.GeoDataFrame:
+    """Counties whose seat lies within ``radius_km`` (great circle) of the core's centre.
+
+    Keeps the approximate network of a single core small (``geourb metro`` without
+    ``--network``).
+
+    Parameters
+    ----------
+    counties
+        County layer with ``seat_lon`` / ``seat_lat``.
+    core
+        From :func:`resolve_city`.
+    radius_km
+        Radius in km.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The counties within the radius.
+    """
+    require_columns(counties, ["seat_lon", "seat_lat"], source="county layer")
+    d = haversine_m(counties["seat_lon"], counties["seat_lat"], core.lon, core.lat)
+    return counties[np.asarray(d) <= radius_km * 1000]

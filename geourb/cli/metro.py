@@ -78,10 +78,7 @@ def _metro(args: argparse.Namespace) -> int:
     if args.network or len(cores) > 1:
         area_counties = counties
     else:  # the counties around a single core keep the approximate network small
-        from geourb.coords import haversine_m
-
-        d = haversine_m(counties["seat_lon"], counties["seat_lat"], cores[0].lon, cores[0].lat)
-        area_counties = counties[d <= args.radius_km * 1000]
+        area_counties = metro.counties_within(counties, cores[0], radius_km=args.radius_km)
     net = _network(args, area_counties)
     population = None
     if args.population:
