@@ -549,6 +549,16 @@ def potential_regions(
         from geourb.counties import resolve_provinces
 
         resolve_provinces(province)  # an unknown name fails before loading
+    from threadpoolctl import threadpool_limits
+
+    # one BLAS/OpenMP thread: scikit-learn's k-means (natural breaks) on 3,000 values takes 0.07 s
+    # on one thread and 4-20 s when its threads fight for shared cores
+    with threadpool_limits(1):
+        return _potential_regions(cfg, province=province, delineate=delineate, tiers=tiers, cache=cache)
+
+
+def _potential_regions(cfg: PipelineConfig, *, province: str | None, delineate: bool, tiers: bool,
+                       cache: bool | str | os.PathLike[str]) -> PotentialRegionsResult:
     joined = joined_counties(cfg.input, cache=cache)
     full = joined.layer
     national = cfg.input.national_rate or _national_rate(full)
