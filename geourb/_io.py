@@ -426,7 +426,7 @@ def _read_excel(path: Path, sheet: str | int | None, dtype: dict[str, str] | str
         elif sheet not in names:
             raise UnknownNameError(f"{path} has no sheet {sheet!r}; sheets: {', '.join(names)}."
                                    + suggest(sheet, names))
-        frame = book.parse(sheet_name=sheet, dtype=dtype)
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=dtype)
     if frame.shape[1] == 0:
         raise FileFormatError(f"Sheet {sheet!r} of {path} is empty.")
     return frame

@@ -41,6 +41,7 @@ from geourb._config import TomlConfig, read_toml
 from geourb._errors import (
     DataFileNotFoundError,
     EmptyResultError,
+    GeourbError,
     OutputPathError,
     SettingsError,
     UnknownNameError,
@@ -215,9 +216,14 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any] | PipelineCon
             raise UnknownNameError(f"{where}unknown table [{table}]; known: {', '.join(_TABLES)}."
                                    + suggest(table, _TABLES))
         _TABLES[table].check(values, source=source)
-    parts = {name: cls.from_dict(data.get(name, {}), source=source) for name, cls in _TABLES.items()}
-    cfg = PipelineConfig(**parts, source=source)  # type: ignore[arg-type]
-    cfg.input.check_files()
+    try:
+        parts = {name: cls.from_dict(data.get(name, {}), source=source) for name, cls in _TABLES.items()}
+        cfg = PipelineConfig(**parts, source=source)  # type: ignore[arg-type]
+        cfg.input.check_files()
+    except GeourbError as exc:  # checks inside the config classes do not know the file: name it
+        if source is None or source in str(exc):
+            raise
+        raise type(exc)(f"{source}: {exc}") from exc
     return cfg
 
 
