@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 BUILTIN_PARKS = "development_zones_2018"
 """``[input] parks`` value naming the built-in 2018 development-zone catalogue."""
 
-CACHE_FORMAT = "1"  # bump when the cached files change
+CACHE_FORMAT = "2"  # bump when the cached files change
 
 
 @dataclass
@@ -365,6 +365,9 @@ def _read_cached(folder: Path) -> JoinedCounties | None:
         layer = gpd.read_parquet(folder / "layer.parquet")
         layer = layer.set_crs("EPSG:4326", allow_override=True)
         layer.index = pd.Index(layer["adcode"].to_numpy(), name=meta["index_name"])
+        for col, dtype in meta["dtypes"].items():  # Parquet reads text back as str dtype: restore
+            if col in layer.columns and col != "geometry" and layer[col].dtype != dtype:
+                layer[col] = layer[col].astype(dtype)
         park_agg = pd.read_parquet(folder / "parks.parquet") if meta["parks"] else None
         access = pd.read_parquet(folder / "access.parquet")["access_min"] if meta["access"] else None
     except Exception as exc:  # a damaged cache is rebuilt, not fatal
@@ -388,7 +391,8 @@ def _write_cached(folder: Path, joined: JoinedCounties) -> None:
                 joined.access_min.rename("access_min").to_frame().to_parquet(tmp)
         meta = {"join_report": joined.join_report, "park_report": joined.park_report,
                 "parks": joined.park_aggregates is not None, "access": joined.access_min is not None,
-                "index_name": joined.layer.index.name, "park_counts": joined.park_counts}
+                "index_name": joined.layer.index.name, "park_counts": joined.park_counts,
+                "dtypes": {c: t for c, t in joined.layer.dtypes.items() if c != "geometry"}}
         with atomic_path(folder / "meta.pkl") as tmp:  # last: marks the entry complete
             tmp.write_bytes(pickle.dumps(meta))
     except (OSError, OutputPathError) as exc:  # a cache that cannot be written is not fatal
