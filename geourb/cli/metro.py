@@ -67,9 +67,10 @@ def _metro(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from geourb import metro
-    from geourb._io import write_layer, write_table
+    from geourb._io import ensure_writable_dir, write_layer, write_table
     from geourb.counties import load_counties
 
+    ensure_writable_dir(Path(args.out).parent)  # before any work
     counties = load_counties()
     names: list[str] = []
     for item in args.core:
@@ -122,10 +123,11 @@ def _metro(args: argparse.Namespace) -> int:
 
 
 def _od(args: argparse.Namespace) -> int:
-    from geourb._io import write_table
+    from geourb._io import ensure_writable_dir, write_table
     from geourb.counties import load_counties
     from geourb.od import commuting_indicators, od_long, od_matrix
 
+    ensure_writable_dir(Path(args.out).parent)
     counties = load_counties(province=args.province, prefecture=args.prefecture)
     net = _network(args, counties)
     od = od_matrix(net, counties, cutoff_min=args.cutoff, parallel=args.parallel)

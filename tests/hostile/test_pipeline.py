@@ -377,3 +377,40 @@ def test_geourb_error_debug_reraises(tmp_path):
         main(["--debug", "regions", "--config", str(tmp_path / "nope.toml")])
     with pytest.raises(DataFileNotFoundError):
         main(["--debug", "score", "--config", str(tmp_path / "nope.toml")])
+
+
+# ------------------------------------------------------------------------------------- other commands' files
+
+
+def test_counties_empty_table(cli_fails, tmp_path):
+    (tmp_path / "t.csv").write_bytes(b"")
+    cli_fails("counties", "--province", "宁夏", "--table", tmp_path / "t.csv", "--map", "adcode=代码",
+              contains=["t.csv", "empty"])
+
+
+def test_counties_table_is_a_folder(cli_fails, tmp_path):
+    (tmp_path / "x.csv").mkdir()
+    cli_fails("counties", "--province", "宁夏", "--table", tmp_path / "x.csv", "--map", "adcode=代码",
+              contains=["x.csv", "folder"])
+
+
+def test_counties_missing_sheet(cli_fails, tmp_path):
+    path = tmp_path / "t.xlsx"
+    pd.DataFrame({"代码": [640104], "人口": [1]}).to_excel(path, sheet_name="2020", index=False)
+    cli_fails("counties", "--province", "宁夏", "--table", path, "--sheet", "不存在", "--map", "adcode=代码",
+              contains=["t.xlsx", "不存在", "sheets: 2020"])
+
+
+def test_counties_out_parent_is_a_file(cli_fails, tmp_path):
+    (tmp_path / "f").write_text("x")
+    cli_fails("counties", "--province", "宁夏", "--out", tmp_path / "f" / "x.gpkg", contains=[str(tmp_path / "f")])
+
+
+def test_od_out_not_writable_before_work(cli_fails, tmp_path):
+    cli_fails("od", "--province", "宁夏", "--out", "/proc/geourb/od.csv", contains=["/proc/geourb"])
+
+
+def test_metro_garbage_network(cli_fails, tmp_path):
+    (tmp_path / "n.npz").write_bytes(b"PK\x03\x04 truncated")
+    cli_fails("metro", "--core", "银川", "--network", tmp_path / "n.npz", "--out", tmp_path / "m.gpkg",
+              contains=["n.npz"])
