@@ -8,6 +8,7 @@ expected, instead of a bare ``TypeError`` after the data has loaded.
 
 from __future__ import annotations
 
+import numbers
 import os
 import tomllib
 import types
@@ -16,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
+
+import numpy as np
 
 from geourb._errors import DataFileNotFoundError, SettingsError, UnknownNameError, plain, suggest
 
@@ -112,11 +115,11 @@ def matches(value: Any, tp: Any) -> bool:
             return False
         return len(args) != 2 or all(matches(k, args[0]) and matches(v, args[1]) for k, v in value.items())
     if tp is bool:
-        return isinstance(value, bool)
+        return isinstance(value, bool | np.bool_)
     if tp is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
     if tp is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
     if tp is str:
         return isinstance(value, str)
     if tp in (Path, os.PathLike):
