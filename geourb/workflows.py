@@ -639,10 +639,15 @@ def output_names(result: PotentialRegionsResult, *, prefix: str = "", format: st
                   "potential_regions_layer": f"potential_regions.{format}",
                   "region_presets": "region_presets.csv"}
         for f in _extra_frames(result.delineation):
-            names[f"regions_{f}"] = f"regions_{f}.csv"
+            names[f"regions_{f}"] = _extra_name(f)
     if result.tiers is not None:
         names |= {"settlement_tiers": "settlement_tiers.csv", "settlement_tiers_layer": f"settlement_tiers.{format}"}
     return {k: prefix + v for k, v in names.items()}
+
+
+def _extra_name(field_name: str) -> str:
+    """File of a further delineation table: ``scattered`` -> ``scattered_counties.csv``, else ``regions_<name>.csv``."""
+    return "scattered_counties.csv" if field_name == "scattered" else f"regions_{field_name}.csv"
 
 
 def _extra_frames(d: Delineation) -> list[str]:
@@ -670,7 +675,8 @@ def write_outputs(
     Files (``prefix`` first): ``county_scores`` (scores only) or ``county_regions`` (with the
     delineation columns) as CSV + layer, ``score_weights.csv``; when delineated
     ``potential_regions.csv`` + layer (one dissolved polygon per region), ``region_presets.csv``
-    and any further table the delineation carries (``regions_<name>.csv``); with tiers
+    and any further table the delineation carries (``scattered_counties.csv`` for the scattered
+    tier, ``regions_<name>.csv`` for others, in their own order); with tiers
     ``settlement_tiers.csv`` + layer. CSVs are sorted by adcode (regions by id), whole-number
     columns written as integers, others with ``%.6f``.
 
@@ -721,7 +727,7 @@ def write_outputs(
         for f in _extra_frames(d):
             frame = getattr(d, f)
             frame = frame.reset_index() if frame.index.name and frame.index.name not in frame.columns else frame
-            written[f"regions_{f}"] = _csv(frame, names[f"regions_{f}"], "adcode")
+            written[f"regions_{f}"] = _csv(frame, names[f"regions_{f}"], None)  # its own (deterministic) order
     if result.tiers is not None:
         written["settlement_tiers"] = _csv(result.tiers, names["settlement_tiers"], "adcode")
         written["settlement_tiers_layer"] = write_layer(result.tiers, names["settlement_tiers_layer"],

@@ -141,3 +141,30 @@ def test_scores_only_and_tiers(cache_dir, tmp_path):
     files = write_outputs(result, tmp_path)
     assert {"county_scores", "settlement_tiers", "settlement_tiers_layer"} <= set(files)
     assert "potential_regions" not in files
+
+
+def test_further_delineation_tables_are_written(ningxia, tmp_path):
+    """A delineation that carries more tables (e.g. the scattered tier) gets them written, in their order."""
+    import dataclasses
+
+    from geourb.workflows import write_outputs
+
+    @dataclasses.dataclass
+    class WithScattered:  # the regions package's Delineation gains a scattered-county table
+        counties: pd.DataFrame
+        regions: pd.DataFrame
+        config: object
+        weights: object = None
+        scattered: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+
+    d = ningxia.delineation
+    # synthetic: three counties outside every region, in a chosen (non-adcode) order
+    outside = ningxia.table[ningxia.table["region_id"].isna()].head(3)
+    scattered = outside[["adcode", "name"]].iloc[::-1].reset_index(drop=True)
+    result = dataclasses.replace(ningxia, delineation=WithScattered(d.counties, d.regions.assign(tier="concentrated"),
+                                                                    d.config, scattered=scattered))
+    files = write_outputs(result, tmp_path)
+    written = pd.read_csv(files["regions_scattered"], dtype={"adcode": str})
+    assert files["regions_scattered"].name == "scattered_counties.csv"
+    assert written["adcode"].tolist() == scattered["adcode"].tolist()
+    assert pd.read_csv(files["potential_regions"])["tier"].eq("concentrated").all()  # new columns flow through

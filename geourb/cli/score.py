@@ -13,7 +13,7 @@ Outputs (``prefix`` first), in ``--out-dir``:
 - ``geourb regions``: ``county_regions.csv`` + ``county_regions.<format>``,
   ``potential_regions.csv`` + ``potential_regions.<format>`` (one dissolved polygon per
   region), ``region_presets.csv``, ``score_weights.csv`` and any further table of the
-  delineation (``regions_<name>.csv``).
+  delineation (``scattered_counties.csv`` for the scattered tier).
 
 CSV outputs are sorted by adcode (regions by id), integral columns (counts, ranks,
 populations) are written as integers and the others with ``%.6f``; layers are written with a
