@@ -159,6 +159,26 @@ def test_read_only_out_dir(cli_fails, tmp_path):
         ro.chmod(0o755)
 
 
+def test_read_only_out_dir_simulated(cli_fails, tmp_path, monkeypatch):
+    """As root a chmod-ed folder stays writable: simulate the refusal the OS gives other users."""
+    import errno
+    import tempfile
+
+    from geourb import _io
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+
+    def refuse(*args, dir=None, **kwargs):
+        if Path(dir) == ro:
+            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+        return tempfile.mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(_io.tempfile, "mkstemp", refuse)
+    cli_fails("regions", "--config", _config(tmp_path, ""), "--out-dir", ro,
+              contains=[str(ro), "not writable", "permission denied"])
+
+
 def test_write_onto_a_folder(raises_named, tmp_path):
     from geourb._io import write_table
 
