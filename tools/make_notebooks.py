@@ -176,6 +176,16 @@ def nb01() -> nbformat.NotebookNode:
             "delin = result.delineation\n"
             "print(len(delin.regions), 'regions;', result.table['region_status'].value_counts().to_dict())\n"
             "delin.regions.sort_values('pop_total', ascending=False).head(15)"),
+        new_markdown_cell(
+            "The plan has two tiers: *concentrated* potential regions (contiguous, large, ranked) and "
+            "*other* counties with low urbanization and large populations outside them (scattered). "
+            "`write_outputs` writes the scattered list as `scattered_counties.csv`."),
+        new_code_cell(
+            "# the two tiers, when the delineation carries them (tier column, scattered table)\n"
+            "if 'tier' in result.table:\n"
+            "    print(result.table['tier'].value_counts().to_dict())\n"
+            "scattered = getattr(delin, 'scattered', None)\n"
+            "scattered.head(10) if scattered is not None else 'no scattered tier in this version'"),
         new_markdown_cell("## Comparison with the plan's seven regions (conventional prefecture groupings)"),
         new_code_cell("presets = result.presets\npresets"),
         new_markdown_cell("## Settlement-policy tiers by urban (city-zone) population"),
