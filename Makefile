@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
 #   make demo   sets up .venv, installs geourb, runs the main job (`geourb demo`)
-#   make test   runs the test suite (CI calls this)
+#   make test   runs the test suite (CI calls `make lint` then this)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -23,8 +23,12 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# style + numpydoc docstrings (ruff D), types (mypy, config in pyproject.toml), import layers
+# and no cycles (import-linter contracts in pyproject.toml)
 lint: setup
 	$(BIN)/ruff check geourb tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -26,6 +26,16 @@ def seeded_numpy(seed: int) -> Iterator[None]:
 
     mapclassify's NaturalBreaks and spopt draw from the global generator; this keeps their
     results reproducible without changing the caller's random stream.
+
+    Parameters
+    ----------
+    seed
+        Seed for :func:`numpy.random.seed`.
+
+    Returns
+    -------
+    contextmanager
+        Use with ``with seeded_numpy(0): ...``.
     """
     state = np.random.get_state()
     np.random.seed(seed)
@@ -40,11 +50,29 @@ def classify_values(
 ) -> tuple[pd.Series, list[tuple[float, float]]]:
     """Classify ``values`` with a mapclassify scheme, reproducibly.
 
+    Parameters
+    ----------
+    values
+        Numbers (non-numeric and non-finite values get no class).
+    scheme
+        A mapclassify scheme of :data:`SCHEMES`.
+    k
+        Number of classes, for the schemes that take one (at most the number of distinct values).
+    seed
+        Seed of numpy's global generator during the classification.
+
     Returns
     -------
     classes, bins
         ``classes``: 0-based class numbers as a nullable-integer Series aligned to ``values``
         (``<NA>`` for missing or non-finite values); ``bins``: ``(lower, upper)`` per class.
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown ``scheme``.
+    InvalidValueError
+        ``k`` < 2.
     """
     import mapclassify
 

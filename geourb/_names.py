@@ -44,7 +44,23 @@ _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族
 
 
 def short_name(full: str) -> str:
-    """Return a province or city name without its administrative suffix (安徽省 -> 安徽)."""
+    """Return a province or city name without its administrative suffix (安徽省 -> 安徽).
+
+    Parameters
+    ----------
+    full
+        The full name.
+
+    Returns
+    -------
+    str
+        The name without 省/市/自治区 ... (unchanged when only one character would remain).
+
+    Examples
+    --------
+    >>> short_name("安徽省"), short_name("宁夏回族自治区")
+    ('安徽', '宁夏')
+    """
     for suffix in _SUFFIXES:
         if full.endswith(suffix) and len(full) > len(suffix) + 1:
             return full[: -len(suffix)]
@@ -52,7 +68,19 @@ def short_name(full: str) -> str:
 
 
 def province_aliases() -> dict[str, str]:
-    """Map every accepted spelling (full, short, abbreviation, English, code) to the 2-digit code."""
+    """Map every accepted spelling (full, short, abbreviation, English, code) to the 2-digit code.
+
+    Returns
+    -------
+    dict of str to str
+        Spelling -> 2-digit province code.
+
+    Examples
+    --------
+    >>> aliases = province_aliases()
+    >>> aliases["宁夏"], aliases["Ningxia"], aliases["640000"]
+    ('64', '64', '64')
+    """
     out: dict[str, str] = {}
     for code, (full, abbr, english) in PROVINCES.items():
         for alias in (full, short_name(full), abbr, english, english.lower(), code, code + "0000"):

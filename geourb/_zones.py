@@ -82,6 +82,9 @@ def locate_zones(
         code = z.get("adcode")
         if pref is None and isinstance(code, str):
             pref = by_prefix.get(code[:4])
+        if pref is None:  # today's prefecture prefixes resolved by the join (crosswalk, row above)
+            found = [by_prefix[p] for p in (z.get("_prefixes") or ()) if p in by_prefix]
+            pref = found[0] if found else None
         if pref is None:
             rows.append((idx, pd.NA, pd.NA, pd.NA))
             continue

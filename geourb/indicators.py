@@ -7,7 +7,7 @@ travel times are optional inputs, aligned by adcode.
 
 Accessibility without a network is an *estimate*, labelled as such in its column name
 ``access_min_straightline_est``: great-circle distance from the county seat to the nearest
-prefecture seat, times a circuity factor of 1.3, at 60 km/h. For island counties (no land
+prefecture seat, times a circuity factor of 1.25, at 80 km/h. For island counties (no land
 neighbour: 长海, 岱山, 南澳, 金门, 西沙, 南沙 ...) the straight line crosses the sea and the
 estimate means little (南沙区: ~1,220 min to 西沙区 over 900 km of sea); they are flagged in
 ``access_island`` (:func:`island_counties`) and logged.
@@ -30,6 +30,7 @@ import pandas as pd
 from geourb._errors import InvalidValueError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns
+from geourb.coords import EARTH_RADIUS_M, haversine_m  # noqa: F401 (EARTH_RADIUS_M re-exported)
 
 if TYPE_CHECKING:
     from geourb.network import Network
@@ -41,7 +42,6 @@ CIRCUITY = 1.25
 (the same as ``geourb.roads.APPROX_CIRCUITY`` of the approximate county-seat network)."""
 STRAIGHTLINE_SPEED_KMH = 80.0
 """Speed assumed by the straight-line access estimate (``geourb.roads.APPROX_SPEED_KMH``)."""
-EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,14 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("access_min", "network travel time from the county seat to the nearest prefecture seat",
                   "min", "cost"),
         Indicator("access_min_straightline_est",
-                  "ESTIMATE: straight-line distance to the nearest prefecture seat x 1.3 circuity at 60 km/h; "
+                  "ESTIMATE: straight-line distance to the nearest prefecture seat x 1.25 circuity at 80 km/h; "
                   "meaningless for island counties (no land neighbour, flagged in access_island), whose "
                   "straight line crosses the sea (南沙区 ~1,220 min)",
                   "min", "cost"),
+        Indicator("urbanization_change_pp", "change of the urbanization rate between two censuses (momentum; "
+                  "geourb.change on today's units)", "percentage points", "benefit"),
+        Indicator("pop_growth_rate", "resident population growth between two censuses (geourb.change)",
+                  "fraction over the period", "benefit"),
     )
 }
 """Registry of the known indicators (name -> :class:`Indicator`)."""
@@ -124,12 +128,6 @@ def national_urbanization_rate(layer: pd.DataFrame) -> float:
     if total <= 0:
         raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
     return float(layer["pop_urban"].sum()) / total
-
-
-def _haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +216,7 @@ def straightline_access_min(
     if ok.any() and len(seats):
         tree = cKDTree(xyz(seats["seat_lon"].to_numpy(), seats["seat_lat"].to_numpy()))
         _, j = tree.query(xyz(lon[ok], lat[ok]))
-        dist = _haversine_m(lon[ok], lat[ok], seats["seat_lon"].to_numpy()[j], seats["seat_lat"].to_numpy()[j])
+        dist = haversine_m(lon[ok], lat[ok], seats["seat_lon"].to_numpy()[j], seats["seat_lat"].to_numpy()[j])
         out[ok] = dist / 1000 * circuity / speed_kmh * 60
     return pd.Series(out, index=layer.index, name="access_min_straightline_est")
 
@@ -328,6 +326,9 @@ def county_indicators(
     out["pop_rural"] = layer["pop_rural"].astype(float) if "pop_rural" in layer else pop - urban
     out["density_per_km2"] = pop / area.where(area > 0)
     out["pop_cityzone"] = layer["pop_cityzone"].astype(float) if "pop_cityzone" in layer else np.nan
+    for col in ("urbanization_change_pp", "pop_growth_rate"):  # momentum, from geourb.change()
+        if col in layer:
+            out[col] = layer[col].astype(float)
     if parks is not None:
         aligned = _aligned(parks, layer.index, "parks")
         frame = aligned.to_frame(aligned.name or "park_count") if isinstance(aligned, pd.Series) else aligned

@@ -18,17 +18,17 @@ The method, in four vectorised steps:
    walk at ``access_speed_kmh``, searched ring by ring around the road cells only. Cells
    farther from any reached road stay NaN: no false coverage.
 
-Polygons are contours of that one surface (``surface <= band``, with
-:func:`rasterio.features.shapes`), so bands are nested by construction, and holes (unreached
-pockets) and islands (reached patches) are kept.
+Polygons are contours of that one surface (``surface <= band``: marching squares with
+:mod:`contourpy` on the band's 0/1 raster, cropped to the band's bounding box; the outline runs
+along the cell edges with staircase corners cut diagonally), so bands are nested by
+construction, and holes (unreached pockets) and islands (reached patches) are kept. Pass a
+``timings`` dict to get the seconds of each stage (no module-level state).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,20 +41,28 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from rasterio.transform import Affine, from_origin
 
-from geourb._errors import InvalidValueError, NetworkGraphError, NoCrsError
+from geourb import _kernels
+from geourb._deprecate import _UNSET, renamed_argument
+from geourb._errors import InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
+from geourb._points import _positive, plain, points_lonlat
+from geourb._surface import BYTES_PER_CELL as BYTES_PER_CELL
+from geourb._surface import (
+    _band_polygon,
+    _grid_shape,
+    _sample_raster_compiled,
+    _sample_raster_numpy,
+    _Stages,
+    _walk_fill,
+)
 from geourb.network import Network
 
 DEFAULT_BANDS_MIN: tuple[float, ...] = (15, 30, 45, 60)
 """Default isochrone bands in minutes."""
 
-BYTES_PER_CELL = 40
-"""Working memory per grid cell used to estimate and refuse oversized grids."""
-
-_RING_SEARCH_MAX_CELLS = 8
-"""Up to this access reach (in cells) the off-network walk is searched ring by ring."""
-
+USE_KERNELS = True
+"""Use the compiled kernels of :mod:`geourb._kernels` when numba is installed (same result)."""
 
 @dataclass
 class TravelTimeSurface:
@@ -105,24 +113,6 @@ class TravelTimeSurface:
         return path
 
 
-LAST_STAGES_S: dict[str, float] = {}
-"""Seconds spent in each stage by the last surface/polygon computation (for benchmarks)."""
-
-
-class _Stages:
-    """Record stage durations of one computation into :data:`LAST_STAGES_S`."""
-
-    def __init__(self, *, reset: bool = True) -> None:
-        if reset:
-            LAST_STAGES_S.clear()
-        self.t0 = time.perf_counter()
-
-    def tick(self, name: str) -> None:
-        now = time.perf_counter()
-        LAST_STAGES_S[name] = LAST_STAGES_S.get(name, 0.0) + now - self.t0
-        self.t0 = now
-
-
 def _check_bands(bands_min: Sequence[float]) -> NDArray[np.float64]:
     try:
         bands = np.asarray(list(bands_min), dtype=float)
@@ -144,32 +134,9 @@ def _check_bands(bands_min: Sequence[float]) -> NDArray[np.float64]:
 
 
 def _origins_lonlat(origins: Any) -> NDArray[np.float64]:
-    """Origins as a ``(k, 2)`` WGS84 array from points, a (lon, lat) tuple or a list of them."""
-    if isinstance(origins, gpd.GeoDataFrame | gpd.GeoSeries):
-        geoms = origins.geometry if isinstance(origins, gpd.GeoDataFrame) else origins
-        if geoms.crs is None:
-            raise NoCrsError("The origins have no CRS; set one with .set_crs('EPSG:4326').")
-        geoms = geoms[geoms.notna() & ~geoms.is_empty].to_crs(4326)
-        if len(geoms) == 0:
-            raise InvalidValueError("The origins layer has no geometry.")
-        if not (geoms.geom_type == "Point").all():
-            logger.info("origins: using representative points of non-point geometries")
-            geoms = geoms.representative_point()
-        return np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
-    arr = np.asarray(origins, dtype=float)
-    if arr.shape == (2,):
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
-        raise InvalidValueError(
-            f"origins must be points (GeoDataFrame/GeoSeries), a (lon, lat) tuple or a list of "
-            f"them; got an array of shape {arr.shape}."
-        )
-    if not np.isfinite(arr).all() or (np.abs(arr[:, 0]) > 180).any() or (
-            np.abs(arr[:, 1]) > 90).any():
-        raise InvalidValueError(
-            f"origins must be WGS84 (lon, lat) degrees, got {arr[:3].tolist()}."
-        )
-    return arr
+    """Origins as a ``(k, 2)`` WGS84 array (see :func:`geourb._points.points_lonlat`)."""
+    lon, lat, _ = points_lonlat(origins, what="origins", seats=False, drop_empty=True)
+    return np.column_stack([lon, lat])
 
 
 def utm_crs(lon: float, lat: float) -> CRS:
@@ -230,14 +197,16 @@ def travel_time_surface(
     network: Network,
     origins: Any,
     *,
-    max_min: float = 60.0,
+    minutes: float = 60.0,
     cell_m: float = 100.0,
     access_speed_kmh: float = 5.0,
     max_access_m: float = 500.0,
     max_snap_m: float = 1000.0,
     max_memory_mb: float = 2048.0,
+    timings: dict[str, float] | None = None,
+    max_min: Any = _UNSET,
 ) -> TravelTimeSurface:
-    """Compute the travel-time surface (minutes) from ``origins`` up to ``max_min``.
+    """Compute the travel-time surface (minutes) from ``origins`` up to ``minutes``.
 
     Parameters
     ----------
@@ -246,7 +215,7 @@ def travel_time_surface(
     origins
         Points (GeoDataFrame/GeoSeries in any CRS), a ``(lon, lat)`` tuple or a list of
         tuples (WGS84). Several origins give the time to the nearest one.
-    max_min
+    minutes
         Cut-off in minutes.
     cell_m
         Grid cell size in metres (in the UTM zone of the first origin).
@@ -259,6 +228,11 @@ def travel_time_surface(
     max_memory_mb
         Refuse grids whose working memory (estimated at ``BYTES_PER_CELL`` per cell) exceeds
         this; the message says which cell size would fit.
+    timings
+        A dict to which the seconds spent in each stage (snap, dijkstra, project, sample,
+        rasterise, walk_near, walk_fill) are added; None: not timed.
+    max_min
+        Deprecated name of ``minutes`` (a DeprecationWarning; removed in the next release).
 
     Raises
     ------
@@ -267,18 +241,19 @@ def travel_time_surface(
     NetworkGraphError
         See :func:`snap_origins`.
     """
-    for key, val in (("max_min", max_min), ("cell_m", cell_m),
+    minutes = renamed_argument("travel_time_surface", "max_min", "minutes", max_min, minutes, 60.0)
+    for key, val in (("minutes", minutes), ("cell_m", cell_m),
                      ("access_speed_kmh", access_speed_kmh), ("max_snap_m", max_snap_m)):
-        if not (isinstance(val, int | float) and math.isfinite(val) and val > 0):
-            raise InvalidValueError(f"{key} must be a positive number, got {val!r}.")
+        if not _positive(val):
+            raise InvalidValueError(f"{key} must be a positive number, got {plain(val)}.")
     if not (isinstance(max_access_m, int | float) and 0 <= max_access_m < math.inf):
         raise InvalidValueError(
-            f"max_access_m must be a finite number >= 0 metres, got {max_access_m!r}."
+            f"max_access_m must be a finite number >= 0 metres, got {plain(max_access_m)}."
         )
-    stages = _Stages()
+    stages = _Stages(timings)
     lonlat, nodes, snap = snap_origins(network, origins, max_snap_m=max_snap_m)
     walk_ms = access_speed_kmh / 3.6
-    cutoff_s = max_min * 60.0
+    cutoff_s = float(minutes) * 60.0
     stages.tick("snap")
     times = network.travel_times(nodes, cutoff_s=cutoff_s, source_offsets_s=snap / walk_ms)
     stages.tick("dijkstra")
@@ -292,259 +267,44 @@ def travel_time_surface(
     # refuse a grid too big before sampling: the reached nodes and the origins lie inside the
     # final grid, so this estimate never exceeds the real size
     ex, ey = np.concatenate([px[reached], ox]), np.concatenate([py[reached], oy])
-    _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=max_min,
+    _grid_shape(ex.min(), ex.max(), ey.min(), ey.max(), cell_m=cell_m, max_min=minutes,
                 margin=max_access_m + cell_m, max_memory_mb=max_memory_mb, estimate=True)
 
-    sx, sy, st = _sample_edges(network, times, reached, px, py, step=cell_m / 2.0,
-                               cutoff_s=cutoff_s)
-    # walking straight from each origin also counts
-    sx, sy = np.concatenate([sx, ox]), np.concatenate([sy, oy])
-    st = np.concatenate([st, np.zeros(len(ox))])
-    stages.tick("sample")
-
-    x0, y1, rows, cols = _grid_shape(sx.min(), sx.max(), sy.min(), sy.max(), cell_m=cell_m,
-                                     max_min=max_min, margin=max_access_m + cell_m,
-                                     max_memory_mb=max_memory_mb)
+    if _kernels.HAVE_NUMBA and USE_KERNELS:
+        x0, y1, rows, cols, net_s = _sample_raster_compiled(
+            network, times, reached, px, py, ox, oy, cell_m=cell_m, cutoff_s=cutoff_s,
+            margin=max_access_m + cell_m, minutes=minutes, max_memory_mb=max_memory_mb,
+            stages=stages)
+    else:
+        x0, y1, rows, cols, net_s = _sample_raster_numpy(
+            network, times, reached, px, py, ox, oy, cell_m=cell_m, cutoff_s=cutoff_s,
+            margin=max_access_m + cell_m, minutes=minutes, max_memory_mb=max_memory_mb,
+            stages=stages)
     transform = from_origin(x0, y1, cell_m, cell_m)
-    # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
-    # can differ only for a sample within an ulp of a cell edge). In place, and no clipping:
-    # the grid's margin (max_access_m + one cell) keeps every sample well inside
-    ri = np.subtract(y1, sy)
-    ri /= cell_m
-    np.floor(ri, out=ri)
-    ri *= cols
-    ci = np.subtract(sx, x0)
-    ci /= cell_m
-    np.floor(ci, out=ci)
-    ri += ci  # flat cell index, exact in float64 (rows * cols < 2**53)
-    net_s = np.full(rows * cols, np.inf)
-    np.minimum.at(net_s, ri.astype(np.int64), st)
-    stages.tick("rasterise")
-    minutes = _walk_fill(net_s, rows, cols, cell_m=cell_m, walk_ms=walk_ms,
-                         max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages)
+    minutes_grid = _walk_fill(net_s, rows, cols, cell_m=cell_m, walk_ms=walk_ms,
+                              max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages,
+                              use_kernels=USE_KERNELS)
     logger.info("travel-time surface: %d x %d cells of %g m, %d reached nodes",
                 rows, cols, cell_m, int(np.isfinite(times).sum()))
-    return TravelTimeSurface(minutes=minutes, transform=transform, crs=crs, cell_m=float(cell_m),
-                             approximate=network.approximate, origins=lonlat, snap_m=snap)
-
-
-_EDGE_TABLES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
-
-
-def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float64],
-                 step: float) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    """Per-edge sampling tables (CSR order), cached per network, projection and step.
-
-    ``canonical``: the edge is one-way or goes from the lower- to the higher-numbered node
-    (of a two-way pair, the one sampled when both ends are reached). ``n_interior``: number
-    of interior points, ``max(ceil(length / step), 1) - 1``; point ``k`` (1..n) lies at
-    fraction ``k / (n + 1)``, the same points in both directions.
-    """
-    cached = _EDGE_TABLES.get(network)
-    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
-        return cached[3], cached[4]
-    u, v, _ = network.edges()
-    canonical = (u < v) | np.isinf(network.reverse_edge_times())
-    n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
-                            .astype(np.int64), 1) - 1
-    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
-    return canonical, n_interior
-
-
-def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray[np.int64],
-                  px: NDArray[np.float64], py: NDArray[np.float64], *, step: float,
-                  cutoff_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64],
-                                            NDArray[np.float64]]:
-    """Points (x, y) and times (s) along the roads within ``cutoff_s``, every ``step`` metres.
-
-    The reached nodes are points with their own times. Inside an edge ``u -> v`` leaving a
-    reached node, the point at fraction ``f`` takes ``t_u + f * w_uv``; when the reverse edge
-    ``v -> u`` exists and ``v`` is reached too, the two-way road is sampled once, with
-    ``min(t_u + f * w_uv, t_v + (1 - f) * w_vu)`` (the same points and times as sampling both
-    directions, at half the cost). A one-way edge only counts from its start node. The end
-    points of edges are left out: by Dijkstra's optimality their times are never below the
-    node's own time.
-    """
-    canonical, n_interior = _edge_tables(network, px, py, step)
-    u, pos = network.out_edge_index(reached)
-    v = network.csr.indices[pos]
-    t_v = times[v]
-    # a two-way road with both ends reached is sampled from its lower-numbered end only;
-    # edges shorter than a step have no interior point
-    keep = np.flatnonzero((canonical[pos] | np.isinf(t_v)) & (n_interior[pos] > 0))
-    u, v, pos, t_v = u[keep], v[keep], pos[keep], t_v[keep]
-    n_in = n_interior[pos]
-    w = network.csr.data[pos]
-    w_rev = network.reverse_edge_times()[pos]
-    t_u = times[u]
-    xu, yu = px[u], py[u]
-    dx, dy = px[v] - xu, py[v] - yu
-    edge_of = np.repeat(np.arange(n_in.size), n_in)
-    frac = np.arange(1, edge_of.size + 1, dtype=np.int64)
-    frac -= np.repeat(np.cumsum(n_in) - n_in, n_in)
-    frac = frac / np.repeat(n_in + 1, n_in)
-    st = w[edge_of]
-    st *= frac
-    st += t_u[edge_of]
-    # the other direction (inf for one-way edges or an unreached v; 1 - frac > 0: no NaN)
-    back = 1.0 - frac
-    back *= w_rev[edge_of]
-    back += t_v[edge_of]
-    np.minimum(st, back, out=st)
-    ok = np.flatnonzero(st <= cutoff_s)
-    edge_of, frac, st = edge_of[ok], frac[ok], st[ok]
-    sx = dx[edge_of]
-    sx *= frac
-    sx += xu[edge_of]
-    sy = dy[edge_of]
-    sy *= frac
-    sy += yu[edge_of]
-    return (np.concatenate([px[reached], sx]), np.concatenate([py[reached], sy]),
-            np.concatenate([times[reached], st]))
-
-
-def _grid_shape(xmin: float, xmax: float, ymin: float, ymax: float, *, cell_m: float,
-                max_min: float, margin: float, max_memory_mb: float,
-                estimate: bool = False) -> tuple[float, float, int, int]:
-    """Grid origin (x0, y1) and shape over a box plus ``margin``; refuse it if too big."""
-    x0 = math.floor((xmin - margin) / cell_m) * cell_m
-    y1 = math.ceil((ymax + margin) / cell_m) * cell_m
-    cols = math.ceil((xmax + margin - x0) / cell_m)
-    rows = math.ceil((y1 - (ymin - margin)) / cell_m)
-    need_mb = rows * cols * BYTES_PER_CELL / 1e6
-    if need_mb > max_memory_mb:
-        fit = cell_m * math.sqrt(need_mb / max_memory_mb) * 1.05
-        raise InvalidValueError(
-            f"A {cell_m:g} m grid over the {max_min:g}-minute reach ({cols * cell_m / 1000:.0f} x "
-            f"{rows * cell_m / 1000:.0f} km) has {rows * cols:,} cells and needs "
-            f"{'at least ' if estimate else ''}about {need_mb:,.0f} MB (limit "
-            f"max_memory_mb={max_memory_mb:g}). Use cell_m >= {math.ceil(fit)} or raise "
-            "max_memory_mb."
-        )
-    return x0, y1, rows, cols
-
-
-def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: float,
-               walk_ms: float, max_access_m: float, cutoff_s: float,
-               stages: _Stages) -> NDArray[np.float32]:
-    """Off-network access: each cell takes its nearest network cell's time plus the walk.
-
-    ``net_s`` is the flat network-time raster (inf off the roads). The nearest network cell
-    (Euclidean, in cells) is searched ring by ring of increasing distance up to
-    ``max_access_m``, for the off-road cells within that reach only (found with a separable
-    maximum filter), so the cost follows the cells near the roads rather than the whole grid.
-    Among equally near network cells the earliest counts. Cells whose nearest network cell is
-    farther than ``max_access_m`` or whose total exceeds ``cutoff_s`` stay NaN.
-
-    The grid must have a margin of more than ``max_access_m`` without network cells (as
-    :func:`_grid_shape` gives it): offsets are applied to flat indices.
-    """
-    from scipy.ndimage import maximum_filter
-
-    minutes = np.full(rows * cols, np.nan, dtype=np.float32)
-    road = np.flatnonzero(np.isfinite(net_s))
-    minutes[road] = (net_s[road] / 60.0).astype(np.float32)
-    reach = math.floor(max_access_m / cell_m)
-    if reach < 1 or road.size == 0:
-        stages.tick("walk_fill")
-        return minutes.reshape(rows, cols)
-    is_road = np.zeros(rows * cols, dtype=np.uint8)
-    is_road[road] = 1
-    near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
-    todo = np.flatnonzero(near.ravel() > is_road)  # off-road cells within the square reach
-    stages.tick("walk_near")
-    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
-    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
-    d2 = (dr * dr + dc * dc).ravel()
-    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
-    # flat offsets into net_s padded with ``reach`` rows of inf above and below; a column
-    # offset past the left or right edge lands in the road-free margin of the next row
-    flat_off = ((dr.ravel() + reach) * cols + dc.ravel())[ok]
-    d2 = d2[ok]
-    order = np.argsort(d2, kind="stable")
-    flat_off, d2 = flat_off[order], d2[order]
-    pad = np.full(reach * cols, np.inf)
-    padded = np.concatenate([pad, net_s, pad])
-
-    def fill(sq: int, cells: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """Set the cells that have a network cell at squared distance ``sq``; which had."""
-        best = np.full(cells.size, np.inf)
-        for off in flat_off[d2 == sq]:
-            np.minimum(best, padded[cells + off], out=best)
-        hit = np.isfinite(best)
-        total = best[hit] + math.sqrt(sq) * cell_m / walk_ms
-        good = total <= cutoff_s
-        minutes[cells[hit][good]] = (total[good] / 60.0).astype(np.float32)
-        return hit
-
-    if reach <= _RING_SEARCH_MAX_CELLS:  # ring by ring: most cells are settled in the first
-        for sq in np.unique(d2):
-            if todo.size == 0:
-                break
-            todo = todo[~fill(int(sq), todo)]
-    else:  # a wide reach: the distance transform gives each cell's nearest distance first
-        from scipy.ndimage import distance_transform_edt
-
-        ft = distance_transform_edt(is_road.reshape(rows, cols) == 0, return_distances=False,
-                                    return_indices=True)
-        tr, tc = np.divmod(todo, cols)
-        near_d2 = (ft[0].ravel()[todo] - tr) ** 2 + (ft[1].ravel()[todo] - tc) ** 2
-        keep = np.isin(near_d2, d2)
-        todo, near_d2 = todo[keep], near_d2[keep]
-        order = np.argsort(near_d2, kind="stable")
-        todo, near_d2 = todo[order], near_d2[order]
-        cuts = np.flatnonzero(np.diff(near_d2)) + 1
-        for cells, sq in zip(np.split(todo, cuts), near_d2[np.r_[0, cuts]], strict=True):
-            fill(int(sq), cells)
-    stages.tick("walk_fill")
-    return minutes.reshape(rows, cols)
-
-
-def _polygon_from_shapes(results: Any) -> shapely.MultiPolygon:
-    """One MultiPolygon from :func:`rasterio.features.shapes` output, built with vectorised
-    shapely calls (the same rings, in the same order, as ``shapely.geometry.shape``)."""
-    counts: list[int] = []
-    poly_of_ring: list[int] = []
-    coords: list[tuple[float, float]] = []
-    for i, (geom, _) in enumerate(results):
-        for ring in geom["coordinates"]:
-            counts.append(len(ring))
-            poly_of_ring.append(i)
-            coords.extend(ring)
-    if not counts:
-        return shapely.MultiPolygon()
-    xy = np.asarray(coords, dtype=float)
-    rings = shapely.linearrings(xy, indices=np.repeat(np.arange(len(counts)), counts))
-    polys = shapely.polygons(rings, indices=np.asarray(poly_of_ring))
-    return shapely.multipolygons(polys)
+    return TravelTimeSurface(minutes=minutes_grid, transform=transform, crs=crs,
+                             cell_m=float(cell_m), approximate=network.approximate,
+                             origins=lonlat, snap_m=snap)
 
 
 def surface_polygons(surface: TravelTimeSurface, *,
-                     bands_min: Sequence[float] = DEFAULT_BANDS_MIN) -> gpd.GeoDataFrame:
+                     bands_min: Sequence[float] = DEFAULT_BANDS_MIN,
+                     timings: dict[str, float] | None = None) -> gpd.GeoDataFrame:
     """Contour a surface into cumulative band polygons (``minutes <= band``), EPSG:4326.
 
     Each band's polygon contains the previous band's (same surface, larger threshold); holes
     and separate islands are kept. ``area_km2`` is measured in the surface's UTM projection.
+    ``timings``: a dict to which the seconds of the stages (polygonise, reproject) are added.
     """
-    from rasterio.features import shapes
-
-    stages = _Stages(reset=False)
+    stages = _Stages(timings)
     bands = _check_bands(bands_min)
     minutes = surface.minutes
-    geoms = []
-    with np.errstate(invalid="ignore"):
-        for band in bands:
-            mask = minutes <= band  # NaN compares False
-            # polygonise only the band's bounding box (GDAL's cost is per cell scanned)
-            rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-            if rr.size == 0:
-                geoms.append(shapely.MultiPolygon())
-                continue
-            r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
-            sub = np.ascontiguousarray(mask[r0:r1, c0:c1])
-            tr = surface.transform @ Affine.translation(c0, r0)
-            geoms.append(_polygon_from_shapes(
-                shapes(sub.view(np.uint8), mask=sub, transform=tr, connectivity=4)))
+    with np.errstate(invalid="ignore"):  # NaN compares False
+        geoms = [_band_polygon(minutes <= band, surface.transform) for band in bands]
     stages.tick("polygonise")
     geoms_arr = np.asarray(geoms, dtype=object)
     area_km2 = shapely.area(geoms_arr) / 1e6
@@ -570,6 +330,7 @@ def isochrones(
     max_access_m: float = 500.0,
     max_snap_m: float = 1000.0,
     max_memory_mb: float = 2048.0,
+    timings: dict[str, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Nested isochrone polygons from ``origins`` on ``network``.
 
@@ -583,6 +344,9 @@ def isochrones(
         Strictly increasing band limits in minutes (default 15, 30, 45, 60).
     cell_m, access_speed_kmh, max_access_m, max_snap_m, max_memory_mb
         See :func:`travel_time_surface`.
+    timings
+        A dict to which the seconds spent in each stage are added (for benchmarks; thread-safe
+        as long as each caller passes its own dict); None: not timed.
 
     Returns
     -------
@@ -596,8 +360,8 @@ def isochrones(
     """
     bands = _check_bands(bands_min)
     surface = travel_time_surface(
-        network, origins, max_min=float(bands[-1]), cell_m=cell_m,
+        network, origins, minutes=float(bands[-1]), cell_m=cell_m,
         access_speed_kmh=access_speed_kmh, max_access_m=max_access_m, max_snap_m=max_snap_m,
-        max_memory_mb=max_memory_mb,
+        max_memory_mb=max_memory_mb, timings=timings,
     )
-    return surface_polygons(surface, bands_min=bands)
+    return surface_polygons(surface, bands_min=bands, timings=timings)

@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
+from geourb.coords import haversine_m
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -56,13 +57,8 @@ def _unit_xyz(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.
     return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
 
 
-def great_circle_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> NDArray:
-    """Great-circle (haversine) distance in metres, vectorised."""
-    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(a, dtype=float))
-                              for a in (lon1, lat1, lon2, lat2))
-    h = (np.sin((phi2 - phi1) / 2) ** 2
-         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+great_circle_m = haversine_m
+"""Great-circle (haversine) distance in metres, vectorised: :func:`geourb.coords.haversine_m`."""
 
 
 class Network:
@@ -408,7 +404,9 @@ class Network:
         -------
         nodes, distance_m
             Node index and great-circle snap distance in metres of each point (KD-tree on the
-            unit sphere, so exact at any scale).
+            unit sphere, so exact at any scale). On a multimodal network
+            (``info["transit_from_node"]``) only road nodes are candidates: nobody is put on
+            a platform without the wait and transfer.
         """
         x = np.atleast_1d(np.asarray(lon, dtype=float)).ravel()
         y = np.atleast_1d(np.asarray(lat, dtype=float)).ravel()
@@ -416,8 +414,9 @@ class Network:
             raise InvalidValueError(f"lon and lat differ in shape: {x.shape} vs {y.shape}.")
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise InvalidValueError("Points to snap contain NaN or infinite coordinates.")
-        if self._tree is None:
-            self._tree = cKDTree(_unit_xyz(self.node_lon, self.node_lat))
+        if self._tree is None:  # transit nodes (stations, platforms) are not snapped to
+            m = int(self.info.get("transit_from_node", self.n_nodes))  # type: ignore[call-overload]
+            self._tree = cKDTree(_unit_xyz(self.node_lon[:m], self.node_lat[:m]))
         chord, idx = self._tree.query(_unit_xyz(x, y))
         dist = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
         return idx.astype(np.int64), dist
@@ -472,6 +471,8 @@ class Network:
             dist = np.atleast_2d(dist) + offsets[:, None]
             dist[dist > limit] = np.inf
             return dist
+        if offsets.min() > limit:  # every source starts beyond the cut-off: nothing reached
+            return np.full(self.n_nodes, np.inf)
         if np.all(offsets == offsets[0]):
             dist = dijkstra(self.csr, directed=True, indices=np.unique(src),
                             limit=limit - offsets[0], min_only=True)
@@ -515,6 +516,8 @@ class Network:
         }
         if self.length_m is not None:
             arrays["length_m"] = self.length_m
+        if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
+            arrays["transit_from_node"] = np.array(int(self.info["transit_from_node"]))  # type: ignore[call-overload]
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
         logger.info("saved %r to %s", self, path)
@@ -538,10 +541,13 @@ class Network:
             with np.load(path, allow_pickle=False) as z:
                 n = z["node_lon"].size
                 csr = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(n, n))
-                return cls(csr, z["node_lon"], z["node_lat"], name=str(z["name"]),
-                           approximate=bool(z["approximate"]),
-                           length_m=z["length_m"] if "length_m" in z.files else None,
-                           node_ids=z["node_ids"])
+                net = cls(csr, z["node_lon"], z["node_lat"], name=str(z["name"]),
+                          approximate=bool(z["approximate"]),
+                          length_m=z["length_m"] if "length_m" in z.files else None,
+                          node_ids=z["node_ids"])
+                if "transit_from_node" in z.files:
+                    net.info["transit_from_node"] = int(z["transit_from_node"])
+                return net
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise NetworkGraphError(
                 f"{path} is not a readable geourb network cache ({type(exc).__name__}: {exc}). Build it "

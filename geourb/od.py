@@ -3,7 +3,8 @@
 Origins and destinations (county seats, stations, any points) are snapped to their nearest
 node; the matrix is filled by many-source bounded Dijkstra (:func:`scipy.sparse.csgraph.dijkstra`
 with ``limit``) in batches of origin nodes, keeping only the destination columns, so memory is
-``batch x n_nodes``. With ``parallel=True`` the batches run on a Dask cluster (a
+``batch x n_nodes``. With ``parallel=True`` the batches run on worker processes sharing the
+network and the result in shared memory; with ``parallel="dask"`` on a Dask cluster (a
 ``LocalCluster`` by default; the optional extra ``geourb[parallel]``).
 
 Examples
@@ -12,7 +13,7 @@ Examples
 >>> from geourb.roads import approximate_network
 >>> counties = load_counties(province="湖北")
 >>> net = approximate_network(counties)  # straight lines between seats: approximate
->>> od = od_matrix(net, county_seats(counties), cutoff_min=180)
+>>> od = od_matrix(net, county_seats(counties), minutes=180)
 >>> od.shape, od.attrs["approximate"]
 ((103, 103), True)
 >>> ind = commuting_indicators(od, core="420102")  # 江岸区, in Wuhan
@@ -32,8 +33,10 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from geourb._deprecate import _UNSET, renamed_argument
 from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
 from geourb._log import logger, progress
+from geourb._points import _positive, plain, points_lonlat
 from geourb.network import Network
 
 if TYPE_CHECKING:
@@ -41,32 +44,6 @@ if TYPE_CHECKING:
 
 DASK_HINT = ('Parallel OD matrices need Dask: pip install "geourb[parallel]" '
              '(or pip install "dask[distributed]"), or call with parallel=False.')
-
-
-def _points(points: Any, *, what: str) -> tuple[NDArray, NDArray, pd.Index]:
-    """(lon, lat, ids) from counties (seat columns), point layers or (lon, lat) pairs."""
-    if isinstance(points, gpd.GeoDataFrame) and {"seat_lon", "seat_lat"} <= set(points.columns):
-        return (points["seat_lon"].to_numpy(float), points["seat_lat"].to_numpy(float),
-                points.index)
-    if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
-        geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if geoms.crs is None:
-            raise InvalidValueError(f"The {what} have no CRS; set one with .set_crs(4326).")
-        geoms = geoms.to_crs(4326)
-        if not (geoms.geom_type == "Point").all():
-            geoms = geoms.representative_point()
-        return geoms.x.to_numpy(), geoms.y.to_numpy(), points.index
-    if isinstance(points, pd.DataFrame) and {"lon", "lat"} <= set(points.columns):
-        return points["lon"].to_numpy(float), points["lat"].to_numpy(float), points.index
-    arr = np.asarray(points, dtype=float)
-    if arr.shape == (2,):
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
-        raise InvalidValueError(
-            f"The {what} must be a county layer, points (GeoDataFrame/GeoSeries), a DataFrame "
-            f"with lon/lat or a list of (lon, lat) pairs; got shape {arr.shape}."
-        )
-    return arr[:, 0], arr[:, 1], pd.RangeIndex(len(arr))
 
 
 def _batch_times(csr: sp.csr_matrix, sources: NDArray, limit: float,
@@ -83,14 +60,19 @@ def node_times(
     *,
     cutoff_s: float | None = None,
     batch_size: int = 64,
-    parallel: bool = False,
+    parallel: bool | str = False,
     client: Client | None = None,
+    workers: int | None = None,
 ) -> NDArray[np.float64]:
     """Node-to-node times (seconds), shape ``(len(sources), len(targets))``; inf = unreached.
 
-    Serial batches with SciPy, or Dask batches when ``parallel`` (``client``: an existing
-    ``distributed.Client``; by default a ``LocalCluster`` with one single-threaded worker per
-    core is started and closed).
+    Serial batches with SciPy; with ``parallel=True`` (or ``"processes"``) the batches run on
+    ``workers`` processes that attach the network and write the result in shared memory once
+    (:mod:`geourb._parallel`: nothing large is pickled per task); with ``parallel="dask"`` (or
+    a ``client``) on Dask (``client``: an existing ``distributed.Client``; by default a
+    ``LocalCluster`` with one single-threaded worker per core is started and closed; the
+    network is scattered once to every worker, but each batch's result rows travel back
+    pickled, which is why Dask gains little on one machine).
 
     Parameters
     ----------
@@ -104,10 +86,13 @@ def node_times(
     batch_size
         Source nodes per Dijkstra call (memory ``batch_size x n_nodes`` floats).
     parallel
-        Run the batches on Dask.
+        False (serial), True or ``"processes"`` (shared-memory worker processes) or
+        ``"dask"``.
     client
-        An existing ``distributed.Client`` (only with ``parallel=True``); None starts and
-        closes a local cluster.
+        An existing ``distributed.Client`` (implies Dask); None starts and closes a local
+        cluster when ``parallel="dask"``.
+    workers
+        Number of worker processes (default: the number of cores).
 
     Returns
     -------
@@ -118,20 +103,42 @@ def node_times(
     Raises
     ------
     InvalidValueError
-        ``batch_size`` < 1.
+        ``batch_size`` or ``workers`` < 1, an unknown ``parallel`` value, node indices out of
+        range, or a cut-off that is not a positive number.
     MissingDependencyError
-        ``parallel=True`` without Dask's ``distributed`` installed.
+        ``parallel="dask"`` without Dask's ``distributed`` installed.
     """
-    src = np.asarray(sources, dtype=np.int64)
-    tgt = np.asarray(targets, dtype=np.int64)
-    if batch_size < 1:
-        raise InvalidValueError(f"batch_size must be >= 1, got {batch_size!r}.")
+    src = np.asarray(sources, dtype=np.int64).ravel()
+    tgt = np.asarray(targets, dtype=np.int64).ravel()
+    if not (isinstance(batch_size, int) and batch_size >= 1):
+        raise InvalidValueError(f"batch_size must be an integer >= 1, got {batch_size!r}.")
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise InvalidValueError(f"workers must be an integer >= 1, got {workers!r}.")
+    mode = ("dask" if client is not None else "processes" if parallel is True
+            else "serial" if parallel is False else parallel)
+    if mode not in ("serial", "processes", "dask"):
+        raise InvalidValueError(f"parallel must be False, True, 'processes' or 'dask', got "
+                                f"{parallel!r}.")
+    for what, arr in (("sources", src), ("targets", tgt)):
+        if arr.size and (arr.min() < 0 or arr.max() >= network.n_nodes):
+            raise InvalidValueError(f"{what} must be node indices in 0..{network.n_nodes - 1}; "
+                                    f"got {int(arr.min())}..{int(arr.max())}.")
+    if cutoff_s is not None and not _positive(cutoff_s):
+        raise InvalidValueError(f"cutoff_s must be a positive number of seconds, got "
+                                f"{plain(cutoff_s)}.")
     limit = np.inf if cutoff_s is None else float(cutoff_s)
+    if src.size == 0:
+        return np.zeros((0, tgt.size))
     batches = [src[i:i + batch_size] for i in range(0, src.size, batch_size)]
-    if not parallel:
+    if mode == "serial" or (mode == "processes" and (workers == 1 or len(batches) == 1)):
         rows = [_batch_times(network.csr, b, limit, tgt)
                 for b in progress(batches, desc="OD batches")]
-        return np.vstack(rows) if rows else np.zeros((0, tgt.size))
+        return np.vstack(rows)
+    if mode == "processes":
+        from geourb._parallel import process_node_times
+
+        return process_node_times(network.csr, src, tgt, limit=limit, batch_size=batch_size,
+                                  workers=workers)
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -141,7 +148,7 @@ def node_times(
     if own:
         import os
 
-        cluster = LocalCluster(n_workers=os.cpu_count() or 2, threads_per_worker=1,
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 2, threads_per_worker=1,
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
@@ -162,12 +169,14 @@ def od_matrix(
     origins: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike,
     destinations: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike | None = None,
     *,
-    cutoff_min: float | None = None,
+    minutes: float | None = None,
     access_speed_kmh: float | None = None,
     max_snap_m: float | None = None,
     batch_size: int = 64,
-    parallel: bool = False,
+    parallel: bool | str = False,
     client: Client | None = None,
+    workers: int | None = None,
+    cutoff_min: Any = _UNSET,
 ) -> pd.DataFrame:
     """Travel-time matrix in minutes between points.
 
@@ -180,8 +189,8 @@ def od_matrix(
         other geometries give a point inside), a DataFrame with ``lon``/``lat`` (WGS84
         degrees) or a list of (lon, lat) pairs; ``destinations=None`` uses the origins
         (square matrix, zero diagonal).
-    cutoff_min
-        Bound of the search in minutes; farther pairs are ``inf``.
+    minutes
+        Bound of the search in minutes; farther pairs are ``inf``. None: no bound.
     access_speed_kmh
         Speed on the snap distance at both ends (default 5 km/h; 30 km/h on approximate
         networks).
@@ -190,8 +199,10 @@ def od_matrix(
         2 km (30 km on approximate networks).
     batch_size
         Origin nodes per Dijkstra call.
-    parallel, client
-        Run the batches on Dask (see :func:`node_times`).
+    parallel, client, workers
+        Run the batches in parallel (see :func:`node_times`).
+    cutoff_min
+        Deprecated name of ``minutes`` (a DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -203,20 +214,25 @@ def od_matrix(
     Raises
     ------
     InvalidValueError
-        ``cutoff_min`` is not positive, points without a CRS, or points in an unknown form.
+        ``minutes`` is not a positive number, no points, NaN coordinates, rows without
+        geometry, or points in an unknown form.
+    NoCrsError
+        A point layer without a CRS.
     MissingDependencyError
-        ``parallel=True`` without Dask's ``distributed`` installed.
+        ``parallel="dask"`` without Dask's ``distributed`` installed.
     """
-    if cutoff_min is not None and not (cutoff_min > 0):
-        raise InvalidValueError(f"cutoff_min must be > 0, got {cutoff_min!r}.")
+    minutes = renamed_argument("od_matrix", "cutoff_min", "minutes", cutoff_min, minutes, None)
+    if minutes is not None and not _positive(minutes):
+        raise InvalidValueError(f"minutes must be a positive number of minutes (or None for no "
+                                f"bound), got {plain(minutes)}.")
     approx = network.approximate
     speed = (access_speed_kmh or (30.0 if approx else 5.0)) / 3.6
     max_snap_m = max_snap_m or (30_000.0 if approx else 2_000.0)
-    olon, olat, oidx = _points(origins, what="origins")
+    olon, olat, oidx = points_lonlat(origins, what="origins")
     if destinations is None:
         dlon, dlat, didx = olon, olat, oidx
     else:
-        dlon, dlat, didx = _points(destinations, what="destinations")
+        dlon, dlat, didx = points_lonlat(destinations, what="destinations")
     onode, osnap = network.nearest_nodes(olon, olat)
     dnode, dsnap = network.nearest_nodes(dlon, dlat)
     for snap, idx, what in ((osnap, oidx, "origins"), (dsnap, didx, "destinations")):
@@ -226,9 +242,9 @@ def od_matrix(
                            what, max_snap_m, network.name or "the network", list(idx[far][:5]))
     uniq_o, inv_o = np.unique(onode, return_inverse=True)
     uniq_d, inv_d = np.unique(dnode, return_inverse=True)
-    cutoff_s = None if cutoff_min is None else cutoff_min * 60.0
+    cutoff_s = None if minutes is None else float(minutes) * 60.0
     times = node_times(network, uniq_o, uniq_d, cutoff_s=cutoff_s, batch_size=batch_size,
-                       parallel=parallel, client=client)
+                       parallel=parallel, client=client, workers=workers)
     t = times[inv_o][:, inv_d] + (osnap / speed)[:, None] + (dsnap / speed)[None, :]
     if cutoff_s is not None:
         t[t > cutoff_s] = np.inf
@@ -352,3 +368,62 @@ def od_long(
         out.insert(3, "destination_name", out[d].map(lookup).fillna("").to_numpy())
     out["approximate"] = bool(od.attrs.get("approximate", False))
     return out
+
+
+def isochrones_many(
+    network: Network,
+    origins: gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame | ArrayLike,
+    *,
+    bands_min: Any = (60.0,),
+    parallel: bool = False,
+    workers: int | None = None,
+    **options: Any,
+) -> gpd.GeoDataFrame:
+    """Isochrones of many origins, one set of nested bands per origin (e.g. every county seat).
+
+    Each origin gets its own :func:`geourb.isochrones.isochrones` (not the union of all
+    origins: pass them together to ``isochrones`` for that).
+
+    Parameters
+    ----------
+    network
+        The network.
+    origins
+        As for :func:`od_matrix` (county layers give their seats).
+    bands_min
+        Band limits in minutes (default one 60-minute band).
+    parallel, workers
+        Run the origins on ``workers`` processes (default: cores), each holding the network
+        once.
+    **options
+        Passed to :func:`~geourb.isochrones.isochrones` (``cell_m``, ``max_access_m`` ...).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows of every origin's isochrones with ``origin`` (the origin id) first,
+        EPSG:4326, in origin order.
+
+    Raises
+    ------
+    InvalidValueError, NoCrsError, NetworkGraphError
+        As :func:`~geourb.isochrones.isochrones` (an origin off the network is refused, named).
+    """
+    from geourb.isochrones import isochrones
+
+    lon, lat, idx = points_lonlat(origins, what="origins")
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise InvalidValueError(f"workers must be an integer >= 1, got {workers!r}.")
+    options = {**options, "bands_min": bands_min}
+    if parallel and len(lon) > 1 and workers != 1:
+        from geourb._parallel import process_isochrones
+
+        parts = process_isochrones(network, np.column_stack([lon, lat]), options,
+                                   workers=workers)
+    else:
+        parts = [isochrones(network, (x, y), **options)
+                 for x, y in progress(list(zip(lon, lat, strict=True)), desc="isochrones")]
+    out = pd.concat([p.assign(origin=i) for p, i in zip(parts, idx, strict=True)],
+                    ignore_index=True)
+    cols = ["origin"] + [c for c in out.columns if c != "origin"]
+    return gpd.GeoDataFrame(out[cols], geometry="geometry", crs=4326)

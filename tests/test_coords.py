@@ -78,3 +78,62 @@ def test_system_names_and_errors():
         to_wgs84([1.0], [2.0], source="utm")
     with pytest.raises(InvalidValueError, match="differ in shape"):
         gcj02_to_wgs84([1.0, 2.0], [1.0])
+
+
+# ------------------------------------------------------------------ property-based round trips
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from geourb.coords import CHINA_LAT_RANGE, CHINA_LON_RANGE, in_china, wgs84_to_bd09  # noqa: E402
+
+# WGS84 points well inside the rectangle where GCJ-02 applies its offset (0.01 deg margin, so a
+# converted point cannot cross the rectangle's edge during the inversion)
+_lon_in = st.floats(CHINA_LON_RANGE[0] + 0.01, CHINA_LON_RANGE[1] - 0.01, allow_nan=False)
+_lat_in = st.floats(CHINA_LAT_RANGE[0] + 0.01, CHINA_LAT_RANGE[1] - 0.01, allow_nan=False)
+_lon_any = st.floats(-180, 180, allow_nan=False)
+_lat_any = st.floats(-89.9, 89.9, allow_nan=False)
+_outside = st.tuples(_lon_any, _lat_any).filter(
+    lambda p: not (CHINA_LON_RANGE[0] - 0.1 <= p[0] <= CHINA_LON_RANGE[1] + 0.1
+                   and CHINA_LAT_RANGE[0] - 0.1 <= p[1] <= CHINA_LAT_RANGE[1] + 0.1))
+_PROPS = settings(max_examples=300, deadline=None)
+
+
+@_PROPS
+@given(_lon_in, _lat_in)
+def test_gcj02_round_trip_within_5_cm_inside_china(lon, lat):
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    moved = float(haversine_m(lon, lat, glon, glat))
+    assert 1 < moved < 1_000  # the offset is applied (100-700 m in practice)
+    back = gcj02_to_wgs84(glon, glat)
+    assert float(haversine_m(lon, lat, *back)) < 0.05
+
+
+@_PROPS
+@given(_lon_in, _lat_in)
+def test_bd09_round_trip_within_5_cm_inside_china(lon, lat):
+    blon, blat = wgs84_to_bd09(lon, lat)
+    assert float(haversine_m(lon, lat, *bd09_to_wgs84(blon, blat))) < 0.05
+    # GCJ-02 <-> BD-09 alone (closed forms both ways)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    assert float(haversine_m(glon, glat, *bd09_to_gcj02(*gcj02_to_bd09(glon, glat)))) < 0.05
+
+
+@_PROPS
+@given(_outside)
+def test_gcj02_is_the_identity_outside_china(point):
+    lon, lat = point
+    assert not bool(in_china(lon, lat))
+    assert wgs84_to_gcj02(lon, lat) == (lon, lat)
+    assert gcj02_to_wgs84(lon, lat) == (lon, lat)
+
+
+@_PROPS
+@given(st.lists(st.tuples(_lon_in, _lat_in), min_size=1, max_size=50))
+def test_vectorised_conversion_equals_pointwise(points):
+    lon = np.array([p[0] for p in points])
+    lat = np.array([p[1] for p in points])
+    vx, vy = gcj02_to_wgs84(*wgs84_to_gcj02(lon, lat))
+    for i, (x, y) in enumerate(points):
+        sx, sy = gcj02_to_wgs84(*wgs84_to_gcj02(x, y))
+        assert float(haversine_m(vx[i], vy[i], sx, sy)) < 0.05

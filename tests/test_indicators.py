@@ -76,7 +76,7 @@ def test_parks_aggregates_become_registry_indicators(layer):
     anhui = ind[ind.index.str.startswith("34")]
     cfg = ScoringConfig(indicators=["pop_total", "gap_to_national", "park_count", "park_area_km2"],
                         sensitivity_draws=0)
-    res = score_counties(anhui, cfg)
+    res = score_counties(anhui, config=cfg)
     assert res.table["score"].notna().all() and "contrib_park_count" in res.table
     assert res.table.loc["341221", "norm_park_count"] == 1.0  # the only county with 3 parks
 
@@ -135,3 +135,25 @@ def test_straightline_estimate_uses_the_approximate_network_assumptions():
 
     assert indicators.CIRCUITY == roads.APPROX_CIRCUITY
     assert indicators.STRAIGHTLINE_SPEED_KMH == roads.APPROX_SPEED_KMH
+
+
+def test_network_access_is_time_to_the_target_on_a_one_way_network():
+    """Synthetic one-way ring A -> B -> C -> A (60 s per edge), target at A.
+
+    Going *to* A takes 2 min from B (B -> C -> A) and 1 min from C; the forward times *from* A
+    are the opposite (1 min to B, 2 min to C), so a missing reversal gives wrong values here.
+    """
+    from geourb.indicators import network_access_min
+    from geourb.network import Network
+
+    lon = np.array([117.00, 117.10, 117.05])
+    lat = np.array([31.00, 31.00, 31.10])
+    net = Network.from_edges([0, 1, 2], [1, 2, 0], [60.0, 60.0, 60.0], node_lon=lon, node_lat=lat,
+                             name="synthetic one-way ring")
+    forward = net.travel_times(np.array([0])) / 60
+    assert forward[1] == pytest.approx(1.0) and forward[2] == pytest.approx(2.0)  # A -> B, A -> C
+    seats = pd.DataFrame({"seat_lon": lon, "seat_lat": lat}, index=["A", "B", "C"])
+    got = network_access_min(net, seats, targets=seats.loc[["A"]])
+    assert got["A"] == pytest.approx(0.0, abs=1e-9)
+    assert got["B"] == pytest.approx(2.0)  # B -> C -> A, not A -> B
+    assert got["C"] == pytest.approx(1.0)  # C -> A, not A -> B -> C

@@ -65,7 +65,7 @@ def test_no_coverage_beyond_max_speed(kunming, kunming_iso):
 def test_surface_matches_network_times(kunming, tmp_path):
     import rasterio
 
-    surf = travel_time_surface(kunming, KUNMING_CENTRE, max_min=20, cell_m=200)
+    surf = travel_time_surface(kunming, KUNMING_CENTRE, minutes=20, cell_m=200)
     nodes, snap = kunming.nearest_nodes(*KUNMING_CENTRE)
     times = kunming.travel_times(nodes, source_offsets_s=snap / (5 / 3.6), cutoff_s=1200) / 60
     reached = np.flatnonzero(np.isfinite(times))
@@ -119,12 +119,12 @@ def test_grid_refused_before_sampling(kunming, monkeypatch):
 
     monkeypatch.setattr(kunming, "out_edge_index", no_sampling)
     with pytest.raises(InvalidValueError, match="needs at least about .* MB.*cell_m >="):
-        travel_time_surface(kunming, KUNMING_CENTRE, max_min=30, cell_m=0.01)
+        travel_time_surface(kunming, KUNMING_CENTRE, minutes=30, cell_m=0.01)
 
 
 def test_surface_polygons_keyword_bands():
     net = _grid(k=11)
-    surface = travel_time_surface(net, (102.715, 25.015), max_min=5, cell_m=50)
+    surface = travel_time_surface(net, (102.715, 25.015), minutes=5, cell_m=50)
     iso = surface_polygons(surface, bands_min=(2, 5))
     assert iso["band_min"].tolist() == [2, 5] and iso["area_km2"].is_monotonic_increasing
     with pytest.raises(TypeError):
@@ -177,7 +177,7 @@ def test_one_way_road_sampled_from_its_start_only():
     lat = np.array([25.0, 25.0, 25.02])
     net = Network.from_edges(np.array([0, 1, 2]), np.array([1, 2, 0]), [240.0, 5.0, 60.0],
                              node_lon=lon, node_lat=lat)
-    surf = travel_time_surface(net, (102.72, 25.0), max_min=4, cell_m=50, max_access_m=100)
+    surf = travel_time_surface(net, (102.72, 25.0), minutes=4, cell_m=50, max_access_m=100)
     from pyproj import Transformer
 
     x, y = Transformer.from_crs(4326, surf.crs, always_xy=True).transform([102.71], [25.0])
@@ -186,7 +186,7 @@ def test_one_way_road_sampled_from_its_start_only():
     # two-way: the same road is reached from node 1 in 120 s
     net2 = Network.from_edges(np.array([0]), np.array([1]), [240.0], node_lon=lon[:2],
                               node_lat=lat[:2], oneway=[False])
-    surf2 = travel_time_surface(net2, (102.72, 25.0), max_min=4, cell_m=50, max_access_m=100)
+    surf2 = travel_time_surface(net2, (102.72, 25.0), minutes=4, cell_m=50, max_access_m=100)
     col, row = ~surf2.transform @ (x[0], y[0])
     assert abs(surf2.minutes[int(row), int(col)] - 2.0) < 0.1
 
@@ -194,17 +194,34 @@ def test_one_way_road_sampled_from_its_start_only():
 def test_walk_rings_and_distance_transform_agree(monkeypatch):
     # synthetic grid with a hole; a 300 m reach at 30 m cells (10 cells) takes the distance
     # transform path, forced ring by ring it must give the same surface
+    import geourb._surface as surface_mod
     import geourb.isochrones as iso_mod
 
     net = _grid(hole=True)
     centre = (102.7 + 20 * 0.003 + 0.0005, 25.0 + 14 * 0.003)
-    kw = {"max_min": 6, "cell_m": 30, "max_access_m": 300}
+    kw = {"minutes": 6, "cell_m": 30, "max_access_m": 300}
+    compiled = travel_time_surface(net, centre, **kw)  # numba kernels when installed
+    monkeypatch.setattr(iso_mod, "USE_KERNELS", False)
     wide = travel_time_surface(net, centre, **kw)
-    monkeypatch.setattr(iso_mod, "_RING_SEARCH_MAX_CELLS", 100)
+    monkeypatch.setattr(surface_mod, "_RING_SEARCH_MAX_CELLS", 100)
     rings = travel_time_surface(net, centre, **kw)
     assert np.array_equal(wide.minutes, rings.minutes, equal_nan=True)
+    assert np.array_equal(compiled.minutes, rings.minutes, equal_nan=True)
     # off-road cells are filled, up to the reach and no further
     assert np.isfinite(wide.minutes).sum() > np.isfinite(
-        travel_time_surface(net, centre, max_min=6, cell_m=30, max_access_m=0).minutes).sum()
+        travel_time_surface(net, centre, minutes=6, cell_m=30, max_access_m=0).minutes).sum()
     with pytest.raises(InvalidValueError, match="max_access_m"):
-        travel_time_surface(net, centre, max_min=6, max_access_m=float("inf"))
+        travel_time_surface(net, centre, minutes=6, max_access_m=float("inf"))
+
+
+def test_compiled_kernels_equal_numpy(kunming, monkeypatch):
+    pytest.importorskip("numba")
+    import geourb.isochrones as iso_mod
+
+    for kw in ({"minutes": 15, "cell_m": 100}, {"minutes": 8, "cell_m": 30, "max_access_m": 1500}):
+        monkeypatch.setattr(iso_mod, "USE_KERNELS", True)
+        fast = travel_time_surface(kunming, KUNMING_CENTRE, **kw)
+        monkeypatch.setattr(iso_mod, "USE_KERNELS", False)
+        slow = travel_time_surface(kunming, KUNMING_CENTRE, **kw)
+        assert fast.transform == slow.transform
+        assert np.array_equal(fast.minutes, slow.minutes, equal_nan=True)

@@ -39,14 +39,14 @@ def test_od_matches_network_times(net, hubei):
 def test_cutoff_and_destinations(net, hubei):
     full = od_matrix(net, hubei)
     dest = hubei.loc[["420102", "420106", "422801"]]
-    cut = od_matrix(net, hubei, dest, cutoff_min=90, batch_size=7)
+    cut = od_matrix(net, hubei, dest, minutes=90, batch_size=7)
     assert cut.shape == (len(hubei), 3)
     ref = full[dest.index]
     within = ref <= 90
     np.testing.assert_allclose(cut[within].stack(), ref[within].stack())
     assert np.isinf(cut[~within].to_numpy()[~within.to_numpy()]).all()
     with pytest.raises(InvalidValueError):
-        od_matrix(net, hubei, cutoff_min=0)
+        od_matrix(net, hubei, minutes=0)
 
 
 def test_commuting_indicators_synthetic():
@@ -64,7 +64,7 @@ def test_commuting_indicators_synthetic():
 
 
 def test_real_commuting_hubei(net, hubei):
-    od = od_matrix(net, hubei, cutoff_min=240)
+    od = od_matrix(net, hubei, minutes=240)
     ind = commuting_indicators(od, core="420102")
     assert 0 < ind["share_within"] < 0.5  # Hubei is far wider than one hour
     assert 30 < ind["mean_time_to_core_min"] < 240
@@ -83,7 +83,24 @@ def test_parallel_dask_equals_serial(net, hubei):
 def test_parallel_without_dask(net, hubei, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(MissingDependencyError, match="geourb\\[parallel\\]"):
-        od_matrix(net, hubei.iloc[:3], parallel=True)
+        od_matrix(net, hubei.iloc[:3], parallel="dask")
+
+
+def test_parallel_processes_equal_serial(net, hubei):
+    serial = od_matrix(net, hubei, minutes=120)
+    par = od_matrix(net, hubei, minutes=120, parallel=True, batch_size=9, workers=2)
+    np.testing.assert_array_equal(par.to_numpy(), serial.to_numpy())
+    with pytest.raises(InvalidValueError, match="parallel must be"):
+        od_matrix(net, hubei.iloc[:3], parallel="threads")
+
+
+def test_cutoff_min_alias_warns(net, hubei):
+    with pytest.warns(DeprecationWarning, match="minutes="):
+        old = od_matrix(net, hubei.iloc[:5], cutoff_min=90)
+    np.testing.assert_array_equal(old.to_numpy(),
+                                  od_matrix(net, hubei.iloc[:5], minutes=90).to_numpy())
+    with pytest.raises(InvalidValueError, match="not both"), pytest.warns(DeprecationWarning):
+        od_matrix(net, hubei.iloc[:5], minutes=60, cutoff_min=90)
 
 
 def test_od_long_names():
@@ -133,3 +150,21 @@ def test_cli_od_files(tmp_path, capsys, hubei):
     # slower approximate roads: 60 / 80 x 1.3 / 1.25 times the default matrix's time
     fast = matrix.loc["420102", "420115"]
     assert pair["time_min"].iloc[0] == pytest.approx(fast * 80 / 60 * 1.3 / 1.25, abs=0.02)
+
+
+def test_isochrones_many_one_set_per_origin(net, hubei):
+    from geourb.isochrones import isochrones
+    from geourb.od import isochrones_many
+
+    seats = hubei.iloc[:3]
+    kw = {"bands_min": (30, 60), "cell_m": 2000, "access_speed_kmh": 30,
+          "max_access_m": 10_000, "max_snap_m": 30_000}
+    serial = isochrones_many(net, seats, **kw)
+    assert serial["origin"].tolist() == [seats.index[0]] * 2 + [seats.index[1]] * 2 + [
+        seats.index[2]] * 2
+    assert serial.crs.to_epsg() == 4326 and (serial["area_km2"] > 0).all()
+    first = isochrones(net, (seats["seat_lon"].iloc[0], seats["seat_lat"].iloc[0]), **kw)
+    np.testing.assert_allclose(serial["area_km2"].iloc[:2], first["area_km2"])
+    par = isochrones_many(net, seats, parallel=True, workers=2, **kw)
+    np.testing.assert_allclose(par["area_km2"], serial["area_km2"])
+    assert par.geometry.geom_equals_exact(serial.geometry, tolerance=1e-9).all()

@@ -145,7 +145,9 @@ def test_multimodal_network_shortens_travel():
                             geometry=[shapely.LineString([(114.0, 30.5), (115.04, 30.5)])],
                             crs=4326)
     mm = multimodal_network(road, stations, rail, wait_s=600, transfer_s=300)
-    assert mm.n_nodes == 5 and mm.node_ids.tolist() == [0, 1, 2, 3, 4]
+    # 3 road nodes, 2 station entrances, 2 platforms (one line)
+    assert mm.n_nodes == 7 and mm.node_ids.tolist() == list(range(7))
+    assert mm.info["transit_from_node"] == 3 and mm.info["station_nodes"] == {0: 3, 1: 4}
     t = mm.travel_times([0])
     # board: wait + transfer; ride 1200 s; alight: transfer
     assert t[2] == pytest.approx(600 + 300 + 1200 + 300, abs=1)
@@ -153,3 +155,83 @@ def test_multimodal_network_shortens_travel():
     with pytest.raises(NetworkGraphError, match="do not overlap"):
         far = stations.set_geometry(gpd.points_from_xy([90.0, 91.0], [40.0, 40.0]), crs=4326)
         multimodal_network(road, far, rail)
+
+
+def test_changing_lines_inside_a_station_costs_time(tmp_path):
+    # synthetic: road 0-1-2 (slow); line L1 from station A (at node 0) to B (node 1), line L2
+    # from B to C (node 2). Going A -> C by rail needs a change at B
+    lon = np.array([114.0, 114.5, 115.0])
+    lat = np.array([30.5, 30.5, 30.5])
+    road = Network.from_edges([0, 1], [1, 2], [9000.0, 9000.0], node_lon=lon, node_lat=lat,
+                              oneway=[False, False], name="road")
+    stations = gpd.GeoDataFrame({"name": ["A", "B", "C"]},
+                                geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    rail = gpd.GeoDataFrame({"u": [0, 1], "v": [1, 2], "time_s": [900.0, 900.0],
+                             "line_id": ["L1", "L2"]},
+                            geometry=[shapely.LineString([(114.0, 30.5), (114.5, 30.5)]),
+                                      shapely.LineString([(114.5, 30.5), (115.0, 30.5)])],
+                            crs=4326)
+    default = multimodal_network(road, stations, rail, wait_s=600, transfer_s=300)
+    # enter 300 + wait 600 + ride 900 + change (10 min + 300 m at 5 km/h) + ride 900 + exit 300
+    change = 600 + 300 / (5 / 3.6)
+    assert default.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + change + 900 + 300,
+                                                         abs=1)
+    free = multimodal_network(road, stations, rail, change_min=0, change_walk_m=0)
+    assert free.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + 1 + 900 + 300, abs=1)
+    slow = multimodal_network(road, stations, rail, change_min=30)
+    # leaving and re-entering (exit 300 + enter 300 + wait 600) beats a 30-min change
+    assert slow.travel_times([0])[2] == pytest.approx(300 + 600 + 900 + 1200 + 900 + 300,
+                                                      abs=1)
+    # origins never snap onto a platform or an entrance (no free boarding), also after a reload
+    node, _ = default.nearest_nodes([114.5], [30.5])
+    assert node[0] == 1
+    reloaded = Network.load(default.save(tmp_path / "mm.npz"))
+    assert reloaded.info["transit_from_node"] == 3
+    assert reloaded.nearest_nodes([114.5], [30.5])[0][0] == 1
+    with pytest.raises(InvalidValueError, match="change_min"):
+        multimodal_network(road, stations, rail, change_min=-1)
+
+
+@pytest.fixture(scope="module")
+def merged(cnstation, shared_file):
+    from geourb.rail import merge_stations
+
+    osm = read_stations(shared_file("rail/osm_railway_stations_2025.zip"), kinds=("train",))
+    assert len(osm) == 10991  # the train stations of the 19,055 OSM records
+    return merge_stations(read_stations(cnstation, coord_system="gcj02"), osm)
+
+
+def test_merge_cnstation_with_osm_2025(merged):
+    st, report = merged
+    assert report.matched + report.only_first == 3066  # every cnstation row kept
+    assert len(st) == 3066 + report.only_second  # and every OSM row not matched
+    by_name = st.drop_duplicates("name").set_index("name")
+    # 昆明南 (opened 2016, missing from the ~2020 table) comes from OSM; 武汉 is in both,
+    # keeping cnstation's bureau and OSM's kind
+    assert by_name.loc["昆明南", "source"] == "second"
+    assert by_name.loc["武汉", "source"] == "both"
+    assert by_name.loc["武汉", "铁路局"] == "武汉铁路局" and by_name.loc["武汉", "osm_station"] == "train"
+    assert by_name.loc["武汉", "match_dist_m"] < 3000
+    assert report.far_name_matches and "too far apart" in str(report)
+
+
+def test_wuhan_multimodal_circle_differs_where_rail_helps(merged, shared_file):
+    from geourb.counties import load_counties
+    from geourb.metro import default_network
+    from geourb.rail import multimodal_gain
+
+    counties = load_counties(province=["湖北", "湖南", "江西", "安徽", "河南"])
+    road = default_network(counties)
+    named = merged[0][merged[0]["name"] != ""]
+    links, _ = link_stations_along_lines(named, read_lines(shared_file("rail/hsr_lines")))
+    mm = multimodal_network(road, named, links, max_access_m=30_000)
+    per, summary = multimodal_gain(road, mm, "武汉", counties, minutes=60)
+    # rail never makes a seat farther; the 60-min circle grows where the HSR leaves Wuhan
+    assert (per["time_multimodal_min"] <= per["time_road_min"] + 1e-9).all()
+    assert summary["isochrone_km2_multimodal"] > summary["isochrone_km2_road"]
+    jiangxia = per.loc["420115"]  # 江夏区, on the Beijing-Guangzhou HSR south of Wuhan
+    assert jiangxia["area_share_multimodal"] > jiangxia["area_share_road"] + 0.01
+    # at 90 min the HSR brings in counties the roads do not: 平桥区 (信阳), 80 min sooner
+    per90, summary90 = multimodal_gain(road, mm, "武汉", counties, minutes=90)
+    assert summary90["gained"] >= 1 and per90.loc["411503", "gained"]
+    assert per90.loc["411503", "saved_min"] > 30

@@ -219,6 +219,75 @@ def nb01() -> nbformat.NotebookNode:
                                                               "language": "python"}})
 
 
+def nb03() -> nbformat.NotebookNode:
+    """Notebook 03: change 2010-2020 on today's county units (the 6th and 7th censuses)."""
+    cells = [
+        new_markdown_cell(
+            "# Change 2010-2020: the 6th and 7th censuses on today's counties\n\n"
+            "The 2010 census uses the codes of 2009/2010: since then hundreds of counties became "
+            "districts (撤县设区) or cities (撤县设市), 崇文/宣武 merged into 东城/西城, 巢湖 was "
+            "dissolved (2011) and 毕节/铜仁 地区 became cities. geourb's crosswalk "
+            "(`geourb/data/crosswalk_2010.csv`, built from the 民政部 annual code lists) carries the "
+            "2010 table to today's units: merges are summed, splits allocated by area (flagged). "
+            "This notebook compares the two censuses county by county: the fastest-urbanizing "
+            "counties, a change map, and how much of the decade's urban growth happened inside "
+            "today's potential regions."),
+        new_code_cell(SETUP),
+        new_markdown_cell("## Both censuses joined to today's layer\nThe 2010 vintage is detected "
+                          "from the codes; every unmatched row is listed with a reason."),
+        new_code_cell(
+            "from geourb.counties import load_counties\n"
+            "from geourb.stats import CENSUS_2010_MAPPING, join_statistics, read_census_2020, read_statistics\n\n"
+            "counties = load_counties()\n"
+            "census_2010 = read_statistics(SHARED / 'census' / 'census_county_2010_v1.xlsx',\n"
+            "                              mapping=CENSUS_2010_MAPPING)\n"
+            "layer_2010, report_2010 = join_statistics(counties, census_2010)\n"
+            "layer_2020, report_2020 = join_statistics(counties, read_census_2020())\n"
+            "print(report_2010)\n"
+            "report_2010.unmatched_table"),
+        new_code_cell(
+            "for year, lay in ((2010, layer_2010), (2020, layer_2020)):\n"
+            "    print(year, f\"population {lay.pop_total.sum() / 1e9:.3f} billion, \"\n"
+            "          f\"urbanization {lay.pop_urban.sum() / lay.pop_total.sum():.2%}\")"),
+        new_markdown_cell("## Change per county\n`geourb.change` gives population growth, the change "
+                          "of the urbanization rate in percentage points and the urban population added."),
+        new_code_cell(
+            "import geourb\n\n"
+            "ch = geourb.change(layer_2010, layer_2020, years=(2010, 2020))\n"
+            "cols = ['name', 'prefecture', 'urbanization_rate_old', 'urbanization_rate_new',\n"
+            "        'urbanization_change_pp', 'pop_growth_rate', 'urban_pop_added']\n"
+            "# the ten counties that urbanized fastest (at least 100,000 residents in 2020)\n"
+            "ch[ch.pop_total_new >= 100_000].nlargest(10, 'urbanization_change_pp')[cols].round(3)"),
+        new_markdown_cell("## Urban growth inside today's potential regions\nRegions delineated on "
+                          "the 2020 scores, as in notebook 01."),
+        new_code_cell(
+            "from geourb.indicators import county_indicators\n"
+            "from geourb.regions import delineate_regions\n"
+            "from geourb.scoring import score_counties\n\n"
+            "result = score_counties(county_indicators(layer_2020))\n"
+            "delin = delineate_regions(layer_2020, result.table['score'])\n"
+            "inside = delin.counties['region_id'].fillna('').ne('').reindex(ch.index, fill_value=False)\n"
+            "added = ch['urban_pop_added']\n"
+            "share = added[inside].sum() / added.sum()\n"
+            "print(f\"urban population added 2010-2020: {added.sum() / 1e6:.1f} million; \"\n"
+            "      f\"inside today's potential regions: {added[inside].sum() / 1e6:.1f} million ({share:.1%}); \"\n"
+            "      f\"their share of the 2020 population: \"\n"
+            "      f\"{ch.pop_total_new[inside].sum() / ch.pop_total_new.sum():.1%}\")"),
+        new_markdown_cell("## Change map (offline HTML)"),
+        new_code_cell(
+            "from geourb import maps\n\n"
+            "m = maps.make_map(\n"
+            "    maps.choropleth(ch[['name', 'prefecture', 'urbanization_change_pp', 'geometry']],\n"
+            "                    'urbanization_change_pp', label='城镇化率变化 2010-2020', unit='pp'),\n"
+            "    title='Urbanization change 2010-2020 (percentage points, today\\'s counties)',\n"
+            ")\n"
+            "path = maps.save_map(m, 'change_2010_2020')\n"
+            "print(path, round(path.stat().st_size / 1e6, 2), 'MB')"),
+    ]
+    return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+
+
 def _stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
@@ -229,6 +298,7 @@ def main() -> None:
     HERE.mkdir(exist_ok=True)
     nbformat.write(_stable_ids(nb01()), HERE / "01_potential_regions.ipynb")
     nbformat.write(_stable_ids(nb02()), HERE / "02_metropolitan_isochrones.ipynb")
+    nbformat.write(_stable_ids(nb03()), HERE / "03_change_2010_2020.ipynb")
 
 
 if __name__ == "__main__":

@@ -39,8 +39,8 @@ def _mapping(args: argparse.Namespace) -> dict[str, str]:
         if not sep or not key or not column:
             raise SettingsError(f"--map takes KEY=COLUMN (e.g. adcode=区划代码), got {item!r}.")
         mapping[key.strip()] = column.strip()
-    if "adcode" not in mapping:
-        raise SettingsError("--table needs a column mapping with adcode, e.g. --map adcode=代码 "
+    if "adcode" not in mapping and "name" not in mapping:
+        raise SettingsError("--table needs a column mapping with adcode (or name), e.g. --map adcode=代码 "
                             "pop_total=常住人口, or [statistics.mapping] in --config.")
     return mapping
 
@@ -59,9 +59,10 @@ def _counties(args: argparse.Namespace) -> int:
         tables.append(read_census_2020(None if args.census == "default" else args.census))
     if args.table:
         tables.append(read_statistics(args.table, mapping=_mapping(args), sheet=args.sheet,
-                                      encoding=args.encoding))
+                                      encoding=args.encoding, header_row=getattr(args, "header_row", None),
+                                      units=getattr(args, "units", None)))
     for table in tables:
-        layer, report = join_statistics(layer, table)
+        layer, report = join_statistics(layer, table, vintage=getattr(args, "vintage", None))
         out(str(report))
         if args.report:
             write_table(report.to_frame(), args.report)
@@ -98,6 +99,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", help="TOML file with a [statistics.mapping] table for --table")
     p.add_argument("--sheet", help="sheet name for XLSX tables")
     p.add_argument("--encoding", help="force the text encoding of --table (default: detected)")
+    p.add_argument("--header-row", type=int, help="row number (1 = first) of --table's header (default: detected)")
+    p.add_argument("--units", help="unit of --table's counts, e.g. 万人 (default: from the header or title)")
+    p.add_argument("--vintage", type=int, help="year of --table's codes, e.g. 2010 (default: detected)")
     p.add_argument("--report", help="write the join report (CSV)")
     p.add_argument("--out", help="output .gpkg/.parquet/.geojson/.csv")
     p.add_argument("--refresh", action="store_true", help="rebuild the cached layer")

@@ -130,7 +130,7 @@ def _od(args: argparse.Namespace) -> int:
     ensure_writable_dir(Path(args.out).parent)
     counties = load_counties(province=args.province, prefecture=args.prefecture)
     net = _network(args, counties)
-    od = od_matrix(net, counties, cutoff_min=args.cutoff, parallel=args.parallel)
+    od = od_matrix(net, counties, minutes=args.cutoff, parallel=args.parallel)
     od.index.name = "adcode"
     od.columns.name = "adcode"
     path = Path(args.out)
@@ -193,7 +193,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--cutoff", type=float, default=None, help="search bound in minutes")
     q.add_argument("--core", help="core city (武汉, Wuhan, 420100 or a county adcode) for the mean time to it")
     q.add_argument("--threshold", type=float, default=60.0, help="commuting limit in minutes")
-    q.add_argument("--parallel", action="store_true", help="run on a local Dask cluster")
+    q.add_argument("--parallel", action="store_true", help="run the OD batches on worker processes (shared memory)")
     _approx_options(q)
     q.add_argument("--format", choices=["matrix", "long"], default="matrix",
                    help="matrix: rows = origin adcodes, columns = destination adcodes, plus "

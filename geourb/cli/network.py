@@ -23,7 +23,7 @@ def _isochrone(args: argparse.Namespace) -> int:
         ensure_writable_dir(Path(args.tif).parent)
     net = _load(args.network, args.coord_system)
     if args.tif:
-        surface = travel_time_surface(net, (args.lon, args.lat), max_min=max(args.bands),
+        surface = travel_time_surface(net, (args.lon, args.lat), minutes=max(args.bands),
                                       cell_m=args.cell_m, access_speed_kmh=args.walk_kmh,
                                       max_snap_m=args.max_snap_m)
         surface.to_geotiff(args.tif)

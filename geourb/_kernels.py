@@ -1,0 +1,142 @@
+"""Compiled loops for the isochrone surface (optional: used when numba is installed).
+
+Each kernel does in one pass what :mod:`geourb.isochrones` otherwise does with whole-array
+NumPy steps and their temporaries, with the same arithmetic in the same order, so both paths
+give the same surface (``tests/test_isochrones.py`` compares them):
+
+- :func:`sample_extent` / :func:`sample_raster`: the points sampled every half cell along the
+  edges leaving reached nodes (see ``geourb._surface._sample_edges``), first their extent (for the
+  grid), then each cell's minimum time, without materialising the samples;
+- :func:`walk_fill`: each off-road cell near a road takes its nearest road cell's time plus the
+  walk (the earliest of equally near ones), searching offsets ring by ring.
+
+Install with ``pip install "geourb[fast]"`` (numba); without it nothing changes but speed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:  # pragma: no cover - exercised when numba is installed
+    from numba import njit
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    HAVE_NUMBA = False
+
+    def njit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        """Stand-in decorator: the kernels are never called without numba."""
+        def wrap(func):  # type: ignore[no-untyped-def]
+            return func
+        return wrap
+
+
+@njit(cache=True, nogil=True)
+def sample_extent(indptr, indices, data, w_rev, canonical, n_interior, times, reached, px, py,
+                  cutoff_s):  # pragma: no cover - compiled
+    """``(xmin, xmax, ymin, ymax)`` of the reached nodes and the edge samples within the cut-off."""
+    xmin = np.inf
+    xmax = -np.inf
+    ymin = np.inf
+    ymax = -np.inf
+    for i in range(reached.size):
+        u = reached[i]
+        xu = px[u]
+        yu = py[u]
+        xmin = min(xmin, xu)
+        xmax = max(xmax, xu)
+        ymin = min(ymin, yu)
+        ymax = max(ymax, yu)
+        t_u = times[u]
+        for pos in range(indptr[u], indptr[u + 1]):
+            n = n_interior[pos]
+            v = indices[pos]
+            t_v = times[v]
+            if n == 0 or not (canonical[pos] or math.isinf(t_v)):
+                continue
+            w = data[pos]
+            wr = w_rev[pos]
+            dx = px[v] - xu
+            dy = py[v] - yu
+            for k in range(1, n + 1):
+                frac = k / (n + 1)
+                st = w * frac + t_u
+                back = (1.0 - frac) * wr + t_v
+                if back < st:
+                    st = back
+                if st <= cutoff_s:
+                    x = dx * frac + xu
+                    y = dy * frac + yu
+                    xmin = min(xmin, x)
+                    xmax = max(xmax, x)
+                    ymin = min(ymin, y)
+                    ymax = max(ymax, y)
+    return xmin, xmax, ymin, ymax
+
+
+@njit(cache=True, nogil=True)
+def sample_raster(indptr, indices, data, w_rev, canonical, n_interior, times, reached, px, py,
+                  cutoff_s, x0, y1, cell_m, cols, net_s):  # pragma: no cover - compiled
+    """Each cell's minimum time (s) over the reached nodes and edge samples, into ``net_s``."""
+    for i in range(reached.size):
+        u = reached[i]
+        xu = px[u]
+        yu = py[u]
+        t_u = times[u]
+        idx = int(math.floor((y1 - yu) / cell_m) * cols + math.floor((xu - x0) / cell_m))
+        if t_u < net_s[idx]:
+            net_s[idx] = t_u
+        for pos in range(indptr[u], indptr[u + 1]):
+            n = n_interior[pos]
+            v = indices[pos]
+            t_v = times[v]
+            if n == 0 or not (canonical[pos] or math.isinf(t_v)):
+                continue
+            w = data[pos]
+            wr = w_rev[pos]
+            dx = px[v] - xu
+            dy = py[v] - yu
+            for k in range(1, n + 1):
+                frac = k / (n + 1)
+                st = w * frac + t_u
+                back = (1.0 - frac) * wr + t_v
+                if back < st:
+                    st = back
+                if st <= cutoff_s:
+                    x = dx * frac + xu
+                    y = dy * frac + yu
+                    idx = int(math.floor((y1 - y) / cell_m) * cols
+                              + math.floor((x - x0) / cell_m))
+                    if st < net_s[idx]:
+                        net_s[idx] = st
+
+
+@njit(cache=True, nogil=True)
+def walk_fill(net_s, near, rows, cols, dr, dc, d2, group_start, cell_m, walk_ms, cutoff_s,
+              minutes):  # pragma: no cover - compiled
+    """Off-road cells flagged in ``near``: nearest road cell's time + the walk, in ``minutes``.
+
+    ``dr``, ``dc``, ``d2``: the offsets within the reach sorted by squared distance;
+    ``group_start``: where each squared distance starts (with a final end index).
+    """
+    for idx in range(rows * cols):
+        if not near[idx] or math.isfinite(net_s[idx]):
+            continue
+        r = idx // cols
+        c = idx - r * cols
+        for g in range(group_start.size - 1):
+            best = np.inf
+            for j in range(group_start[g], group_start[g + 1]):
+                rr = r + dr[j]
+                cc = c + dc[j]
+                if 0 <= rr < rows and 0 <= cc < cols:
+                    val = net_s[rr * cols + cc]
+                    if val < best:
+                        best = val
+            if math.isfinite(best):
+                total = best + math.sqrt(d2[group_start[g]]) * cell_m / walk_ms
+                if total <= cutoff_s:
+                    minutes[idx] = np.float32(total / 60.0)
+                break

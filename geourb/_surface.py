@@ -1,0 +1,324 @@
+"""The travel-time grid behind :mod:`geourb.isochrones`: edge sampling, rasterising, walking
+access and band outlines (internal; the public functions are in :mod:`geourb.isochrones`).
+
+Each step has a whole-array NumPy version and, for sampling/rasterising and the walk fill, a
+compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import weakref
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from rasterio.transform import Affine
+
+from geourb import _kernels
+from geourb._errors import InvalidValueError
+from geourb.network import Network
+
+BYTES_PER_CELL = 40
+"""Working memory per grid cell used to estimate and refuse oversized grids."""
+
+_RING_SEARCH_MAX_CELLS = 8
+"""Up to this access reach (in cells) the off-network walk is searched ring by ring."""
+
+
+
+class _Stages:
+    """Add stage durations (seconds) of one computation to a caller's ``timings`` dict."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.t0 = time.perf_counter()
+
+    def tick(self, name: str) -> None:
+        if self.timings is None:
+            return
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.t0
+        self.t0 = now
+
+
+def _sample_raster_compiled(network: Network, times: NDArray[np.float64],
+                            reached: NDArray[np.int64], px: NDArray[np.float64],
+                            py: NDArray[np.float64], ox: Any, oy: Any, *, cell_m: float,
+                            cutoff_s: float, margin: float, minutes: float,
+                            max_memory_mb: float, stages: _Stages
+                            ) -> tuple[float, float, int, int, NDArray[np.float64]]:
+    """Grid and network-time raster with the compiled kernels (same result as NumPy's)."""
+    canonical, n_interior = _edge_tables(network, px, py, cell_m / 2.0)
+    csr = network.csr
+    args = (csr.indptr, csr.indices, csr.data, network.reverse_edge_times(), canonical,
+            n_interior, times, reached, px, py, cutoff_s)
+    xmin, xmax, ymin, ymax = _kernels.sample_extent(*args)
+    ox, oy = np.asarray(ox, dtype=float), np.asarray(oy, dtype=float)
+    xmin, xmax = min(xmin, float(ox.min())), max(xmax, float(ox.max()))
+    ymin, ymax = min(ymin, float(oy.min())), max(ymax, float(oy.max()))
+    stages.tick("sample")
+    x0, y1, rows, cols = _grid_shape(xmin, xmax, ymin, ymax, cell_m=cell_m, max_min=minutes,
+                                     margin=margin, max_memory_mb=max_memory_mb)
+    net_s = np.full(rows * cols, np.inf)
+    _kernels.sample_raster(*args, float(x0), float(y1), float(cell_m), cols, net_s)
+    # walking straight from each origin also counts
+    oi = (np.floor((y1 - oy) / cell_m) * cols + np.floor((ox - x0) / cell_m)).astype(np.int64)
+    np.minimum.at(net_s, oi, 0.0)
+    stages.tick("rasterise")
+    return x0, y1, rows, cols, net_s
+
+
+def _sample_raster_numpy(network: Network, times: NDArray[np.float64],
+                         reached: NDArray[np.int64], px: NDArray[np.float64],
+                         py: NDArray[np.float64], ox: Any, oy: Any, *, cell_m: float,
+                         cutoff_s: float, margin: float, minutes: float,
+                         max_memory_mb: float, stages: _Stages
+                         ) -> tuple[float, float, int, int, NDArray[np.float64]]:
+    """Grid and network-time raster with whole-array NumPy steps."""
+    sx, sy, st = _sample_edges(network, times, reached, px, py, step=cell_m / 2.0,
+                               cutoff_s=cutoff_s)
+    # walking straight from each origin also counts
+    sx, sy = np.concatenate([sx, ox]), np.concatenate([sy, oy])
+    st = np.concatenate([st, np.zeros(len(ox))])
+    stages.tick("sample")
+
+    x0, y1, rows, cols = _grid_shape(sx.min(), sx.max(), sy.min(), sy.max(), cell_m=cell_m,
+                                     max_min=minutes, margin=margin,
+                                     max_memory_mb=max_memory_mb)
+    # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
+    # can differ only for a sample within an ulp of a cell edge). In place, and no clipping:
+    # the grid's margin (max_access_m + one cell) keeps every sample well inside
+    ri = np.subtract(y1, sy)
+    ri /= cell_m
+    np.floor(ri, out=ri)
+    ri *= cols
+    ci = np.subtract(sx, x0)
+    ci /= cell_m
+    np.floor(ci, out=ci)
+    ri += ci  # flat cell index, exact in float64 (rows * cols < 2**53)
+    net_s = np.full(rows * cols, np.inf)
+    np.minimum.at(net_s, ri.astype(np.int64), st)
+    stages.tick("rasterise")
+    return x0, y1, rows, cols, net_s
+
+
+_EDGE_TABLES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float64],
+                 step: float) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Per-edge sampling tables (CSR order), cached per network, projection and step.
+
+    ``canonical``: the edge is one-way or goes from the lower- to the higher-numbered node
+    (of a two-way pair, the one sampled when both ends are reached). ``n_interior``: number
+    of interior points, ``max(ceil(length / step), 1) - 1``; point ``k`` (1..n) lies at
+    fraction ``k / (n + 1)``, the same points in both directions.
+    """
+    cached = _EDGE_TABLES.get(network)
+    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
+        return cached[3], cached[4]
+    u, v, _ = network.edges()
+    canonical = (u < v) | np.isinf(network.reverse_edge_times())
+    n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
+                            .astype(np.int64), 1) - 1
+    transit = network.info.get("transit_from_node")
+    if transit is not None:  # rail and station links: nobody gets off between the ends
+        n_interior[(u >= transit) | (v >= transit)] = 0
+    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
+    return canonical, n_interior
+
+
+def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray[np.int64],
+                  px: NDArray[np.float64], py: NDArray[np.float64], *, step: float,
+                  cutoff_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                                            NDArray[np.float64]]:
+    """Points (x, y) and times (s) along the roads within ``cutoff_s``, every ``step`` metres.
+
+    The reached nodes are points with their own times. Inside an edge ``u -> v`` leaving a
+    reached node, the point at fraction ``f`` takes ``t_u + f * w_uv``; when the reverse edge
+    ``v -> u`` exists and ``v`` is reached too, the two-way road is sampled once, with
+    ``min(t_u + f * w_uv, t_v + (1 - f) * w_vu)`` (the same points and times as sampling both
+    directions, at half the cost). A one-way edge only counts from its start node. The end
+    points of edges are left out: by Dijkstra's optimality their times are never below the
+    node's own time.
+    """
+    canonical, n_interior = _edge_tables(network, px, py, step)
+    u, pos = network.out_edge_index(reached)
+    v = network.csr.indices[pos]
+    t_v = times[v]
+    # a two-way road with both ends reached is sampled from its lower-numbered end only;
+    # edges shorter than a step have no interior point
+    keep = np.flatnonzero((canonical[pos] | np.isinf(t_v)) & (n_interior[pos] > 0))
+    u, v, pos, t_v = u[keep], v[keep], pos[keep], t_v[keep]
+    n_in = n_interior[pos]
+    w = network.csr.data[pos]
+    w_rev = network.reverse_edge_times()[pos]
+    t_u = times[u]
+    xu, yu = px[u], py[u]
+    dx, dy = px[v] - xu, py[v] - yu
+    edge_of = np.repeat(np.arange(n_in.size), n_in)
+    frac = np.arange(1, edge_of.size + 1, dtype=np.int64)
+    frac -= np.repeat(np.cumsum(n_in) - n_in, n_in)
+    frac = frac / np.repeat(n_in + 1, n_in)
+    st = w[edge_of]
+    st *= frac
+    st += t_u[edge_of]
+    # the other direction (inf for one-way edges or an unreached v; 1 - frac > 0: no NaN)
+    back = 1.0 - frac
+    back *= w_rev[edge_of]
+    back += t_v[edge_of]
+    np.minimum(st, back, out=st)
+    ok = np.flatnonzero(st <= cutoff_s)
+    edge_of, frac, st = edge_of[ok], frac[ok], st[ok]
+    sx = dx[edge_of]
+    sx *= frac
+    sx += xu[edge_of]
+    sy = dy[edge_of]
+    sy *= frac
+    sy += yu[edge_of]
+    return (np.concatenate([px[reached], sx]), np.concatenate([py[reached], sy]),
+            np.concatenate([times[reached], st]))
+
+
+def _grid_shape(xmin: float, xmax: float, ymin: float, ymax: float, *, cell_m: float,
+                max_min: float, margin: float, max_memory_mb: float,
+                estimate: bool = False) -> tuple[float, float, int, int]:
+    """Grid origin (x0, y1) and shape over a box plus ``margin``; refuse it if too big."""
+    x0 = math.floor((xmin - margin) / cell_m) * cell_m
+    y1 = math.ceil((ymax + margin) / cell_m) * cell_m
+    cols = math.ceil((xmax + margin - x0) / cell_m)
+    rows = math.ceil((y1 - (ymin - margin)) / cell_m)
+    need_mb = rows * cols * BYTES_PER_CELL / 1e6
+    if need_mb > max_memory_mb:
+        fit = cell_m * math.sqrt(need_mb / max_memory_mb) * 1.05
+        raise InvalidValueError(
+            f"A {cell_m:g} m grid over the {max_min:g}-minute reach ({cols * cell_m / 1000:.0f} x "
+            f"{rows * cell_m / 1000:.0f} km) has {rows * cols:,} cells and needs "
+            f"{'at least ' if estimate else ''}about {need_mb:,.0f} MB (limit "
+            f"max_memory_mb={max_memory_mb:g}). Use cell_m >= {math.ceil(fit)} or raise "
+            "max_memory_mb."
+        )
+    return x0, y1, rows, cols
+
+
+def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: float,
+               walk_ms: float, max_access_m: float, cutoff_s: float,
+               stages: _Stages, use_kernels: bool = True) -> NDArray[np.float32]:
+    """Off-network access: each cell takes its nearest network cell's time plus the walk.
+
+    ``net_s`` is the flat network-time raster (inf off the roads). The nearest network cell
+    (Euclidean, in cells) is searched ring by ring of increasing distance up to
+    ``max_access_m``, for the off-road cells within that reach only (found with a separable
+    maximum filter), so the cost follows the cells near the roads rather than the whole grid.
+    Among equally near network cells the earliest counts. Cells whose nearest network cell is
+    farther than ``max_access_m`` or whose total exceeds ``cutoff_s`` stay NaN.
+
+    The grid must have a margin of more than ``max_access_m`` without network cells (as
+    :func:`_grid_shape` gives it): offsets are applied to flat indices.
+    """
+    from scipy.ndimage import maximum_filter
+
+    minutes = np.full(rows * cols, np.nan, dtype=np.float32)
+    road = np.flatnonzero(np.isfinite(net_s))
+    minutes[road] = (net_s[road] / 60.0).astype(np.float32)
+    reach = math.floor(max_access_m / cell_m)
+    if reach < 1 or road.size == 0:
+        stages.tick("walk_fill")
+        return minutes.reshape(rows, cols)
+    is_road = np.zeros(rows * cols, dtype=np.uint8)
+    is_road[road] = 1
+    near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
+    todo = np.flatnonzero(near.ravel() > is_road)  # off-road cells within the square reach
+    stages.tick("walk_near")
+    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
+    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    d2 = (dr * dr + dc * dc).ravel()
+    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
+    # flat offsets into net_s padded with ``reach`` rows of inf above and below; a column
+    # offset past the left or right edge lands in the road-free margin of the next row
+    flat_off = ((dr.ravel() + reach) * cols + dc.ravel())[ok]
+    d2 = d2[ok]
+    order = np.argsort(d2, kind="stable")
+    flat_off, d2 = flat_off[order], d2[order]
+    if _kernels.HAVE_NUMBA and use_kernels:
+        kdr, kdc = dr.ravel()[ok][order], dc.ravel()[ok][order]
+        starts = np.r_[0, np.flatnonzero(np.diff(d2)) + 1, d2.size].astype(np.int64)
+        _kernels.walk_fill(net_s, near.ravel(), rows, cols, kdr.astype(np.int64),
+                           kdc.astype(np.int64), d2.astype(np.int64), starts, float(cell_m),
+                           float(walk_ms), float(cutoff_s), minutes)
+        stages.tick("walk_fill")
+        return minutes.reshape(rows, cols)
+    pad = np.full(reach * cols, np.inf)
+    padded = np.concatenate([pad, net_s, pad])
+
+    def fill(sq: int, cells: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Set the cells that have a network cell at squared distance ``sq``; which had."""
+        best = np.full(cells.size, np.inf)
+        for off in flat_off[d2 == sq]:
+            np.minimum(best, padded[cells + off], out=best)
+        hit = np.isfinite(best)
+        total = best[hit] + math.sqrt(sq) * cell_m / walk_ms
+        good = total <= cutoff_s
+        minutes[cells[hit][good]] = (total[good] / 60.0).astype(np.float32)
+        return hit
+
+    if reach <= _RING_SEARCH_MAX_CELLS:  # ring by ring: most cells are settled in the first
+        for sq in np.unique(d2):
+            if todo.size == 0:
+                break
+            todo = todo[~fill(int(sq), todo)]
+    else:  # a wide reach: the distance transform gives each cell's nearest distance first
+        from scipy.ndimage import distance_transform_edt
+
+        ft = distance_transform_edt(is_road.reshape(rows, cols) == 0, return_distances=False,
+                                    return_indices=True)
+        tr, tc = np.divmod(todo, cols)
+        near_d2 = (ft[0].ravel()[todo] - tr) ** 2 + (ft[1].ravel()[todo] - tc) ** 2
+        keep = np.isin(near_d2, d2)
+        todo, near_d2 = todo[keep], near_d2[keep]
+        order = np.argsort(near_d2, kind="stable")
+        todo, near_d2 = todo[order], near_d2[order]
+        cuts = np.flatnonzero(np.diff(near_d2)) + 1
+        for cells, sq in zip(np.split(todo, cuts), near_d2[np.r_[0, cuts]], strict=True):
+            fill(int(sq), cells)
+    stages.tick("walk_fill")
+    return minutes.reshape(rows, cols)
+
+
+def _band_polygon(mask: NDArray[np.bool_], transform: Affine) -> shapely.MultiPolygon:
+    """The cells of ``mask`` as one MultiPolygon: marching squares on the 0/1 raster.
+
+    The boundary runs through the midpoints between inside and outside cell centres (on the
+    cell edges, with the staircase corners cut diagonally: within 0.36 cells of
+    :func:`rasterio.features.shapes`' outline, areas within ~0.1 %), holes and islands kept.
+    :mod:`contourpy` traces only the band's bounding box, ~2.5x faster than GDAL's polygonise.
+    """
+    import contourpy
+
+    rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rr.size == 0:
+        return shapely.MultiPolygon()
+    r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
+    z = np.zeros((r1 - r0 + 2, c1 - c0 + 2))  # a ring of outside cells around the box
+    z[1:-1, 1:-1] = mask[r0:r1, c0:c1]
+    gen = contourpy.contour_generator(z=z, fill_type="OuterOffset", name="serial")
+    points, offsets = gen.filled(0.5, 2.0)
+    if not points:
+        return shapely.MultiPolygon()
+    xy = np.concatenate(points)
+    ring_sizes = np.concatenate([np.diff(o) for o in offsets])
+    poly_of_ring = np.repeat(np.arange(len(offsets)), [len(o) - 1 for o in offsets])
+    # z index (i, j) -> cell (r0 + i - 1, c0 + j - 1) centre -> map coordinates
+    col = xy[:, 0] + (c0 - 0.5)
+    row = xy[:, 1] + (r0 - 0.5)
+    mx = transform.c + col * transform.a + row * transform.b
+    my = transform.f + col * transform.d + row * transform.e
+    rings = shapely.linearrings(np.column_stack([mx, my]),
+                                indices=np.repeat(np.arange(ring_sizes.size), ring_sizes))
+    polys = shapely.polygons(rings, indices=poly_of_ring)
+    return shapely.multipolygons(polys)
+
+
