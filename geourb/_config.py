@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numbers
 import os
-import tomllib
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -20,46 +19,14 @@ from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
 import numpy as np
 
-from geourb._errors import DataFileNotFoundError, SettingsError, UnknownNameError, plain, suggest
+from geourb._errors import GeourbError, SettingsError, UnknownNameError, plain, suggest
+from geourb._toml import read_toml  # re-exported: the one TOML reader
 
-
-def read_toml(path: str | os.PathLike[str], *, what: str = "Config") -> dict[str, Any]:
-    """Read a TOML file, with errors naming the file.
-
-    Parameters
-    ----------
-    path
-        The file.
-    what
-        What the file is, for messages (``"Config"``, ``"Settings file"``).
-
-    Returns
-    -------
-    dict
-        The parsed tables.
-
-    Raises
-    ------
-    DataFileNotFoundError
-        The file does not exist (or is a folder).
-    SettingsError
-        The file is not valid TOML (or not UTF-8 text).
-    """
-    path = Path(path)
-    if not path.is_file():
-        kind = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise DataFileNotFoundError(f"{what} {path} {kind}. Check the path (relative paths start at {Path.cwd()}).")
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path} is not valid TOML: {exc}. Fix that line (strings need quotes).") from exc
-    except UnicodeDecodeError as exc:
-        raise SettingsError(f"{path} is not UTF-8 text ({exc}); save it as UTF-8.") from exc
+_PLURALS = {int: "integers", float: "numbers", str: "strings", bool: "true/false values"}
 
 
 def type_name(tp: Any) -> str:
-    """Readable name of a type annotation, for messages (``"int"``, ``"list of str"``, ``"'a' or 'b'"``)."""
+    """Return a readable name of a type annotation, for messages (``"an integer"``, ``"a list of strings"``)."""
     if tp is Any:
         return "any value"
     if tp is type(None):
@@ -72,19 +39,21 @@ def type_name(tp: Any) -> str:
         return "one of " + ", ".join(plain(a) for a in args)
     if origin in (list, tuple, Sequence):
         inner = [a for a in args if a is not Ellipsis]
-        return f"list of {type_name(inner[0])}" if inner else "list"
+        if not inner:
+            return "a list"
+        return f"a list of {_PLURALS.get(inner[0], 'values')}"
     if origin in (dict, Mapping):
-        return f"table of {type_name(args[1])}" if len(args) == 2 else "table"
+        return "a table"
     if tp is bool:
-        return "true or false (bool)"
+        return "true or false (a boolean)"
     if tp is float:
-        return "number (float)"
+        return "a number"
     if tp is int:
-        return "whole number (int)"
+        return "an integer"
     if tp is str:
-        return "text (str)"
+        return "a string"
     if tp in (Path, os.PathLike):
-        return "path (str)"
+        return "a path"
     return getattr(tp, "__name__", str(tp))
 
 
@@ -150,17 +119,26 @@ def _unquote_hint(value: Any, tp: Any) -> str:
     return ""
 
 
+def _expected(key: str, tp: Any) -> str:
+    """Return the expected type for a message; a list of strings ``indicators`` reads "a list of indicator names"."""
+    if get_origin(tp) in (list, tuple, Sequence) and get_args(tp)[:1] == (str,) and key.endswith("s"):
+        return f"a list of {key[:-1]} names"
+    return type_name(tp)
+
+
 def check_value(section: str, key: str, value: Any, tp: Any, *, source: str | None = None) -> None:
     """Raise :class:`SettingsError` when ``value`` does not fit the annotation ``tp``.
 
-    The message names the section, the key, the value and its type, and the type expected.
+    The message names the section, the key, the value and its type, and the type expected
+    (``regions.hotspots = 'false' is of type str; expected true or false (a boolean). Write false
+    without quotes.``).
     """
     if matches(value, tp):
         return
     where = f"{source}: " if source else ""
     raise SettingsError(
-        f"{where}[{section}] {key} = {plain(value)} is {type(value).__name__}; expected "
-        f"{type_name(tp)}.{_unquote_hint(value, tp)}"
+        f"{where}{section}.{key} = {plain(value)} is of type {type(value).__name__}; expected "
+        f"{_expected(key, tp)}.{_unquote_hint(value, tp)}"
     )
 
 
@@ -175,7 +153,7 @@ class TomlConfig:
 
     @classmethod
     def field_types(cls) -> dict[str, Any]:
-        """The resolved type annotation of each field."""
+        """Return the resolved type annotation of each field."""
         hints = typing.get_type_hints(cls)
         return {f.name: hints.get(f.name, Any) for f in fields(cls)}  # type: ignore[arg-type]
 
@@ -221,7 +199,18 @@ class TomlConfig:
             A value of the wrong type, or an invalid value.
         """
         cls.check(values, source=source)
-        return cls(**dict(values))
+        where = f"{source}: " if source else ""
+        try:
+            return cls(**dict(values))
+        except SettingsError as exc:
+            if source is None or source in str(exc):
+                raise
+            raise SettingsError(f"{source}: {exc}") from exc
+        except (TypeError, ValueError) as exc:  # a check the class missed: still name the table
+            if isinstance(exc, GeourbError):
+                raise
+            raise SettingsError(f"{where}[{cls._section}] has a value of the wrong kind ({type(exc).__name__}: "
+                                f"{exc}). Check the table against the documented settings.") from exc
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], *, table: str | None = None) -> Self:
@@ -230,5 +219,5 @@ class TomlConfig:
         return cls.from_dict(data.get(table or cls._section, {}), source=str(path))
 
     def as_dict(self) -> dict[str, Any]:
-        """The settings as a plain dict."""
+        """Return the settings as a plain dict."""
         return asdict(self)  # type: ignore[call-overload]

@@ -83,7 +83,7 @@ class FileFormatError(GeourbError, ValueError):
 
 
 def plain(value: object) -> str:
-    """A value as people read it in a message: ``-5000`` (not ``np.float64(-5000.0)``), ``0.25``, ``'abc'``.
+    """Format a value as people read it in a message: ``-5000`` (not ``np.float64(-5000.0)``), ``0.25``, ``'abc'``.
 
     Examples
     --------

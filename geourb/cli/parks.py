@@ -40,7 +40,7 @@ def _print_report(report: pd.DataFrame) -> None:
 
 
 def _flat(parks) -> pd.DataFrame:
-    """A CSV-friendly copy: lon/lat columns, industries joined with 、, no geometry."""
+    """Return a CSV-friendly copy: lon/lat columns, industries joined with 、, no geometry."""
     pts = parks.geometry.representative_point()
     flat = pd.DataFrame(parks.drop(columns=parks.geometry.name))
     flat.insert(2, "lon", pts.x.round(6).to_numpy())

@@ -202,7 +202,7 @@ def _write_cached(folder: Path, joined: JoinedCounties) -> None:
 def joined_counties(
     inputs: InputConfig | None = None, *, cache: bool | str | os.PathLike[str] = True
 ) -> JoinedCounties:
-    """The all-China county layer joined with the census, park aggregates and access (cached).
+    """Return the all-China county layer joined with the census, park aggregates and access (cached).
 
     Parameters
     ----------

@@ -44,30 +44,31 @@ def _regions(cli_fails, tmp_path: Path, text: str, *contains: str, command: str 
 
 
 def test_bool_as_string_refused(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, '[regions]\nhotspots = "false"\n', "[regions] hotspots", "str", "bool",
+    _regions(cli_fails, tmp_path, '[regions]\nhotspots = "false"\n', "regions.hotspots", "of type str", "true or false",
              "without quotes")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_int_as_string_refused(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, '[regions]\nmax_region_counties = "30"\n', "max_region_counties", "'30'", "int")
+    _regions(cli_fails, tmp_path, '[regions]\nmax_region_counties = "30"\n', "max_region_counties", "'30'",
+             "an integer")
 
 
 def test_sensitivity_draws_as_string_refused(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, '[scoring]\nsensitivity_draws = "200"\n', "[scoring] sensitivity_draws", "int",
-             command="score")
+    _regions(cli_fails, tmp_path, '[scoring]\nsensitivity_draws = "200"\n', "scoring.sensitivity_draws",
+             "of type str", "integer", command="score")
 
 
 def test_seed_text_refused(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, '[regions]\nseed = "abc"\n', "seed", "'abc'", "int")
+    _regions(cli_fails, tmp_path, '[regions]\nseed = "abc"\n', "seed", "'abc'", "an integer")
 
 
 def test_float_field_refuses_bool(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, "[regions]\nmin_pop_total = true\n", "min_pop_total", "bool", "float")
+    _regions(cli_fails, tmp_path, "[regions]\nmin_pop_total = true\n", "min_pop_total", "of type bool", "a number")
 
 
 def test_list_of_mixed_weights_refused(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, '[scoring]\nweights = [1, "x"]\n', "weights", "list")
+    _regions(cli_fails, tmp_path, '[scoring]\nweights = [1, "x"]\n', "weights", "of type list")
 
 
 def test_table_as_value_refused(cli_fails, tmp_path):
@@ -83,7 +84,7 @@ def test_unknown_input_key_suggests(cli_fails, tmp_path):
 
 
 def test_output_format_choice(cli_fails, tmp_path):
-    _regions(cli_fails, tmp_path, '[output]\nformat = "shp"\n', "[output] format", "'shp'", "'gpkg'", "'parquet'")
+    _regions(cli_fails, tmp_path, '[output]\nformat = "shp"\n', "output.format", "'shp'", "'gpkg'", "'parquet'")
 
 
 @pytest.mark.parametrize("prefix", ["../../x_", "sub/x_", "a\\\\b", ".hidden"])
@@ -121,7 +122,7 @@ def test_config_is_a_folder(cli_fails, tmp_path):
 def test_api_config_checks_before_data(raises_named):
     from geourb.workflows import load_config
 
-    with raises_named(SettingsError, "[regions] hotspots", "'false'", "bool"):
+    with raises_named(SettingsError, "regions.hotspots", "'false'", "of type str", "true or false"):
         load_config({"regions": {"hotspots": "false"}})
     with raises_named(UnknownNameError, "unknown table [output2]"):
         load_config({"output2": {}})
@@ -418,7 +419,7 @@ def test_counties_missing_sheet(cli_fails, tmp_path):
     path = tmp_path / "t.xlsx"
     pd.DataFrame({"代码": [640104], "人口": [1]}).to_excel(path, sheet_name="2020", index=False)
     cli_fails("counties", "--province", "宁夏", "--table", path, "--sheet", "不存在", "--map", "adcode=代码",
-              contains=["t.xlsx", "不存在", "sheets: 2020"])
+              contains=["t.xlsx", "不存在", "sheet", "2020"])
 
 
 def test_counties_out_parent_is_a_file(cli_fails, tmp_path):
