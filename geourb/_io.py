@@ -381,12 +381,12 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path) -> Path:
         # 1. the old .shp goes first: from now on no reader pairs an old .shp with a new .dbf
         path.unlink(missing_ok=True)
         # 2. old sidecars the new set does not replace (indexes) go too
-        for part in SHAPEFILE_PARTS:
-            if part not in new:
-                path.with_name(path.stem + part).unlink(missing_ok=True)
+        for ext in SHAPEFILE_PARTS:
+            if ext not in new:
+                path.with_name(path.stem + ext).unlink(missing_ok=True)
         # 3. the new sidecars, then the new .shp (the commit point)
-        for ext, part in sorted(new.items(), key=lambda kv: kv[0].lower() == ".shp"):
-            os.replace(part, path.with_name(path.stem + ext))
+        for ext, new_part in sorted(new.items(), key=lambda kv: kv[0].lower() == ".shp"):
+            os.replace(new_part, path.with_name(path.stem + ext))
     except OSError as exc:
         raise OutputPathError(f"Cannot write {path} ({exc.strerror or exc}).") from exc
     finally:

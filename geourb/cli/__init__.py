@@ -59,12 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeourbError as exc:
         if args.debug:
             raise
-        sys.stderr.write(f"geourb: error: {_one_line(exc)}\n")
+        sys.stderr.write(f"geourb: error: {_one_line(str(exc))}\n")
         return 2
     except Exception as exc:  # every other error: one line, no traceback (unless --debug)
         if args.debug:
             raise
-        sys.stderr.write(f"geourb: internal error: {type(exc).__name__}: {_one_line(exc)} "
+        sys.stderr.write(f"geourb: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                          "(run with --debug for the traceback)\n")
         return 2
 

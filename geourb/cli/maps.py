@@ -125,7 +125,7 @@ def _scores(args: argparse.Namespace) -> int:
         except (ValueError, KeyError):  # plain Parquet without geometry metadata
             table = read_table(path)
     else:
-        table = read_table(path, dtype={args.adcode_column: str})
+        table = read_table(path, dtype={args.adcode_column: "str"})
     if not isinstance(table, gpd.GeoDataFrame):
         joined = join_to_counties(table, adcode_column=args.adcode_column, columns=[args.column], source=str(path))
         for msg in joined.messages:

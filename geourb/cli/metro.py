@@ -11,8 +11,10 @@ from geourb.cli._common import out
 if TYPE_CHECKING:
     import pandas as pd
 
+    from geourb.network import Network
 
-def _network(args: argparse.Namespace, counties: object) -> object:
+
+def _network(args: argparse.Namespace, counties: object) -> Network:
     from geourb.network import Network
 
     if args.network:

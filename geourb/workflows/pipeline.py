@@ -167,7 +167,7 @@ def _potential_regions(cfg: PipelineConfig, *, province: str | None, delineate: 
     access = None if joined.access_min is None else joined.access_min.reindex(layer.index)
     ind = county_indicators(layer, national_rate=national, target_rate=cfg.input.target_rate, parks=parks,
                             access_min=access)
-    scoring = score_counties(ind, cfg.scoring)
+    scoring = score_counties(ind, config=cfg.scoring)
     names = [c for c in ("adcode", "name", "prefecture", "province") if c in layer.columns]
     table = layer[names].join(ind).join(scoring.table)
     result = PotentialRegionsResult(config=cfg, layer=layer, indicators=ind, scoring=scoring, table=table,
