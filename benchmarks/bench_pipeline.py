@@ -3,7 +3,8 @@
 Three runs of :func:`geourb.workflows.potential_regions` with the default config
 (``configs/score_default.toml``) in the same process:
 
-- uncached: the joined county layer is built (census read + join) and not cached (the baseline);
+- uncached: the joined county layer is built (census read + join) and not cached (the baseline,
+  after an untimed warm-up run that pays the imports);
 - cold: built and written to an empty cache folder;
 - warm: read from that cache (GeoParquet), then indicators, scoring and delineation.
 
@@ -34,6 +35,9 @@ def main() -> None:
     settings.progress = False
     load_counties()  # the polygon cache exists before timing (its first build is a one-off)
     cfg = load_config(CONFIG)
+    t = time.perf_counter()
+    potential_regions(cfg, cache=False)  # warm-up: imports (sklearn, spopt, esda ...) and first calls
+    print(f" warm-up: {time.perf_counter() - t:6.2f} s wall (imports and first calls; not compared)")
     with tempfile.TemporaryDirectory() as tmp:
         times = {}
         for label, cache in (("uncached", False), ("cold", tmp), ("warm", tmp)):
