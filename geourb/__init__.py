@@ -77,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "multimodal_network": "geourb.rail",
     "make_map": "geourb.maps",
     "save_map": "geourb.maps",
+    "report": "geourb.report",
 }
 
 __all__ = [

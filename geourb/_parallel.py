@@ -61,7 +61,7 @@ def process_node_times(csr: sp.csr_matrix, sources: NDArray[np.int64],
                        targets: NDArray[np.int64], *, limit: float, batch_size: int,
                        workers: int | None = None,
                        stats: dict[str, Any] | None = None) -> NDArray[np.float64]:
-    """Times from ``sources`` to ``targets`` (seconds) on ``workers`` processes (default: cores).
+    """Return times from ``sources`` to ``targets`` (seconds) on ``workers`` processes (default: cores).
 
     The result equals the serial ``dijkstra(csr, indices=sources, limit=limit)[:, targets]``.
     ``stats``, when given, receives ``batch_s`` (the seconds each batch took in its worker).

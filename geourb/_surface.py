@@ -1,5 +1,7 @@
-"""The travel-time grid behind :mod:`geourb.isochrones`: edge sampling, rasterising, walking
-access and band outlines (internal; the public functions are in :mod:`geourb.isochrones`).
+"""The travel-time grid behind :mod:`geourb.isochrones` (internal).
+
+Edge sampling, rasterising, walking access and band outlines; the public functions are in
+:mod:`geourb.isochrones`.
 
 Each step has a whole-array NumPy version and, for sampling/rasterising and the walk fill, a
 compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result.
@@ -289,7 +291,7 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
 
 
 def _band_polygon(mask: NDArray[np.bool_], transform: Affine) -> shapely.MultiPolygon:
-    """The cells of ``mask`` as one MultiPolygon: marching squares on the 0/1 raster.
+    """Return the cells of ``mask`` as one MultiPolygon: marching squares on the 0/1 raster.
 
     The boundary runs through the midpoints between inside and outside cell centres (on the
     cell edges, with the staircase corners cut diagonally: within 0.36 cells of

@@ -33,6 +33,11 @@ _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02, metres
 _EE = 0.00669342162296594323  # its eccentricity squared
 _X_PI = np.pi * 3000.0 / 180.0
 
+CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+"""Albers equal-area conic for China (areas, distances and centroids in metres)."""
+WGS84 = "EPSG:4326"
+"""Longitude/latitude on WGS84: the CRS of every layer geourb returns."""
+
 CHINA_LON_RANGE = (72.004, 137.8347)
 CHINA_LAT_RANGE = (0.8293, 55.8271)
 

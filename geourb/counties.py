@@ -41,13 +41,11 @@ from geourb._errors import (
 from geourb._log import logger, progress
 from geourb._names import PROVINCES, province_aliases
 from geourb._validate import normalize_adcode
-from geourb.coords import gcj02_to_wgs84
+from geourb.coords import CHINA_ALBERS, WGS84, gcj02_to_wgs84
 from geourb.settings import settings
 
-CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
-"""Albers equal-area conic for China (standard parallels 25 N and 47 N): used for areas."""
+# CHINA_ALBERS and WGS84 live in geourb.coords (re-exported here for compatibility)
 
-WGS84 = "EPSG:4326"
 _LAYER_VERSION = "2"  # bump when the built columns change
 Level = Literal["county", "prefecture", "province"]
 _LEVELS = {"county": "区县", "prefecture": "市", "province": "省"}

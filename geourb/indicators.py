@@ -31,6 +31,7 @@ from geourb._errors import InvalidValueError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns
 from geourb.coords import EARTH_RADIUS_M, haversine_m  # noqa: F401 (EARTH_RADIUS_M re-exported)
+from geourb.stats import national_urbanization_rate  # moved to stats; re-exported here
 
 if TYPE_CHECKING:
     from geourb.network import Network
@@ -121,13 +122,6 @@ def get_indicator(name: str) -> Indicator:
         ) from None
 
 
-def national_urbanization_rate(layer: pd.DataFrame) -> float:
-    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total)."""
-    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
-    total = float(layer["pop_total"].sum())
-    if total <= 0:
-        raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
-    return float(layer["pop_urban"].sum()) / total
 
 
 def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
@@ -244,12 +238,9 @@ def island_counties(layer: pd.DataFrame) -> pd.Series:
     MissingColumnError
         ``layer`` has no ``geometry`` column.
     """
-    from geourb.regions import shared_vertex_counts
+    from geourb.contiguity import island_counties as _islands
 
-    require_columns(layer, ["geometry"], source="county layer")
-    adj = shared_vertex_counts(layer.geometry)
-    degree = np.asarray((adj != 0).sum(axis=1)).ravel()
-    return pd.Series(degree == 0, index=layer.index, name="access_island")
+    return _islands(layer)
 
 
 def _aligned(values: pd.Series | pd.DataFrame, index: pd.Index, what: str) -> pd.Series | pd.DataFrame:

@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -398,15 +397,9 @@ def _seat_times(network: Network, core: CityCore, counties: gpd.GeoDataFrame, *,
 
 
 def _contiguity(selected: gpd.GeoDataFrame) -> NDArray[np.int64]:
-    if len(selected) == 1:
-        return np.zeros(1, dtype=np.int64)
-    from libpysal.weights import Queen
+    from geourb.contiguity import component_labels
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w = Queen.from_dataframe(selected, use_index=True, silence_warnings=True)
-    labels = pd.Series(w.component_labels, index=list(w.id_order)).reindex(selected.index)
-    return labels.to_numpy(dtype=np.int64)
+    return component_labels(selected, kind="queen")
 
 
 def delineate_metro(

@@ -799,10 +799,11 @@ def approximate_network(
     >>> net.n_nodes, net.approximate
     (22, True)
     """
-    from libpysal.graph import Graph
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial import Delaunay
+
+    from geourb.contiguity import contiguity_matrix
 
     if not (circuity >= 1):
         raise InvalidValueError(f"circuity must be >= 1 (road / straight distance), got {circuity!r}.")
@@ -815,11 +816,8 @@ def approximate_network(
     else:
         pts = counties.to_crs(4326).representative_point()
         lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
-    graph = Graph.build_contiguity(counties.reset_index(drop=True), rook=False)
-    adj = graph.adjacency
-    adj = adj[adj.to_numpy() > 0]
-    pairs = np.column_stack([adj.index.get_level_values(0).to_numpy(),
-                             adj.index.get_level_values(1).to_numpy()]).astype(np.int64)
+    adj = contiguity_matrix(counties, kind="queen").tocoo()
+    pairs = np.column_stack([adj.row, adj.col]).astype(np.int64)
     n = len(counties)
     tri = Delaunay(np.column_stack([lon, lat]))
     dl = np.concatenate([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]],

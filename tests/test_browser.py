@@ -125,3 +125,100 @@ def test_screenshot_is_not_blank(offline_map, tmp_path):
     assert colors is not None and len(colors) > 20  # polygons in several classes, not blank
     top_share = max(n for n, _ in colors) / (img.size[0] * img.size[1])
     assert top_share < 0.9
+
+
+# --------------------------------------------------------------------------------------------
+# issue #14: AMap (GCJ-02) mode and the offline report
+
+NO_NET = "--host-resolver-rules=MAP * ~NOTFOUND"  # nothing leaves the machine (no tile fetched)
+PROBE = """<script>window.addEventListener('load', function() { setTimeout(function() {
+  var h = document.documentElement, out = [];
+  Object.keys(window).forEach(function(k) {
+    var m = window[k];
+    if (k.indexOf('map_') === 0 && m && m.eachLayer) {
+      m.eachLayer(function(l) { if (l.getLatLng && l.options.radius) { out.push(l.getLatLng()); } });
+    }
+  });
+  h.setAttribute('data-latlngs', JSON.stringify(out));
+}, 500); });</script>"""
+
+
+def test_amap_mode_draws_gcj02_offset_in_chromium(tmp_path):
+    from geourb.coords import wgs84_to_gcj02
+
+    chromium = _chromium()
+    lon, lat = 116.39128, 39.90622  # synthetic park at Tiananmen, WGS84
+    pts = gpd.GeoDataFrame({"name": ["天安门"]}, geometry=[shapely.Point(lon, lat)], crs=4326)
+    for tiles, expected in (("amap", wgs84_to_gcj02(lon, lat)), (None, (lon, lat))):
+        m = maps.make_map(maps.parks(pts, cluster=False), tiles=tiles)
+        path = maps.save_map(m, tmp_path / f"amap_{tiles}.html")
+        page = path.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>")
+        path.write_text(page, encoding="utf-8")
+        result = _run(chromium, tmp_path, NO_NET, "--dump-dom", path.as_uri())
+        dom = result.stdout.decode("utf-8", "replace")
+        found = re.search(r"data-latlngs=\"([^\"]*)\"", dom)
+        assert found, dom[:500]
+        import html
+        import json
+
+        points = json.loads(html.unescape(found.group(1)))
+        assert len(points) == 1
+        assert abs(points[0]["lng"] - float(expected[0])) < 1e-6
+        assert abs(points[0]["lat"] - float(expected[1])) < 1e-6
+    shift_m = (abs(float(wgs84_to_gcj02(lon, lat)[0]) - lon) * 85_400
+               + abs(float(wgs84_to_gcj02(lon, lat)[1]) - lat) * 111_000)
+    assert 400 < shift_m < 1200  # the GCJ-02 offset in Beijing is ~500-700 m
+
+
+REPORT_PROBE = """<script>(function(){var h=document.documentElement;
+window.addEventListener('error',function(e){
+  h.setAttribute('data-jserrors',(h.getAttribute('data-jserrors')||'')+'|'+e.message);});
+window.addEventListener('load', function() { setTimeout(function() {
+  var imgs = [].slice.call(document.querySelectorAll('img.figure'));
+  h.setAttribute('data-figures', imgs.length);
+  h.setAttribute('data-drawn', imgs.filter(function(i) {
+    return i.complete && i.naturalWidth > 300; }).length);
+  var names = performance.getEntriesByType('resource').map(function(e) { return e.name; });
+  var f = document.querySelector('iframe');
+  try {
+    var w = f.contentWindow;
+    names = names.concat(w.performance.getEntriesByType('resource').map(function(e) {
+      return e.name; }));
+    h.setAttribute('data-map-paths', f.contentDocument.querySelectorAll('path').length);
+    h.setAttribute('data-map-labels', f.contentDocument.documentElement.getAttribute(
+      'data-geourb-labels') || '0');
+  } catch (err) { h.setAttribute('data-iframe-error', err.message); }
+  h.setAttribute('data-remote', names.filter(function(n) {
+    return n.indexOf('data:') !== 0; }).join(' '));
+}, 2500); });})();</script>"""
+
+
+@pytest.fixture(scope="module")
+def report_page(tmp_path_factory) -> Path:
+    from geourb.report import report
+
+    folder = tmp_path_factory.mktemp("report")
+    return report(province="安徽", out=folder / "report.html", metro=False)
+
+
+def test_report_offline_in_chromium(report_page, tmp_path):
+    chromium = _chromium()
+    page = report_page.read_text(encoding="utf-8")
+    hooked = tmp_path / "report_hooked.html"
+    hooked.write_text(page.replace("<head>", "<head>" + REPORT_PROBE, 1), encoding="utf-8")
+    result = _run(chromium, tmp_path, NO_NET, "--enable-logging=stderr", "--v=0",
+                  "--dump-dom", hooked.as_uri())
+    dom = result.stdout.decode("utf-8", "replace")
+    log = result.stderr.decode("utf-8", "replace")
+    tag = re.search(r"<html[^>]*>", dom).group(0)
+    assert "data-jserrors" not in tag and "data-iframe-error" not in tag, tag
+    console = [line for line in log.splitlines() if ":CONSOLE" in line]
+    assert not [line for line in console if "Uncaught" in line or "Error" in line], console
+    assert 'data-remote=""' in tag, tag  # no network request, in the page or the map
+    figures = int(re.search(r'data-figures="(\d+)"', tag).group(1))
+    assert figures == 3 and f'data-drawn="{figures}"' in tag  # every figure drawn
+    assert int(re.search(r'data-map-paths="(\d+)"', tag).group(1)) > 100  # map drawn
+    assert int(re.search(r'data-map-labels="(\d+)"', tag).group(1)) >= 3  # labels placed
+    shot = tmp_path / "report.png"
+    _run(chromium, tmp_path, NO_NET, f"--screenshot={shot}", report_page.as_uri())
+    assert shot.exists()

@@ -11,7 +11,7 @@ import inspect
 import pytest
 
 CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "geourb._classify",
-           "geourb._text", "geourb._toml", "geourb._deprecate"]
+           "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 

@@ -201,7 +201,8 @@ def test_regions_rail_and_tiles(anhui, shared_file):
     page = maps.to_html(m)
     assert "http://tiles.local:8080/{z}/{x}/{y}.png" in page
     assert _js("&lt;script&gt;alert(1)&lt;/script&gt;") in page  # the label, escaped
-    assert page.count("geourb-label") > len(regions)
+    assert "window.geourbLabels" in page  # labels placed without overlap, in JavaScript
+    assert all(_js(name) in page for name in regions["name"][1:])
     assert _js("铁路") in page
     no_tiles = maps.to_html(maps.make_map(maps.region_outlines(regions)), offline=False)
     assert "L.tileLayer(" not in no_tiles
@@ -337,3 +338,144 @@ def test_cli_layer_polygons_points_and_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "needs polygons" in err and "map scores" in err and "needs --column" in err
     assert not (tmp_path / "x.html").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# issue #14: classes, basemaps, labels, layer styles
+
+
+def test_classify_never_degenerate_or_empty():
+    # synthetic: few distinct values -> one class per value (shown as the value, not "a – a")
+    few = pd.Series([4.35, 4.35, 4.35, 10.0, 10.0, 25.0])
+    classes, bins = maps.classify(few, k=5)
+    assert bins == [(4.35, 4.35), (10.0, 10.0), (25.0, 25.0)]
+    assert classes.tolist() == [0, 0, 0, 1, 1, 2]
+    from geourb.maps.classes import bin_label
+
+    assert bin_label(4.35, 4.35, str) == "4.35"
+    # a long tail at the minimum: NaturalBreaks would give a (min, min) class; k is lowered
+    skewed = pd.Series([4.35] * 40 + list(np.linspace(5, 60, 30)))
+    classes, bins = maps.classify(skewed, scheme="Quantiles", k=5)
+    counts = classes.value_counts()
+    assert len(counts) == len(bins) >= 2  # every class holds values
+    assert all(lo < hi for lo, hi in bins)  # none is a single number
+    assert pd.Series(bins).map(lambda b: b[1]).is_monotonic_increasing
+
+
+def test_tiles_names_urls_and_errors(anhui, monkeypatch):
+    from geourb._errors import SettingsError
+
+    layer = maps.seats(anhui)
+    page = maps.to_html(maps.make_map(layer, tiles="carto"))
+    assert "basemaps.cartocdn.com" in page
+    monkeypatch.delenv("GEOURB_TIANDITU_KEY", raising=False)
+    with pytest.raises(SettingsError, match="console.tianditu.gov.cn"):
+        maps.make_map(layer, tiles="tianditu")
+    monkeypatch.setenv("GEOURB_TIANDITU_KEY", "0123456789abcdef0123456789abcdef")
+    page = maps.to_html(maps.make_map(layer, tiles="tianditu-imagery"))
+    assert "img_w/wmts" in page and "cia_w/wmts" in page  # imagery with its label layer
+    assert "tk=0123456789abcdef0123456789abcdef" in page
+    with pytest.raises(UnknownNameError, match="known: context, none, osm, carto, tianditu"):
+        maps.make_map(layer, tiles="Foo")
+    with pytest.raises(InvalidValueError, match=r"lacks \{z\}"):
+        maps.make_map(layer, tiles="http://tiles.local/{x}/{y}.png")
+    with pytest.raises(InvalidValueError, match="tiles_crs"):
+        maps.make_map(layer, tiles="http://t.local/{z}/{x}/{y}.png", tiles_crs="bd09")
+
+
+def test_amap_shifts_layers_to_gcj02_popups_keep_wgs84():
+    from geourb.coords import wgs84_to_gcj02
+
+    # synthetic: one park at Tiananmen (WGS84)
+    lon, lat = 116.39128, 39.90622
+    pts = gpd.GeoDataFrame({"name": ["天安门"]}, geometry=[shapely.Point(lon, lat)], crs=4326)
+    layer = maps.parks(pts, cluster=False)
+    m = maps.make_map(layer, tiles="amap")
+    page = maps.to_html(m)
+    assert "webrd0{s}.is.autonavi.com" in page
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    feat = _geojson_children(layer)[0].data["features"][0]
+    x, y = feat["geometry"]["coordinates"]
+    assert abs(x - glon) < 1e-6 and abs(y - glat) < 1e-6
+    assert 400 < abs(x - lon) * 85_000 + abs(y - lat) * 111_000 < 1200  # the ~500 m shift
+    assert "WGS84: 116.39128, 39.90622" in feat["properties"]["popup"]
+    maps.to_html(m)  # rendering twice does not shift twice
+    assert list(feat["geometry"]["coordinates"]) == [x, y]
+    # a URL template declared GCJ-02 is shifted too; a WGS84 one is not
+    layer2 = maps.parks(pts, cluster=False)
+    maps.to_html(maps.make_map(layer2, tiles="http://t.local/{z}/{x}/{y}.png"))
+    assert list(_geojson_children(layer2)[0].data["features"][0]["geometry"]["coordinates"]) == [
+        pytest.approx(lon, abs=1e-5), pytest.approx(lat, abs=1e-5)]
+
+
+def test_context_basemap_default_and_small(anhui):
+    page = maps.to_html(maps.make_map(maps.seats(anhui)))
+    assert _js("底图 (省界、地市界)") in page and _js("合肥") in page  # prefecture-seat labels
+    plain = maps.to_html(maps.make_map(maps.seats(anhui), tiles=None))
+    assert "L.tileLayer(" not in page  # offline: no tiles
+    assert 20_000 < len(page) - len(plain) < 600_000  # inlined and small
+
+
+def test_bands_become_outlines_over_a_choropleth(anhui):
+    center = shapely.Point(117.2, 31.8)
+    bands = gpd.GeoDataFrame({"band_min": [30, 60]}, crs=4326,
+                             geometry=[center.buffer(0.2), center.buffer(0.4)])
+    alone = maps.isochrone_bands(bands)
+    page = maps.to_html(maps.make_map(alone, tiles=None))
+    assert '"fillOpacity": 0.45' in page
+    over = maps.isochrone_bands(bands)
+    page = maps.to_html(maps.make_map(maps.choropleth(anhui, "area_km2"), over, tiles=None))
+    assert '"fillOpacity": 0.45' not in page and '"fill": false' in page
+    forced = maps.isochrone_bands(bands, style="fill")
+    page = maps.to_html(maps.make_map(maps.choropleth(anhui, "area_km2"), forced, tiles=None))
+    assert '"fillOpacity": 0.45' in page
+    with pytest.raises(InvalidValueError, match="style"):
+        maps.isochrone_bands(bands, style="translucent")
+
+
+def test_region_labels_ranked_and_scattered_counties(anhui):
+    regions = anhui.dissolve("prefecture").reset_index()[["prefecture", "geometry"]]
+    regions = regions.rename(columns={"prefecture": "name"})
+    regions["rank"] = [float(i + 1) if i < 5 else np.nan for i in range(len(regions))]
+    layer = maps.region_outlines(regions, rank_column="rank")
+    from geourb.maps.labels import Labels
+
+    labels = next(c for c in layer._children.values() if isinstance(c, Labels))
+    assert len(labels.points) == len(regions)
+    badges = [p for p in labels.points if "geourb-rank" in p[2]]
+    assert len(badges) == 5 and {p[3] for p in badges} == {1.0, 2.0, 3.0, 4.0, 5.0}
+    with pytest.raises(MissingColumnError):
+        maps.region_outlines(regions, rank_column="rnk")
+    tiers = anhui.assign(tier=np.where(np.arange(len(anhui)) % 3 == 0, "scattered", "concentrated"))
+    hatched = maps.scattered_counties(tiers)
+    assert len(_tips(hatched)) == (np.arange(len(anhui)) % 3 == 0).sum()
+    page = maps.to_html(maps.make_map(hatched, tiles=None))
+    assert 'id="geourb-hatch"' in page and "url(#geourb-hatch)" in page
+    from geourb._errors import EmptyResultError
+
+    with pytest.raises(EmptyResultError, match="concentrated"):
+        maps.scattered_counties(tiers, scattered="分散")
+
+
+def test_draw_layer_kinds_and_overlap_check():
+    squares = gpd.GeoDataFrame({"name": ["a", "b"], "score": [1.0, 2.0]}, crs=4326,
+                               geometry=[shapely.box(116, 32, 117, 33), shapely.box(117, 32, 118, 33)])
+    assert not maps.overlapping(squares)
+    assert maps.overlapping(pd.concat([squares, squares.iloc[:1]]))
+    assert maps.layer_kind(squares) == "outlines"
+    assert maps.layer_kind(squares, column="score") == "choropleth"
+    assert maps.layer_kind(squares.assign(band_min=[30, 60])) == "isochrones"
+    assert maps.layer_kind(squares.set_geometry(squares.centroid)) == "points"
+    with pytest.raises(InvalidValueError, match="Unknown layer kind"):
+        maps.draw_layer(squares, kind="heatmap")
+
+
+def test_same_map_same_bytes(anhui):
+    def page() -> str:
+        regions = anhui.dissolve("prefecture").reset_index()[["prefecture", "geometry"]]
+        return maps.to_html(maps.make_map(maps.choropleth(anhui, "area_km2"),
+                                          maps.region_outlines(regions, name_column="prefecture")))
+
+    first = page()
+    assert first == page()
+    assert re.search(r"map_0{31}0\b", first)

@@ -112,7 +112,11 @@ def nb02() -> nbformat.NotebookNode:
             "wuhan_rail = delineate_metro(multi, '武汉', central, minutes=60, population='pop_total')\n"
             "assert wuhan_rail.summary['isochrone_km2'] >= wuhan_road.summary['isochrone_km2']\n"
             "pd.DataFrame({'road only (approx.)': wuhan_road.summary, 'road + rail (approx.)': wuhan_rail.summary})"),
-        new_markdown_cell("## Map (offline, self-contained HTML)"),
+        new_markdown_cell(
+            "## Map (offline, self-contained HTML)\n"
+            "The default basemap (`tiles='context'`) is drawn from the bundled boundaries: province "
+            "and prefecture borders, prefecture seats, land and sea; it needs no network. Over the "
+            "time choropleth the isochrone bands are drawn as outlines, so colours never mix."),
         new_code_cell(
             "from geourb import maps\n\n"
             "m = maps.make_map(\n"
@@ -122,6 +126,38 @@ def nb02() -> nbformat.NotebookNode:
             ")\n"
             "path = maps.save_map(m, 'kunming_1h')\n"
             "print(path, round(path.stat().st_size / 1e6, 2), 'MB')"),
+        new_markdown_cell(
+            "## Basemap switch: 高德 (GCJ-02) and 天地图\n"
+            "高德 tiles are in GCJ-02: with `tiles='amap'` every geourb layer is shifted to GCJ-02 "
+            "when the page is written (popups keep WGS84 values), so boundaries sit on the right "
+            "streets. 天地图 (CGCS2000, practically WGS84) needs a free key in "
+            "`GEOURB_TIANDITU_KEY`. Other choices: `'osm'`, `'carto'`, a `{z}/{x}/{y}` URL with "
+            "`tiles_crs='wgs84'` or `'gcj02'`, or `None`."),
+        new_code_cell(
+            "import os\n\n"
+            "from geourb.coords import wgs84_to_gcj02\n\n"
+            "m_amap = maps.make_map(maps.isochrone_bands(bands), tiles='amap',\n"
+            "                       title='昆明 1 小时 (高德底图, GCJ-02)')\n"
+            "print(maps.save_map(m_amap, 'kunming_1h_amap'))\n"
+            "glon, glat = wgs84_to_gcj02(core.lon, core.lat)\n"
+            "print(f'the core seat moves by {(glon - core.lon) * 1e5:.0f} / {(glat - core.lat) * 1e5:.0f} '\n"
+            "      '(x1e-5 degrees) on the AMap basemap')\n"
+            "if not os.environ.get('GEOURB_TIANDITU_KEY'):\n"
+            "    try:\n"
+            "        maps.make_map(maps.isochrone_bands(bands), tiles='tianditu')\n"
+            "    except geourb.SettingsError as exc:\n"
+            "        print(exc)"),
+        new_markdown_cell(
+            "## Static figure for a report (PNG 300 dpi / SVG)\n"
+            "`geourb.figures` draws the same bands with a north arrow, a scale bar, a legend with "
+            "units, Chinese labels (Noto CJK) and the source line."),
+        new_code_cell(
+            "from geourb import figures\n\n"
+            "fig = figures.isochrone_figure(bands, counties=layer, title='昆明 1 小时通勤圈 (城市道路, 下限)')\n"
+            "png = figures.save_figure(fig, geourb.settings.maps_dir / 'kunming_1h.png')\n"
+            "svg = figures.save_figure(fig, geourb.settings.maps_dir / 'kunming_1h.svg')\n"
+            "print(png, svg)\n"
+            "fig"),
     ]
     return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                               "language": "python"}})

@@ -9,9 +9,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geourb.cli._common import out
-
-LAYER_KINDS = ("choropleth", "outlines", "isochrones", "points")
-_NAME_CANDIDATES = ("name", "region_name", "core", "开发区名称", "adcode")
+from geourb.maps.dispatch import LAYER_KINDS
+from geourb.maps.dispatch import NAME_CANDIDATES as _NAME_CANDIDATES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,9 +74,15 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label", help="legend title (default: the column)")
     parser.add_argument("--unit", help="unit shown in the legend and tooltips")
     parser.add_argument("--title", help="title shown on the map")
-    parser.add_argument("--tiles", default=None,
-                        help="background tiles: a name (OpenStreetMap) or a URL template of a "
-                             "local tile server; default none (works offline)")
+    parser.add_argument("--tiles", default="context",
+                        help="basemap: context (default, offline: province/prefecture "
+                             "boundaries and seats), tianditu, tianditu-imagery (key in "
+                             "$GEOURB_TIANDITU_KEY), amap, amap-satellite (GCJ-02: layers are "
+                             "shifted), osm, carto, none, or a {z}/{x}/{y} URL template")
+    parser.add_argument("--tiles-crs", choices=("wgs84", "gcj02"), default=None,
+                        help="coordinate system of a URL template's tiles (default wgs84)")
+    parser.add_argument("--png", help="also write a static figure as PNG (300 dpi)")
+    parser.add_argument("--svg", help="also write a static figure as SVG")
     parser.add_argument("--seats", action="store_true", help="also draw county seats")
     parser.add_argument("--simplify-m", type=float, default=None,
                         help="simplification tolerance in metres (default: automatic)")
@@ -97,16 +102,64 @@ def _write(gdf: gpd.GeoDataFrame, args: argparse.Namespace, *, name_column: str 
     )]
     if args.seats:
         layers.append(maps.seats(gdf))
-    m = maps.make_map(*layers, tiles=args.tiles, title=args.title, offline=not args.online)
+    m = maps.make_map(*layers, tiles=args.tiles, tiles_crs=args.tiles_crs, title=args.title,
+                      offline=not args.online)
     path = maps.save_map(m, args.out or args.name or default_name)
     out(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, {len(gdf)} areas)")
+    _static(args, "choropleth", gdf, name_column=name_column)
     return 0
+
+
+def _static(args: argparse.Namespace, kind: str, gdf: gpd.GeoDataFrame, *,
+            name_column: str | None) -> None:
+    """Write the --png / --svg figure of a map, if asked."""
+    targets = [p for p in (args.png, args.svg) if p]
+    if not targets:
+        return
+    from geourb import figures
+    from geourb._errors import InvalidValueError
+
+    for flag, target in (("--png", args.png), ("--svg", args.svg)):
+        if target and not target.lower().endswith(flag[2:]):
+            raise InvalidValueError(f"{flag} {target!r}: the file name must end in .{flag[2:]}.")
+    if kind == "choropleth":
+        fig = figures.choropleth_figure(gdf, args.column, label=args.label, unit=args.unit,
+                                        scheme=args.scheme, k=args.classes, title=args.title)
+    elif kind == "isochrones":
+        fig = figures.isochrone_figure(gdf, unit=args.unit or "分钟", title=args.title)
+    elif kind == "outlines":
+        fig = figures.regions_figure(gdf, name_column=name_column or "name", title=args.title,
+                                     rank_column="rank" if "rank" in gdf.columns else None)
+    else:
+        raise InvalidValueError(f"--png/--svg draw polygon layers; a {kind} layer has no static "
+                                "figure yet (draw the regions or counties around it instead).")
+    for target in targets:
+        path = figures.save_figure(fig, target)
+        out(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
+
+
+def _check_tiles(args: argparse.Namespace) -> None:
+    """Refuse an unknown --tiles (or Tianditu without a key) before any data loads."""
+    from geourb.maps import resolve_tiles
+
+    resolve_tiles(args.tiles, tiles_crs=args.tiles_crs)
 
 
 def _counties(args: argparse.Namespace) -> int:
     from geourb.counties import load_counties
 
+    _check_tiles(args)
     gdf = load_counties(province=args.province)
+    if args.column not in gdf.columns:
+        from geourb._errors import MissingColumnError, suggest
+
+        numeric = [str(c) for c in gdf.select_dtypes("number").columns]
+        raise MissingColumnError(
+            f"The county layer has no column {args.column!r}; its numeric columns are "
+            f"{', '.join(numeric)}. To map your own values, join them by county code with "
+            f"'geourb map scores FILE --column {args.column}' (FILE: a CSV/XLSX with an adcode "
+            "column)." + suggest(args.column, numeric)
+        )
     return _write(gdf, args, name_column="name", default_name=f"counties_{args.column}")
 
 
@@ -114,6 +167,7 @@ def _scores(args: argparse.Namespace) -> int:
     from geourb._io import read_layer, read_table
     from geourb.workflows import join_to_counties
 
+    _check_tiles(args)
     path = Path(args.file)
     suffix = path.suffix.lower()
     table: pd.DataFrame
@@ -163,78 +217,38 @@ def _read_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     return read_layer(path, layer=layer)
 
 
-def _overlapping(gdf: gpd.GeoDataFrame) -> bool:
-    """Whether some polygons overlap (then the coverage simplification would damage them)."""
-    import shapely
-
-    geoms = gdf.geometry.to_numpy()
-    tree = shapely.STRtree(geoms)
-    for predicate in ("overlaps", "contains"):
-        left, right = tree.query(geoms, predicate=predicate)
-        if (left != right).any():
-            return True
-    return False
-
-
 def _layer(args: argparse.Namespace) -> int:
     from geourb import maps
-    from geourb._errors import InvalidValueError, UnknownNameError, suggest
+    from geourb._errors import InvalidValueError
 
+    _check_tiles(args)
     path = Path(args.file)
     gdf = _read_layer(path, args.layer_name)
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     source = f"{path}" + (f":{args.layer_name}" if args.layer_name else "")
     if gdf.empty:
         raise InvalidValueError(f"{source} has no features with a geometry: nothing to map.")
-    types = set(gdf.geom_type.astype(str))
-    points = types <= {"Point", "MultiPoint"}
-    polygons = types <= {"Polygon", "MultiPolygon"}
-    kind = args.kind or ("isochrones" if "band_min" in gdf.columns else "points" if points
-                         else "choropleth" if args.column else "outlines")
-    if kind in {"choropleth", "outlines", "isochrones"} and not polygons:
-        raise InvalidValueError(
-            f"{source} holds {', '.join(sorted(types))} geometries; --kind {kind} needs "
-            "polygons (use --kind points for point layers)."
-        )
-    name_column = args.name_column or next((c for c in _NAME_CANDIDATES if c in gdf.columns),
-                                           None)
-    if name_column is not None and name_column not in gdf.columns:
-        raise UnknownNameError(f"{source} has no column {name_column!r} for --name-column."
-                               + suggest(name_column, list(map(str, gdf.columns))))
-    layer_title = args.label or path.stem
-    if kind == "choropleth":
-        if not args.column:
-            raise InvalidValueError(f"--kind choropleth needs --column (a numeric column of "
-                                    f"{source}: {', '.join(map(str, gdf.columns[:12]))} ...).")
-        tips = {c: lbl for c, lbl in (("prefecture", "地市"), ("province", "省份"),
-                                      ("core", "核心城市")) if c in gdf.columns and c != name_column}
-        drawn = maps.choropleth(gdf, args.column, scheme=args.scheme, k=args.classes,
-                                cmap=args.cmap, label=args.label, unit=args.unit,
-                                name_column=name_column, tooltip_columns=tips,
-                                simplify_m=args.simplify_m, coverage=not _overlapping(gdf))
-    elif kind == "outlines":
-        if name_column is None:
-            gdf = gdf.assign(name=[str(i) for i in gdf.index])
-            name_column = "name"
-        drawn = maps.region_outlines(gdf, name_column=name_column, layer_name=layer_title,
-                                     simplify_m=args.simplify_m, coverage=not _overlapping(gdf))
-    elif kind == "isochrones":
-        drawn = maps.isochrone_bands(gdf, name_column=name_column, simplify_m=args.simplify_m,
-                                     unit=args.unit or "分钟")
-    else:
-        if name_column is None:
-            gdf = gdf.assign(name=[str(i) for i in gdf.index])
-            name_column = "name"
-        drawn = maps.parks(gdf, name_column=name_column, layer_name=layer_title)
+    name_column = args.name_column
+    kind = args.kind or maps.layer_kind(gdf, column=args.column, source=source)
+    if kind == "choropleth" and not args.column:
+        raise InvalidValueError(f"--kind choropleth needs --column (a numeric column of "
+                                f"{source}: {', '.join(map(str, gdf.columns[:12]))} ...).")
+    drawn = maps.draw_layer(gdf, kind=kind, column=args.column, name_column=name_column,
+                            label=args.label or (None if kind == "choropleth" else path.stem),
+                            unit=args.unit, scheme=args.scheme, k=args.classes, cmap=args.cmap,
+                            simplify_m=args.simplify_m, source=source)
     layers = [drawn]
     if args.seats:
         if {"seat_lon", "seat_lat", "name"} <= set(gdf.columns):
             layers.append(maps.seats(gdf))
         else:
             out(f"--seats ignored: {source} has no seat_lon/seat_lat/name columns")
-    m = maps.make_map(*layers, tiles=args.tiles, title=args.title, offline=not args.online)
+    m = maps.make_map(*layers, tiles=args.tiles, tiles_crs=args.tiles_crs, title=args.title,
+                      offline=not args.online)
     default = f"{path.stem}_{args.column}" if kind == "choropleth" else f"{path.stem}_{kind}"
     out_path = maps.save_map(m, args.out or args.name or default)
     out(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.2f} MB, {len(gdf)} {kind} "
         "features)")
+    fig_names = (name_column or next((c for c in _NAME_CANDIDATES if c in gdf.columns), None))
+    _static(args, kind, gdf, name_column=fig_names)
     return 0

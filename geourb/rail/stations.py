@@ -213,7 +213,7 @@ def read_stations(
 
 
 def normalize_station_name(name: object) -> str:
-    """A station name for matching: spaces removed and a trailing 站 / 火车站 dropped.
+    """Normalise a station name for matching: spaces removed and a trailing 站 / 火车站 dropped.
 
     Examples
     --------

@@ -19,19 +19,20 @@ from geourb.stats.census import (
     CENSUS_2020_MAPPING,
     ZONE_PATTERN,
     Level,
-    add_rates,
     classify_census_rows,
+    national_urbanization_rate,
     read_census_2020,
 )
 from geourb.stats.change import change
 from geourb.stats.crosswalk import VINTAGE_RANGE, crosswalk_at, detect_vintage, load_crosswalk
-from geourb.stats.join import base_name, join_statistics
-from geourb.stats.read import COUNT_COLUMNS, ID_COLUMNS, UNITS, check_counts, parse_unit, read_statistics
+from geourb.stats.join import join_statistics
+from geourb.stats.names import base_name
+from geourb.stats.read import COUNT_COLUMNS, ID_COLUMNS, UNITS, add_rates, check_counts, parse_unit, read_statistics
 from geourb.stats.report import JoinReport
 
 __all__ = [
     "CENSUS_2010_MAPPING", "CENSUS_2020_MAPPING", "COUNT_COLUMNS", "ID_COLUMNS", "UNITS", "VINTAGE_RANGE",
     "ZONE_PATTERN", "JoinReport", "Level", "add_rates", "base_name", "change", "check_counts",
     "classify_census_rows", "crosswalk_at", "detect_vintage", "join_statistics", "load_crosswalk",
-    "parse_unit", "read_census_2020", "read_statistics",
+    "national_urbanization_rate", "parse_unit", "read_census_2020", "read_statistics",
 ]

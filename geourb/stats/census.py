@@ -11,7 +11,7 @@ import pandas as pd
 
 from geourb._errors import InvalidValueError
 from geourb._log import logger
-from geourb._validate import require_unique
+from geourb._validate import require_columns, require_unique
 
 CENSUS_2020_MAPPING: dict[str, str] = {
     "adcode": "区划代码",
@@ -43,14 +43,6 @@ ZONE_PATTERN = re.compile(
     r"(?:开发区|新区|园区|工业园|高新区|管理区|管委会|示范区|试验区|实验区|合作区|保税区|港区|旅游区|度假区|"
     r"风景区|农场|林场|矿区|垦区|新城|工业区|产业区|集聚区|先导区|功能区|食品区|园)$")
 """Names of functional zones (开发区, 新区, 管理区 ...): own statistics, no administrative boundary."""
-
-
-def add_rates(df: pd.DataFrame) -> pd.DataFrame:
-    """(Re)compute derived rates from counts: ``urbanization_rate`` = pop_urban / pop_total (0-1)."""
-    if {"pop_urban", "pop_total"} <= set(df.columns):
-        total = df["pop_total"].where(df["pop_total"] > 0)
-        df["urbanization_rate"] = df["pop_urban"] / total
-    return df
 
 
 def classify_census_rows(codes: pd.Series, names: pd.Series | None = None) -> pd.Series:
@@ -133,3 +125,30 @@ def read_census_2020(
     require_unique(out["adcode"], what="adcodes", source=str(src))
     out.attrs.update(source=str(src), rows_by_level=counts)
     return out
+
+
+def national_urbanization_rate(layer: pd.DataFrame) -> float:
+    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total).
+
+    Parameters
+    ----------
+    layer
+        Table with ``pop_total`` and ``pop_urban`` (e.g. the joined county layer).
+
+    Returns
+    -------
+    float
+        ``sum(pop_urban) / sum(pop_total)`` (about 0.639 for China's counties in 2020).
+
+    Raises
+    ------
+    MissingColumnError
+        A column is missing.
+    InvalidValueError
+        ``pop_total`` sums to 0 or less.
+    """
+    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
+    total = float(layer["pop_total"].sum())
+    if total <= 0:
+        raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
+    return float(layer["pop_urban"].sum()) / total

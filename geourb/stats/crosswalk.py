@@ -23,6 +23,7 @@ from geourb._errors import InvalidValueError
 from geourb._io import read_table
 from geourb._log import logger
 from geourb._validate import normalize_adcode, require_columns
+from geourb.stats.names import base_name
 
 VINTAGE_RANGE = (2009, 2025)
 """Table vintages the crosswalks cover (year-end code lists; later years use today's codes)."""
@@ -128,7 +129,6 @@ def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None,
     unchanged codes has no vintage (none is needed). Ties go to the latest year; 2019 and later
     give 2020 (the changes since the 2020 census).
     """
-    from geourb.stats.join import base_name
 
     cw = crosswalk_2010()
     table = set(codes.dropna())

@@ -8,7 +8,6 @@ placed in one host county. Every table row lands in the :class:`JoinReport`.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 import geopandas as gpd
@@ -18,7 +17,7 @@ import pandas as pd
 from geourb._errors import DuplicateKeyError, InvalidValueError, MissingColumnError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns, require_unique
-from geourb.stats.census import ZONE_PATTERN, add_rates, classify_census_rows
+from geourb.stats.census import ZONE_PATTERN, classify_census_rows
 from geourb.stats.crosswalk import (
     check_vintage,
     crosswalk_2010,
@@ -27,7 +26,8 @@ from geourb.stats.crosswalk import (
     prefecture_map,
     prefecture_names,
 )
-from geourb.stats.read import COUNT_COLUMNS, ID_COLUMNS
+from geourb.stats.names import _norm_name, base_name
+from geourb.stats.read import COUNT_COLUMNS, ID_COLUMNS, add_rates
 from geourb.stats.report import JoinReport, _layer_reason, _table_reason
 
 _TOTAL_LEVELS = ("nation", "province", "prefecture", "subtotal", "part")
@@ -35,18 +35,6 @@ _TOTAL_LEVELS = ("nation", "province", "prefecture", "subtotal", "part")
 
 def _additive(columns: list[str]) -> list[str]:
     return [c for c in columns if c in COUNT_COLUMNS or c.startswith(("pop_", "n_", "count_"))]
-
-
-def _norm_name(name: object) -> str:
-    return re.sub(r"[\s\u3000]+", "", str(name)) if isinstance(name, str) else ""
-
-
-def base_name(name: object) -> str:
-    """Name without its generic suffix: 临泉县 -> 临泉, 加格达奇区 -> 加格达奇, 平桂管理区 -> 平桂."""
-    text = _norm_name(name)
-    text = re.sub(r"((各族|[^\s]{1,8}族)+)?自治(县|旗)$", "", text)
-    out = re.sub(r"(管理区|特区|林区|新区|地区|区|县|市|旗|盟|州)$", "", text)
-    return out if len(out) >= 1 else text
 
 
 def _zone_points(zone_points: gpd.GeoDataFrame | str | None) -> gpd.GeoDataFrame | None:

@@ -398,7 +398,6 @@ def read_statistics(
     df.attrs.update(source=str(path), rows_without_code=no_code, header_row=row + 1,
                     skipped_rows=skipped, units=factors, mapping=dict(mapping),
                     province=province, prefecture=prefecture)
-    from geourb.stats.census import add_rates
 
     return add_rates(df)
 
@@ -406,3 +405,11 @@ def read_statistics(
 def _suggest_cols(missing: str, cells: list[str]) -> str:
     close = difflib.get_close_matches(_norm(missing), [c for c in cells if c], n=3, cutoff=0.4)
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+def add_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """(Re)compute derived rates from counts: ``urbanization_rate`` = pop_urban / pop_total (0-1)."""
+    if {"pop_urban", "pop_total"} <= set(df.columns):
+        total = df["pop_total"].where(df["pop_total"] > 0)
+        df["urbanization_rate"] = df["pop_urban"] / total
+    return df

@@ -1,0 +1,17 @@
+"""Unit names for matching: white space folded, generic suffixes (县, 区, 自治旗 ...) stripped."""
+
+from __future__ import annotations
+
+import re
+
+
+def _norm_name(name: object) -> str:
+    return re.sub(r"[\s\u3000]+", "", str(name)) if isinstance(name, str) else ""
+
+
+def base_name(name: object) -> str:
+    """Name without its generic suffix: 临泉县 -> 临泉, 加格达奇区 -> 加格达奇, 平桂管理区 -> 平桂."""
+    text = _norm_name(name)
+    text = re.sub(r"((各族|[^\s]{1,8}族)+)?自治(县|旗)$", "", text)
+    out = re.sub(r"(管理区|特区|林区|新区|地区|区|县|市|旗|盟|州)$", "", text)
+    return out if len(out) >= 1 else text
