@@ -14,7 +14,8 @@ CONFIG = """\
 target_rate = 0.70
 
 [regions]
-min_region_pop = 1000000   # 宁夏 has 7.2 M people: the default 3 M floor leaves no region
+method = "threshold"       # 宁夏 (7.2 M people, sparse): the default floors leave no concentrated region
+min_region_pop = 1000000
 
 [output]
 format = "gpkg"
