@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -179,8 +180,16 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any] | PipelineCon
             raise UnknownNameError(f"{where}unknown table [{table}]; known: {', '.join(_TABLES)}."
                                    + suggest(table, _TABLES))
         _TABLES[table].check(values, source=source)
+    tables = {name: dict(data.get(name, {})) for name in _TABLES}
+    # one target rate: [input] target_rate (indicators) also drives [regions] target_rate (gap people)
+    given_in, given_reg = tables["input"].get("target_rate"), tables["regions"].get("target_rate")
+    if given_in is not None and given_reg is not None and given_in != given_reg:
+        raise SettingsError(f"{where}[input] target_rate = {plain(given_in)} and [regions] target_rate = "
+                            f"{plain(given_reg)} differ; give the target once, in [input].")
+    if given_in is not None and "target_rate" in {f.name for f in dataclasses.fields(RegionConfig)}:
+        tables["regions"].setdefault("target_rate", given_in)
     try:
-        parts = {name: cls.from_dict(data.get(name, {}), source=source) for name, cls in _TABLES.items()}
+        parts = {name: cls.from_dict(tables[name], source=source) for name, cls in _TABLES.items()}
         cfg = PipelineConfig(**parts, source=source)  # type: ignore[arg-type]
         cfg.input.check_files()
     except GeourbError as exc:  # checks inside the config classes do not know the file: name it

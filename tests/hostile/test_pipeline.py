@@ -435,3 +435,14 @@ def test_metro_garbage_network(cli_fails, tmp_path):
     (tmp_path / "n.npz").write_bytes(b"PK\x03\x04 truncated")
     cli_fails("metro", "--core", "银川", "--network", tmp_path / "n.npz", "--out", tmp_path / "m.gpkg",
               contains=["n.npz"])
+
+
+def test_two_different_target_rates_refused(cli_fails, tmp_path):
+    _regions(cli_fails, tmp_path, "[input]\ntarget_rate = 0.7\n[regions]\ntarget_rate = 0.65\n",
+             "[input] target_rate = 0.7", "[regions] target_rate = 0.65", "once")
+
+
+def test_input_target_rate_reaches_regions():
+    from geourb.workflows import load_config
+
+    assert load_config({"input": {"target_rate": 0.65}}).regions.target_rate == 0.65
