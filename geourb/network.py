@@ -704,7 +704,8 @@ class Network:
                 return net
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise NetworkGraphError(
-                f"{path} is not a readable geourb network cache ({exc}). Delete it and rebuild."
+                f"{path} is not a readable geourb network cache ({type(exc).__name__}: {exc}). Build it "
+                "again with 'geourb network build SOURCE --out FILE.npz' (Network.save)."
             ) from exc
 
     # ------------------------------------------------------------------ interop

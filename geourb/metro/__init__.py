@@ -27,6 +27,7 @@ from geourb.metro.cores import (
     METRO_CORES,
     PROVINCIAL_CAPITALS,
     CityCore,
+    counties_within,
     default_network,
     resolve_city,
 )
@@ -35,7 +36,7 @@ from geourb.metro.population import allocate_population, zonal_sum
 from geourb.metro.rail_gain import multimodal_gain
 
 __all__ = [
-    "CITY_PINYIN", "METRO_CORES", "PROVINCIAL_CAPITALS", "CityCore", "MetroArea", "allocate_population",
+    "CITY_PINYIN", "METRO_CORES", "PROVINCIAL_CAPITALS", "CityCore", "MetroArea", "allocate_population", "counties_within",
     "default_network", "delineate_many", "delineate_metro", "multimodal_gain", "overlaps", "resolve_city",
     "summary_table", "to_layer", "zonal_sum",
 ]

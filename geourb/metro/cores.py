@@ -228,3 +228,28 @@ def default_network(
         speed_kmh=APPROX_SPEED_KMH if speed_kmh is None else speed_kmh,
         circuity=APPROX_CIRCUITY if circuity is None else circuity,
     )
+
+
+def counties_within(counties: gpd.GeoDataFrame, core: CityCore, *, radius_km: float) -> gpd.GeoDataFrame:
+    """Return the counties whose seat lies within ``radius_km`` (great circle) of the core's centre.
+
+    Keeps the approximate network of a single core small (``geourb metro`` without
+    ``--network``).
+
+    Parameters
+    ----------
+    counties
+        County layer with ``seat_lon`` / ``seat_lat``.
+    core
+        From :func:`resolve_city`.
+    radius_km
+        Radius in km.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The counties within the radius.
+    """
+    require_columns(counties, ["seat_lon", "seat_lat"], source="county layer")
+    d = haversine_m(counties["seat_lon"], counties["seat_lat"], core.lon, core.lat)
+    return counties[np.asarray(d) <= radius_km * 1000]
