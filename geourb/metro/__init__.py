@@ -36,7 +36,8 @@ from geourb.metro.population import allocate_population, zonal_sum
 from geourb.metro.rail_gain import multimodal_gain
 
 __all__ = [
-    "CITY_PINYIN", "METRO_CORES", "PROVINCIAL_CAPITALS", "CityCore", "MetroArea", "allocate_population", "counties_within",
-    "default_network", "delineate_many", "delineate_metro", "multimodal_gain", "overlaps", "resolve_city",
+    "CITY_PINYIN", "METRO_CORES", "PROVINCIAL_CAPITALS", "CityCore", "MetroArea", "allocate_population",
+    "counties_within", "default_network", "delineate_many", "delineate_metro", "multimodal_gain", "overlaps",
+    "resolve_city",
     "summary_table", "to_layer", "zonal_sum",
 ]

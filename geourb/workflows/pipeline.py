@@ -90,10 +90,7 @@ class PotentialRegionsResult:
 
 
 def _national_rate(layer: pd.DataFrame) -> float:
-    try:
-        from geourb.stats import national_urbanization_rate  # type: ignore[attr-defined]
-    except ImportError:
-        from geourb.indicators import national_urbanization_rate
+    from geourb.stats import national_urbanization_rate
     return float(national_urbanization_rate(layer))
 
 
