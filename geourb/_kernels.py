@@ -16,21 +16,30 @@ Install with ``pip install "geourb[fast]"`` (numba); without it nothing changes 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
-try:  # pragma: no cover - exercised when numba is installed
-    from numba import njit
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-    HAVE_NUMBA = True
+
+def _stand_in_njit(*args: Any, **kwargs: Any) -> Callable[[_F], _F]:  # pragma: no cover
+    """Stand-in decorator: the kernels are never called without numba."""
+    def wrap(func: _F) -> _F:
+        return func
+    return wrap
+
+
+njit: Callable[..., Any]
+try:  # pragma: no cover - exercised when numba is installed
+    from numba import njit as _numba_njit
 except ImportError:  # pragma: no cover
     HAVE_NUMBA = False
-
-    def njit(*args, **kwargs):  # type: ignore[no-untyped-def]
-        """Stand-in decorator: the kernels are never called without numba."""
-        def wrap(func):  # type: ignore[no-untyped-def]
-            return func
-        return wrap
+    njit = _stand_in_njit
+else:  # pragma: no cover
+    HAVE_NUMBA = True
+    njit = _numba_njit
 
 
 @njit(cache=True, nogil=True)

@@ -26,7 +26,7 @@ from geourb._log import logger
 def _positive(value: Any) -> bool:
     """Return True for a finite number > 0 (not a bool, not NaN)."""
     return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(value) and value > 0)
+            and math.isfinite(value) and float(value) > 0)
 
 
 def plain(value: Any) -> str:
