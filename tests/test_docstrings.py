@@ -11,7 +11,8 @@ import inspect
 import pytest
 
 CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "geourb._classify",
-           "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions"]
+           "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions",
+           "geourb.rail", "geourb.rail.stations", "geourb.rail.lines", "geourb.rail.multimodal"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 

@@ -217,6 +217,17 @@ def read_stations(
 def normalize_station_name(name: object) -> str:
     """Normalise a station name for matching: spaces removed and a trailing 站 / 火车站 dropped.
 
+    Parameters
+    ----------
+    name : object
+        A station name; ``None`` and NaN give ``""``, anything else is taken as text.
+
+    Returns
+    -------
+    str
+        The name without whitespace and without a trailing 站 / 火车站 (unless that is all
+        there is).
+
     Examples
     --------
     >>> normalize_station_name("昆明南站"), normalize_station_name(" 武汉 火车站")
