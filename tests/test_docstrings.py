@@ -12,7 +12,9 @@ import pytest
 
 CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "geourb._classify",
            "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions",
-           "geourb.rail", "geourb.rail.stations", "geourb.rail.lines", "geourb.rail.multimodal"]
+           "geourb.rail", "geourb.rail.stations", "geourb.rail.lines", "geourb.rail.multimodal",
+           "geourb.isochrones", "geourb.od", "geourb._surface", "geourb._points", "geourb._parallel",
+           "geourb._kernels"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 
