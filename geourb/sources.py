@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 import urllib.error
 import urllib.request
@@ -137,7 +138,7 @@ def fetch(name: str, *, timeout_s: float = 60.0) -> Path:
     return target
 
 
-def resolve(path_or_name: str | Path | None, default: str) -> Path:
+def resolve(path_or_name: str | os.PathLike[str] | None, default: str) -> Path:
     """Return ``path_or_name`` as a path if it is a file, else fetch registered ``default``/name."""
     if path_or_name is None:
         return fetch(default)

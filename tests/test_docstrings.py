@@ -14,7 +14,9 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions",
            "geourb.rail", "geourb.rail.stations", "geourb.rail.lines", "geourb.rail.multimodal",
            "geourb.isochrones", "geourb.od", "geourb._surface", "geourb._points", "geourb._parallel",
-           "geourb._kernels"]
+           "geourb._kernels", "geourb.stats", "geourb.stats.census", "geourb.stats.change",
+           "geourb.stats.crosswalk", "geourb.stats.join", "geourb.stats.names", "geourb.stats.read",
+           "geourb.stats.report"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 
