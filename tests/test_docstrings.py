@@ -16,7 +16,9 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb.isochrones", "geourb.od", "geourb._surface", "geourb._points", "geourb._parallel",
            "geourb._kernels", "geourb.stats", "geourb.stats.census", "geourb.stats.change",
            "geourb.stats.crosswalk", "geourb.stats.join", "geourb.stats.names", "geourb.stats.read",
-           "geourb.stats.report"]
+           "geourb.stats.report", "geourb.regions.candidates", "geourb.regions.config",
+           "geourb.regions.delineate", "geourb.regions.gazetteer", "geourb.regions.naming",
+           "geourb.regions.outputs", "geourb.regions.presets", "geourb.regions.ranking", "geourb.settlement"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 
