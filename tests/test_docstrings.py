@@ -18,7 +18,8 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb.stats.crosswalk", "geourb.stats.join", "geourb.stats.names", "geourb.stats.read",
            "geourb.stats.report", "geourb.regions.candidates", "geourb.regions.config",
            "geourb.regions.delineate", "geourb.regions.gazetteer", "geourb.regions.naming",
-           "geourb.regions.outputs", "geourb.regions.presets", "geourb.regions.ranking", "geourb.settlement"]
+           "geourb.regions.outputs", "geourb.regions.presets", "geourb.regions.ranking", "geourb.settlement",
+           "geourb.indicators", "geourb.counties", "geourb.sources", "geourb._zones", "geourb._log"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 
