@@ -19,7 +19,10 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb.stats.report", "geourb.regions.candidates", "geourb.regions.config",
            "geourb.regions.delineate", "geourb.regions.gazetteer", "geourb.regions.naming",
            "geourb.regions.outputs", "geourb.regions.presets", "geourb.regions.ranking", "geourb.settlement",
-           "geourb.indicators", "geourb.counties", "geourb.sources", "geourb._zones", "geourb._log"]
+           "geourb.indicators", "geourb.counties", "geourb.sources", "geourb._zones", "geourb._log",
+           "geourb.maps", "geourb.maps.basemaps", "geourb.maps.classes", "geourb.maps.dispatch",
+           "geourb.maps.labels", "geourb.maps.layers", "geourb.maps.output", "geourb.maps.points",
+           "geourb.figures", "geourb.report"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 
