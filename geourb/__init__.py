@@ -72,7 +72,7 @@ _EXPORTS: dict[str, str] = {
     "isochrones_many": "geourb.od",
     "read_stations": "geourb.rail",
     "merge_stations": "geourb.rail",
-    "multimodal_gain": "geourb.rail",
+    "multimodal_gain": "geourb.metro",
     "read_lines": "geourb.rail",
     "multimodal_network": "geourb.rail",
     "make_map": "geourb.maps",

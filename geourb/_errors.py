@@ -74,6 +74,44 @@ class MissingDependencyError(GeourbError, ImportError):
     """An optional dependency is needed for this feature and is not installed."""
 
 
+class OutputPathError(GeourbError, OSError):
+    """An output file or folder cannot be written (read-only, a file in the way, bad prefix)."""
+
+
+class FileFormatError(GeourbError, ValueError):
+    """An input file exists but cannot be read: empty, truncated, not the format its name says."""
+
+
+def plain(value: object) -> str:
+    """Format a value as people read it in a message: ``-5000`` (not ``np.float64(-5000.0)``), ``0.25``, ``'abc'``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain(np.float64(-5000.0)), plain(np.int64(3)), plain(0.25), plain("abc"), plain(np.nan)
+    ('-5000', '3', '0.25', "'abc'", 'nan')
+    """
+    import numbers
+
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        if f != f:
+            return "nan"
+        if f in (float("inf"), float("-inf")):
+            return "inf" if f > 0 else "-inf"
+        if f.is_integer() and abs(f) < 1e15:
+            return str(int(f))
+        return repr(f)
+    if isinstance(value, str):
+        return repr(value)
+    text = str(value)
+    return "NA" if text in {"<NA>", "NaT", "None"} else repr(value)
+
+
 def suggest(value: object, choices: Iterable[object], *, n: int = 3) -> str:
     """Return ``" Did you mean: a, b?"`` for the closest matches of ``value`` in ``choices``."""
     names = [str(c) for c in choices]

@@ -14,12 +14,13 @@ from geourb._errors import (
     InvalidValueError,
     MissingColumnError,
     NoCrsError,
+    plain,
 )
 
 
 def _examples(values: Iterable[object], n: int = 5) -> str:
     vals = list(values)
-    head = ", ".join(repr(v) for v in vals[:n])
+    head = ", ".join(plain(v) for v in vals[:n])
     return head + (f" ... ({len(vals)} in all)" if len(vals) > n else "")
 
 
@@ -31,7 +32,7 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, source: str, hi
     missing = [c for c in columns if c not in df.columns]
     if missing:
         fix = hint or (f"Rename your column to {missing[0]!r}, or pass a column mapping, e.g. "
-                       f"mapping={{'{missing[0]}': '<your column name>'}}.")
+                       f"mapping={{'{missing[0]}': '<your column>'}}.")
         raise MissingColumnError(
             f"{source} has no column {_examples(missing)}. Available columns: "
             f"{_examples(list(df.columns), 12)}. {fix}"

@@ -201,6 +201,9 @@ def snap_origins(
     far = snap > max_snap_m
     if far.any():
         i = int(np.flatnonzero(far)[0])
+        dropped = network.dropped_part_message(lonlat[i, 0], lonlat[i, 1], max_snap_m)
+        if dropped:
+            raise NetworkGraphError(f"Origin {dropped}")
         x0, y0, x1, y1 = network.bounds
         outside = not (x0 <= lonlat[i, 0] <= x1 and y0 <= lonlat[i, 1] <= y1)
         where = (f"outside the extent of {label} ({x0:.3f}-{x1:.3f} E, {y0:.3f}-{y1:.3f} N)"

@@ -21,7 +21,9 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,22 @@ EARTH_RADIUS_M = 6_371_008.8
 
 _FORMAT_VERSION = 1
 
+DROPPED_WARN_SHARE: float = 0.10
+"""Share of the edge length above which dropping small components logs a WARNING."""
+
+
+def _component_kind(value: object, label: str) -> str | None:
+    """``"strong"``, ``"weak"`` or None from a ``largest_component`` option."""
+    if value is True or value == "strong":
+        return "strong"
+    if value == "weak":
+        return "weak"
+    if value is False or value is None:
+        return None
+    raise InvalidValueError(
+        f"{label}: largest_component must be 'strong' (or True), 'weak' or False, got {value!r}."
+    )
+
 
 def _as_float(values: ArrayLike) -> NDArray[np.float64]:
     return np.asarray(values, dtype=float).ravel()
@@ -58,6 +76,31 @@ def _unit_xyz(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.
 
 great_circle_m = haversine_m
 """Great-circle (haversine) distance in metres, vectorised: :func:`geourb.coords.haversine_m`."""
+
+
+def _has_reverse(row: NDArray[np.integer], col: NDArray[np.integer], n: int,
+                 chunk: int = 4_000_000) -> NDArray[np.bool_]:
+    """Whether each edge ``row -> col`` (CSR order, sorted columns) has the edge ``col -> row``.
+
+    One int64 key per edge plus chunked look-ups, so memory stays ~9 bytes per edge.
+    """
+    key = row.astype(np.int64) * n + col
+    if key.size > 1 and not (key[1:] >= key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        out = np.empty(key.size, dtype=bool)
+        out[order] = _has_reverse_sorted(key[order], n, chunk)
+        return out
+    return _has_reverse_sorted(key, n, chunk)
+
+
+def _has_reverse_sorted(key: NDArray[np.int64], n: int, chunk: int) -> NDArray[np.bool_]:
+    out = np.empty(key.size, dtype=bool)
+    for start in range(0, key.size, chunk):
+        k = key[start:start + chunk]
+        rkey = (k % n) * n + k // n
+        pos = np.minimum(np.searchsorted(key, rkey), key.size - 1)
+        out[start:start + chunk] = key[pos] == rkey
+    return out
 
 
 class Network:
@@ -119,6 +162,9 @@ class Network:
         self._labels: NDArray[np.int64] | None = None
         self._xy: tuple[str, NDArray[np.float64], NDArray[np.float64]] | None = None
         self._rev: NDArray[np.float64] | None = None
+        self.dropped_lon: NDArray[np.float64] | None = None
+        """Coordinates of the nodes dropped by ``largest_component`` (not cached)."""
+        self.dropped_lat: NDArray[np.float64] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -134,7 +180,7 @@ class Network:
         oneway: ArrayLike | None = None,
         name: str = "",
         approximate: bool = False,
-        largest_component: bool = True,
+        largest_component: bool | str = True,
     ) -> Network:
         """Build a network from edge arrays.
 
@@ -157,8 +203,12 @@ class Network:
         approximate
             Mark a straight-line (non-road) network.
         largest_component
-            Keep only the largest strongly connected component (recommended: elsewhere
-            origins may reach nothing). Dropped nodes are logged.
+            ``"strong"`` (or True): keep only the largest strongly connected component (every
+            node reaches every other: recommended for routing, elsewhere origins may reach
+            nothing); ``"weak"``: the largest weakly connected component (osmnx's default;
+            keeps one-way stubs, e.g. where an extract cuts a one-way road); False: keep
+            everything. What is dropped is logged (a WARNING above
+            :data:`DROPPED_WARN_SHARE` of the length) and reported in ``info["dropped"]``.
 
         Raises
         ------
@@ -246,24 +296,123 @@ class Network:
         indptr = np.cumsum(indptr)
         csr = sp.csr_matrix((t, v, indptr), shape=(n, n))
         net = cls(csr, lon, lat, name=name, approximate=approximate, length_m=length)
-        if largest_component:
-            net = net.largest_component()
+        connection = _component_kind(largest_component, label)
+        if connection:
+            net = net.largest_component(connection)
         logger.info("%s: %d nodes, %d directed edges%s", label, net.n_nodes, net.csr.nnz,
                     " (approximate)" if approximate else "")
         return net
 
-    def largest_component(self) -> Network:
-        """Return the subnetwork of the largest strongly connected component."""
-        labels = self.component_labels()
+    def largest_component(self, connection: str = "strong") -> Network:
+        """Return the subnetwork of the largest ``"strong"`` or ``"weak"`` connected component.
+
+        The dropped nodes, edges and road length (a two-way road counted once) are logged (a
+        WARNING when more than :data:`DROPPED_WARN_SHARE` of the length goes) and reported in
+        ``info["dropped"]`` of the result; the dropped nodes' coordinates are kept
+        (``dropped_lon``/``dropped_lat``) so that an origin on a dropped part can be told so
+        (:meth:`dropped_part_message`). Memory: a few bytes per edge beyond the network
+        itself (masks and one int64 key per edge), no sparse fancy indexing.
+        """
+        return self._largest_component(connection, inplace=False)
+
+    def _largest_component(self, connection: str, *, inplace: bool) -> Network:
+        """:meth:`largest_component`; with ``inplace`` this network's arrays are replaced one
+        by one (the builders use it: the full and the kept network are never both held)."""
+        connection = _component_kind(connection, self.name or "network")
+        if connection == "strong":
+            labels = self.component_labels()
+        else:
+            _, labels = connected_components(self.csr, directed=True, connection="weak")
         sizes = np.bincount(labels)
         big = int(np.argmax(sizes))
         keep = labels == big
+        del labels
+        n = self.n_nodes
+        indptr, indices = self.csr.indptr, self.csr.indices
+        row = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64),
+                        np.diff(indptr))
+        two = _has_reverse(row, indices, n)
+        length = self.edge_lengths()
+        kept_edge = keep[row] & keep[indices]
+        total_m = dropped_m = 0.0
+        for i in range(0, length.size, 4_000_000):  # chunked: no edge-sized temporaries
+            part = slice(i, i + 4_000_000)
+            w = np.where(two[part], 0.5, 1.0) * length[part]
+            total_m += float(w.sum())
+            dropped_m += float(w[~kept_edge[part]].sum())
+        del two
+        share = dropped_m / total_m if total_m > 0 else 0.0
+        dropped = {"component": connection, "nodes": int((~keep).sum()),
+                   "edges": int((~kept_edge).sum()), "length_km": round(dropped_m / 1000, 3),
+                   "length_share": round(share, 4), "components": int(sizes.size - 1),
+                   "total_length_km": round(total_m / 1000, 3)}
         if keep.all():
+            self.info["dropped"] = dropped
             return self
-        logger.info("%s: kept the largest strongly connected component (%d of %d nodes; "
-                    "%d smaller components dropped)", self.name or "network", int(keep.sum()),
-                    self.n_nodes, sizes.size - 1)
-        return self.subnetwork(np.flatnonzero(keep))
+        label = self.name or "network"
+        msg = ("%s: kept the largest %sly connected component (%d of %d nodes); dropped %d "
+               "smaller component(s) with %.1f km of %.1f km of road (%.0f %%). Keep them with "
+               "largest_component=%s.")
+        args = (label, connection, int(keep.sum()), n, sizes.size - 1,
+                dropped_m / 1000, total_m / 1000, 100 * share,
+                "'weak' or False" if connection == "strong" else "False")
+        if share > DROPPED_WARN_SHARE:
+            logger.warning(msg, *args)
+        else:
+            logger.info(msg, *args)
+        # induced subgraph by masks (kept nodes keep their order, so rows stay sorted)
+        new_id = (np.cumsum(keep) - 1).astype(np.int32 if n < 2**31 - 1 else np.int64)
+        counts = np.bincount(row[kept_edge], minlength=n)[keep]
+        del row
+        sub_indptr = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=sub_indptr[1:])
+        del length
+        if inplace:  # drop each old array as soon as its kept part exists
+            old = self.csr
+            self.csr = sp.csr_matrix((0, 0))
+            self._labels = self._rev = self._tree = None
+            self._xy = None
+            data = old.data[kept_edge]
+            del old
+        else:
+            data = self.csr.data[kept_edge]
+        sub_indices = new_id[indices[kept_edge]]
+        del new_id, indices
+        csr = sp.csr_matrix((data, sub_indices, sub_indptr), shape=(counts.size, counts.size))
+        del sub_indices, data
+        if csr.nnz == 0:
+            raise NetworkGraphError(f"{label}: the largest component has no edge.")
+        kept_length = None if self.length_m is None else self.length_m[kept_edge]
+        if inplace:
+            self.length_m = None
+        lon, lat = self.node_lon, self.node_lat
+        sub = self if inplace else Network.__new__(Network)
+        Network.__init__(sub, csr, lon[keep], lat[keep], name=self.name,
+                         approximate=self.approximate, length_m=kept_length,
+                         node_ids=self.node_ids[keep])
+        sub.dropped_lon = lon[~keep]
+        sub.dropped_lat = lat[~keep]
+        sub.info["dropped"] = dropped
+        return sub
+
+    def dropped_part_message(self, lon: float, lat: float, max_m: float) -> str | None:
+        """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by
+        ``largest_component`` (None otherwise), naming the option that keeps it."""
+        if self.dropped_lon is None or self.dropped_lon.size == 0:
+            return None
+        d = great_circle_m(self.dropped_lon, self.dropped_lat, lon, lat)
+        i = int(np.argmin(d))
+        if d[i] > max_m:
+            return None
+        drop = self.info.get("dropped") or {}
+        kind = drop.get("component", "strong") if isinstance(drop, dict) else "strong"
+        how = ("largest_component='weak' (or False)" if kind == "strong"
+               else "largest_component=False")
+        return (f"({lon:.5f}, {lat:.5f}) lies {d[i]:.0f} m from a part of "
+                f"{self.name or 'the network'} that was dropped because it is not in the "
+                f"largest {kind}ly connected component ({drop.get('nodes', '?')} nodes, "
+                f"{drop.get('length_km', '?')} km dropped). Rebuild the network with {how} to "
+                "keep it, or move the point onto the main network.")
 
     def subnetwork(self, nodes: ArrayLike) -> Network:
         """Return the network induced by ``nodes`` (indices; renumbered in the given order)."""
@@ -515,6 +664,9 @@ class Network:
         }
         if self.length_m is not None:
             arrays["length_m"] = self.length_m
+        if self.dropped_lon is not None:  # parts dropped by largest_component (messages)
+            arrays["dropped_lon"], arrays["dropped_lat"] = self.dropped_lon, self.dropped_lat
+            arrays["dropped_info"] = np.array(json.dumps(self.info.get("dropped") or {}))
         if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
             arrays["transit_from_node"] = np.array(int(self.info["transit_from_node"]))  # type: ignore[call-overload]
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
@@ -546,10 +698,14 @@ class Network:
                           node_ids=z["node_ids"])
                 if "transit_from_node" in z.files:
                     net.info["transit_from_node"] = int(z["transit_from_node"])
+                if "dropped_lon" in z.files:
+                    net.dropped_lon, net.dropped_lat = z["dropped_lon"], z["dropped_lat"]
+                    net.info["dropped"] = json.loads(str(z["dropped_info"]))
                 return net
-        except (OSError, KeyError, ValueError, EOFError) as exc:
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise NetworkGraphError(
-                f"{path} is not a readable geourb network cache ({exc}). Delete it and rebuild."
+                f"{path} is not a readable geourb network cache ({type(exc).__name__}: {exc}). Build it "
+                "again with 'geourb network build SOURCE --out FILE.npz' (Network.save)."
             ) from exc
 
     # ------------------------------------------------------------------ interop

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from geourb._errors import SettingsError, UnknownNameError, suggest
+from geourb._errors import SettingsError, UnknownNameError, plain, suggest
 
 
 def _env_paths(name: str) -> tuple[Path, ...]:
@@ -75,7 +74,7 @@ class Settings:
     def _coerce(key: str, value: Any) -> Any:
         if key in {"cache_dir", "data_dir", "processed_dir", "maps_dir"}:
             if not isinstance(value, str | os.PathLike):
-                raise SettingsError(f"Setting {key!r} must be a path, got {value!r}.")
+                raise SettingsError(f"Setting {key!r} must be a path, got {plain(value)} ({type(value).__name__}).")
             return Path(value).expanduser()
         if key == "mirror_dirs":
             if isinstance(value, str | os.PathLike):
@@ -88,7 +87,8 @@ class Settings:
                 ) from exc
         if key in {"offline", "progress"}:
             if not isinstance(value, bool):
-                raise SettingsError(f"Setting {key!r} must be true or false, got {value!r}.")
+                raise SettingsError(
+                    f"Setting {key!r} must be true or false (bool), got {plain(value)} ({type(value).__name__}).")
             return value
         return value
 
@@ -115,16 +115,10 @@ class Settings:
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], *, table: str = "settings") -> Settings:
         """Read settings from the ``[settings]`` table of a TOML file (unknown keys refused)."""
-        path = Path(path)
-        try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError as exc:
-            from geourb._errors import DataFileNotFoundError
+        from geourb._config import read_toml
 
-            raise DataFileNotFoundError(f"Settings file {path} does not exist.") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path} is not valid TOML: {exc}") from exc
+        path = Path(path)
+        data = read_toml(path, what="Settings file")
         obj = cls()
         values = data.get(table, {})
         base = path.parent

@@ -14,11 +14,18 @@ def test_demo_writes_every_output(tmp_path, shared_data, capsys):
     assert main(["--no-progress", "demo", "--out-dir", str(out_dir), "--maps-dir", str(maps_dir)]) == 0
     text = capsys.readouterr().out
     assert "national urbanization 63.8" in text
-    for name in ["county_scores.csv", "potential_regions.csv", "settlement_tiers.csv",
-                 "census_join_report.csv", "metro_counties.gpkg", "presets_comparison.csv"]:
+    # the same files as `geourb regions` (one pipeline: geourb.workflows), plus reports and the metro circle
+    for name in ["county_regions.csv", "county_regions.gpkg", "potential_regions.csv", "potential_regions.gpkg",
+                 "region_presets.csv", "score_weights.csv", "settlement_tiers.csv", "settlement_tiers.gpkg",
+                 "census_join_report.csv", "parks_validation_report.csv", "parks_by_county.csv",
+                 "counties_census2020.parquet", "metro_counties.gpkg"]:
         assert (out_dir / name).stat().st_size > 0, name
-    scores = pd.read_csv(out_dir / "county_scores.csv", dtype={"adcode": str})
+    scores = pd.read_csv(out_dir / "county_regions.csv", dtype={"adcode": str})
     assert len(scores) == 2875 and scores.sort_values("rank")["adcode"].iloc[0] == "341221"  # 临泉县
+    assert scores["access_min"].notna().all()  # the approximate network's minutes, not the estimate
+    parks = pd.read_csv(out_dir / "parks_by_county.csv", dtype={"adcode": str}).set_index("adcode")
+    assert parks.loc["341221", "n_parks"] >= 1 and parks["n_parks"].sum() > 2000
+    assert "development zones" in text and "1-hour circle" in text
     for name in ["potential_regions.html", "metro_1h.html"]:
         html = (maps_dir / name).read_text(encoding="utf-8")
         assert "leaflet" in html.lower() and '<script src="http' not in html

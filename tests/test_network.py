@@ -170,3 +170,47 @@ def test_duplicate_sources_keep_the_smallest_head_start():
                              oneway=np.array([False, False]), largest_component=False)
     got = net.travel_times(np.array([1, 1]), source_offsets_s=[10.0, 20.0])
     assert got.tolist() == [70.0, 10.0, 70.0]
+
+
+def test_largest_component_strong_weak_against_networkx():
+    # synthetic random graph: the kept nodes are networkx's largest strong / weak component,
+    # the dropped length is what is missing, the induced edges are the same
+    import logging
+
+    net = _random_network(seed=3, n=400, m=700, largest_component=False)
+    graph = nx.DiGraph(list(zip(*net.edges()[:2], strict=True)))
+    graph.add_nodes_from(range(net.n_nodes))
+    for kind, comps in (("strong", nx.strongly_connected_components),
+                        ("weak", nx.weakly_connected_components)):
+        sub = net.largest_component(kind)
+        big = max(comps(graph), key=len)
+        assert sorted(sub.node_ids.tolist()) == sorted(big)
+        kept = {(int(sub.node_ids[a]), int(sub.node_ids[b])) for a, b in
+                zip(*sub.edges()[:2], strict=True)}
+        assert kept == set(graph.subgraph(big).edges())
+        drop = sub.info["dropped"]
+        assert drop["component"] == kind and drop["nodes"] == net.n_nodes - len(big)
+        # road length: a two-way pair counted once
+        two = np.isfinite(net.reverse_edge_times())
+        w = np.where(two, 0.5, 1.0) * net.edge_lengths()
+        u, v, _ = net.edges()
+        inside = np.isin(u, list(big)) & np.isin(v, list(big))
+        assert drop["length_km"] == pytest.approx(w[~inside].sum() / 1000, abs=1e-3)
+        assert drop["total_length_km"] == pytest.approx(w.sum() / 1000, abs=1e-3)
+        # times and lengths follow their edges
+        for a, b, t in zip(*sub.edges(), strict=True):
+            assert t == pytest.approx(net.csr[sub.node_ids[a], sub.node_ids[b]])
+    assert sub.dropped_lon.size == net.n_nodes - sub.n_nodes
+    # small losses are logged at INFO, large ones warn
+    logger = logging.getLogger("geourb")
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        Network.from_edges([0, 1, 2], [1, 0, 3], [1.0, 1.0, 1.0], node_lon=[100, 100.01, 100.02, 100.03],
+                           node_lat=[25, 25, 25, 25], oneway=[True, True, True])
+    finally:
+        logger.removeHandler(handler)
+    assert any(r.levelno == logging.WARNING and "largest_component='weak' or False" in r.getMessage()
+               for r in records)

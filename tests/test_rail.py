@@ -217,8 +217,7 @@ def test_merge_cnstation_with_osm_2025(merged):
 
 def test_wuhan_multimodal_circle_differs_where_rail_helps(merged, shared_file):
     from geourb.counties import load_counties
-    from geourb.metro import default_network
-    from geourb.rail import multimodal_gain
+    from geourb.metro import default_network, multimodal_gain
 
     counties = load_counties(province=["湖北", "湖南", "江西", "安徽", "河南"])
     road = default_network(counties)

@@ -63,25 +63,63 @@ def test_pbf_unknown_class_raise(helsinki_pbf):
         network_from_osm(helsinki_pbf, unknown="raise")
 
 
+def _osmnx_index(graph, net):
+    """osmnx node id -> index of the node at the same coordinates in ``net``."""
+    pos = {(round(x, 7), round(y, 7)): i
+           for i, (x, y) in enumerate(zip(net.node_lon, net.node_lat, strict=True))}
+    assert len(pos) == net.n_nodes  # no two nodes at one place: the match is one-to-one
+    return {n: pos.get((round(d["x"], 7), round(d["y"], 7))) for n, d in graph.nodes(data=True)}
+
+
 def test_xml_network_matches_osmnx_graph(shared_file):
     import osmnx as ox
+
+    from geourb.roads import DRIVE_EXCLUDED_HIGHWAYS
 
     path = shared_file("osm/shanghai_center.osm")
     ours = network_from_osm(path, largest_component=False)
     graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-    drive = [(u, v) for u, v, d in graph.edges(data=True)
-             if d.get("highway") in CHINA_SPEEDS_KMH and d.get("access") != "private"]
-    # every drivable osmnx edge pair is in our network (ours is a superset only by 'road' etc.)
-    assert ours.n_edges >= len(set(drive)) * 0.95
-    assert ours.n_nodes > 1000
+    idx = _osmnx_index(graph, ours)
+    drive = {(idx[u], idx[v]) for u, v, d in graph.edges(data=True)
+             if u != v and d.get("highway") not in DRIVE_EXCLUDED_HIGHWAYS
+             and d.get("access") != "private"}
+    u, v, _ = ours.edges()
+    mine = set(zip(u.tolist(), v.tolist(), strict=True))
+    # the same directed edges, one by one (one-way ways in one direction only)
+    assert None not in {n for e in drive for n in e}  # every drive node is in ours
+    assert mine == drive and len(mine) > 2000
+    assert ours.n_nodes == len({n for e in drive for n in e}) > 1000
 
 
 def test_network_from_osmnx_graph(shared_file):
     import osmnx as ox
 
     graph = ox.graph_from_xml(shared_file("osm/shanghai_center.osm"), simplify=False)
-    net = network_from_graph(graph, name="shanghai")
-    assert net.n_nodes > 500 and np.isfinite(net.travel_times([0])).all()
+    net = network_from_graph(graph, name="shanghai", largest_component=False)
+    assert net.n_nodes == graph.number_of_nodes() > 500
+    # every edge: osmnx's length, time = length / (maxspeed, else the class speed)
+    expect: dict[tuple[int, int], tuple[float, float]] = {}
+    order = {n: k for k, n in enumerate(graph.nodes)}
+    for a, b, d in graph.edges(data=True):
+        if a == b:
+            continue
+        hw = d["highway"][0] if isinstance(d["highway"], list) else d["highway"]
+        kmh = parse_maxspeed(d.get("maxspeed"))
+        kmh = kmh if np.isfinite(kmh) else CHINA_SPEEDS_KMH.get(hw, 30.0)
+        t = max(d["length"], 0.5) / (kmh / 3.6)
+        i, j = order[a], order[b]
+        if (i, j) not in expect or t < expect[(i, j)][0]:
+            expect[(i, j)] = (t, d["length"])
+    u, v, t = net.edges()
+    assert len(t) == len(expect)
+    got_t = np.array([expect[(a, b)][0] for a, b in zip(u.tolist(), v.tolist(), strict=True)])
+    got_len = np.array([expect[(a, b)][1] for a, b in zip(u.tolist(), v.tolist(), strict=True)])
+    np.testing.assert_allclose(t, got_t, rtol=1e-9)
+    np.testing.assert_allclose(net.edge_lengths(), got_len, rtol=1e-9)
+    speed = net.edge_lengths() / t * 3.6
+    assert set(np.round(speed[net.edge_lengths() > 1])) <= set(CHINA_SPEEDS_KMH.values()) | {
+        parse_maxspeed(d.get("maxspeed")) for _, _, d in graph.edges(data=True)}
+    assert net.info["unknown_classes"] == {}
 
 
 def test_maxspeed_parsing():
@@ -139,10 +177,10 @@ def test_layer_unknown_class_and_crossings():
         geometry=[shapely.LineString([(102.70, 25.0), (102.72, 25.0)]),
                   shapely.LineString([(102.71, 24.99), (102.71, 25.01)])], crs=4326)
     with pytest.raises(UnknownNameError, match="lane"):
-        network_from_layers(lines, class_column="kind", unknown="raise")
-    plain = network_from_layers(lines, class_column="kind", largest_component=False)
+        network_from_layers(lines, class_field="kind", unknown="raise")
+    plain = network_from_layers(lines, class_field="kind", largest_component=False)
     assert plain.n_nodes == 4 and plain.component_size([0]).tolist() == [2]
-    noded = network_from_layers(lines, class_column="kind", split_at_crossings=True)
+    noded = network_from_layers(lines, class_field="kind", split_at_crossings=True)
     assert noded.n_nodes == 5 and noded.info["unknown_classes"] == {"lane": 2}  # split in two
 
 
@@ -294,3 +332,106 @@ def test_cli_network_build_gcj02(kunming, tmp_path, capsys):
     assert y0 - 1e-5 <= net.node_lat.min() and net.node_lat.max() <= y1 + 1e-5
     assert "gcj02 -> wgs84" in net.name
     assert "saved" in capsys.readouterr().out
+
+
+def clip_export(src: Path, dst: Path, box: tuple[float, float, float, float]) -> int:
+    """An OSM API-style export of ``box``: the ways with a node inside, with ALL their nodes
+    (so the ways cross the box's edge, as in a real export). Returns the number of ways."""
+    import osmium
+
+    loc = {n.id: (n.location.lon, n.location.lat)
+           for n in osmium.FileProcessor(str(src), osmium.osm.NODE)}
+
+    def inside(ref: int) -> bool:
+        x, y = loc.get(ref, (np.nan, np.nan))
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    ways, need = [], set()
+    for w in osmium.FileProcessor(str(src), osmium.osm.WAY):
+        refs = [n.ref for n in w.nodes]
+        if any(inside(r) for r in refs):
+            ways.append(w.replace(nodes=refs, tags=dict(w.tags)))
+            need.update(refs)
+    writer = osmium.SimpleWriter(str(dst), overwrite=True)
+    for n in osmium.FileProcessor(str(src), osmium.osm.NODE):
+        if n.id in need:
+            writer.add_node(n.replace(tags=dict(n.tags)))
+    for w in ways:
+        writer.add_way(w)
+    writer.close()
+    return len(ways)
+
+
+@pytest.fixture(scope="module")
+def clipped_shanghai(shared_file, tmp_path_factory) -> Path:
+    # synthetic clip of the real Shanghai export: a 1.0 x 1.0 km box in its middle
+    dst = tmp_path_factory.mktemp("clip") / "shanghai_clip.osm"
+    assert clip_export(shared_file("osm/shanghai_center.osm"), dst,
+                       (121.468, 31.226, 121.479, 31.235)) > 100
+    return dst
+
+
+def test_clipped_export_components(clipped_shanghai, caplog):
+    import osmnx as ox
+
+    full = network_from_osm(clipped_shanghai, largest_component=False)
+    total_km = float((full.edge_lengths() * np.where(np.isfinite(full.reverse_edge_times()), 0.5,
+                                                     1.0)).sum()) / 1000
+    with caplog.at_level(logging.INFO, logger="geourb"):
+        strong = network_from_osm(clipped_shanghai)  # default: "strong"
+    drop = strong.info["dropped"]
+    assert drop["component"] == "strong" and drop["total_length_km"] == pytest.approx(total_km, abs=1e-3)
+    # the one-way roads cut by the box make most of the clip unreachable in both directions
+    assert drop["length_share"] > 0.5 and drop["nodes"] == full.n_nodes - strong.n_nodes
+    warn = [r for r in caplog.records if r.levelno == logging.WARNING and "component" in r.message]
+    assert warn and "largest_component='weak' or False" in warn[0].message
+    assert f"{drop['length_km']:.1f} km of {total_km:.1f} km" in warn[0].message
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="geourb"):
+        weak = network_from_osm(clipped_shanghai, largest_component="weak")
+    assert weak.info["dropped"]["component"] == "weak"
+    assert weak.info["dropped"]["length_share"] < 0.10 and "component" not in caplog.text
+    assert strong.n_nodes < weak.n_nodes < full.n_nodes and "dropped" not in full.info
+    # osmnx keeps the largest weakly connected component of the same file: same nodes
+    graph = ox.graph_from_xml(clipped_shanghai, simplify=False)  # retain_all=False
+    assert graph.number_of_nodes() == weak.n_nodes
+    # True is "strong"; anything else is refused
+    assert network_from_osm(clipped_shanghai, largest_component=True).n_nodes == strong.n_nodes
+    with pytest.raises(InvalidValueError, match="largest_component"):
+        network_from_osm(clipped_shanghai, largest_component="biggest")
+
+
+def test_origin_on_dropped_part(clipped_shanghai, tmp_path):
+    from geourb.isochrones import isochrones
+
+    strong = network_from_osm(clipped_shanghai)
+    weak = network_from_osm(clipped_shanghai, largest_component="weak")
+    # a node kept by "weak" far (> 300 m) from every node kept by "strong"
+    _, d = strong.nearest_nodes(weak.node_lon, weak.node_lat)
+    i = int(np.argmax(d))
+    assert d[i] > 300
+    origin = (float(weak.node_lon[i]), float(weak.node_lat[i]))
+    with pytest.raises(NetworkGraphError, match="largest_component='weak'") as err:
+        isochrones(strong, origin, bands_min=(5,), max_snap_m=300)
+    assert "dropped" in str(err.value) and "outside the extent" not in str(err.value)
+    assert strong.dropped_part_message(*origin, 300) is not None
+    # the same from a saved network (geourb network build -> .npz -> geourb isochrone)
+    from geourb.network import Network
+
+    strong.save(tmp_path / "clip.npz")
+    cached = Network.load(tmp_path / "clip.npz")
+    assert cached.info["dropped"] == strong.info["dropped"]
+    with pytest.raises(NetworkGraphError, match="largest_component='weak'"):
+        isochrones(cached, origin, bands_min=(5,), max_snap_m=300)
+    assert weak.dropped_part_message(121.0, 30.0, 300) is None  # far from everything
+
+
+def test_node_index_auto_by_file_size(helsinki_pbf, monkeypatch):
+    import geourb.roads.osm as osm
+
+    small = network_from_osm(helsinki_pbf)
+    assert small.info["node_index"] == "flex_mem"  # 0.7 MB: in memory
+    monkeypatch.setattr(osm, "NODE_INDEX_DISK_ABOVE_MB", 0.1)
+    big = network_from_osm(helsinki_pbf)
+    assert big.info["node_index"] == "sparse_file_array"  # on disk, same network
+    assert (big.csr != small.csr).nnz == 0 and np.array_equal(big.node_lon, small.node_lon)

@@ -171,60 +171,80 @@ def nb01() -> nbformat.NotebookNode:
             "counties with low urbanization and large populations (皖北, 冀中南, 鲁西南, 豫东南, 湘西南, "
             "粤西, 川东). This notebook scores all 2,875 county-level units on the real 2020 census, "
             "explains the scores, delineates contiguous regions, names them, compares them with the "
-            "plan's regions, classifies cities into settlement-policy tiers and writes a map."),
+            "plan's regions, classifies cities into settlement-policy tiers and writes a map.\n\n"
+            "The whole pipeline is one call, `geourb.workflows.potential_regions`: the same function "
+            "`geourb score`, `geourb regions` and `geourb demo` run, with the same config tables "
+            "(`[input]`, `[scoring]`, `[regions]`, `[output]`) as `configs/score_default.toml`."),
         new_code_cell(SETUP),
+        new_markdown_cell(
+            "## The pipeline in one call\n"
+            "The config is checked first (unknown keys and wrong types are refused before any data "
+            "loads). The joined county layer (census join, park aggregates) is cached as GeoParquet, "
+            "keyed by the inputs' checksums: a second run with other weights skips the joins."),
+        new_code_cell(
+            "from geourb.workflows import load_config, potential_regions, write_outputs\n\n"
+            "config = load_config({'input': {'parks': 'development_zones_2018'}})\n"
+            "result = potential_regions(config, tiers=True)\n"
+            "print(result.summary())"),
         new_markdown_cell("## Counties and census\nEvery join reports what matched how, and what did not."),
         new_code_cell(
-            "from geourb.counties import load_counties\n"
-            "from geourb.stats import join_statistics, read_census_2020\n\n"
-            "counties = load_counties()\n"
-            "layer, report = join_statistics(counties, read_census_2020())\n"
-            "print(report)\n"
-            "print(f\"national urbanization rate: {layer.pop_urban.sum() / layer.pop_total.sum():.2%}\")"),
+            "print(result.join_report)\n"
+            "layer = result.layer\n"
+            "print(f'national urbanization rate: {result.national_rate:.2%}')"),
         new_markdown_cell("## Industrial parks (2018 catalogue), validated against the counties"),
+        new_code_cell("result.joined.park_report"),
         new_code_cell(
-            "from geourb.parks import aggregate_by_county, read_parks, validate_parks\n\n"
-            "catalogue = read_parks(SHARED / 'parks' / 'development_zones_2018.csv')\n"
-            "parks, park_report = validate_parks(catalogue, counties)\n"
-            "park_report"),
-        new_code_cell(
-            "park_agg = aggregate_by_county(parks, counties, population=layer['pop_total'])\n"
+            "park_agg = result.joined.park_aggregates\n"
             "park_agg.loc[['341221', '341202'], ['n_parks', 'n_national', 'approved_ha', 'top_industries']]"),
         new_markdown_cell("## Indicators and explainable scores\nDefault: AHP weights (CR 0.004) on "
                           "population, gap to the national rate, rural population and density, "
                           "percentile-rank normalised. `contrib_*` columns sum to the score."),
         new_code_cell(
-            "from geourb.indicators import county_indicators\n"
-            "from geourb.scoring import score_counties\n\n"
-            "ind = county_indicators(layer, parks=park_agg[['n_parks', 'approved_ha']])\n"
-            "result = score_counties(ind)\n"
-            "print(result.weights.round(3).to_dict(), 'CR =', round(result.ahp.cr, 4))\n"
+            "scoring = result.scoring\n"
+            "print(scoring.weights.round(3).to_dict(), 'CR =', round(scoring.ahp.cr, 4))\n"
             "top = result.table.sort_values('rank').head(15)\n"
             "columns = ['name', 'prefecture', 'score', *[c for c in top if c.startswith('contrib_')],\n"
             "           'rank_p05', 'rank_p95']\n"
-            "top.join(layer[['name', 'prefecture']])[columns]"),
+            "top[columns]"),
+        new_code_cell("# the highest-potential county\nresult.table.sort_values('rank')['name'].iloc[0]"),
         new_markdown_cell("## Contiguous potential regions, named by position"),
         new_code_cell(
-            "from geourb.regions import compare_to_presets, delineate_regions, region_polygons\n\n"
-            "delin = delineate_regions(layer, result.table['score'])\n"
+            "delin = result.delineation\n"
+            "print(len(delin.regions), 'regions;', result.table['region_status'].value_counts().to_dict())\n"
             "delin.regions.sort_values('pop_total', ascending=False).head(15)"),
+        new_markdown_cell(
+            "The plan has two tiers: *concentrated* potential regions (contiguous, large, ranked) and "
+            "*other* counties with low urbanization and large populations outside them (scattered). "
+            "`write_outputs` writes the scattered list as `scattered_counties.csv`."),
+        new_code_cell(
+            "# the two tiers, when the delineation carries them (tier column, scattered table)\n"
+            "if 'tier' in result.table:\n"
+            "    print(result.table['tier'].value_counts().to_dict())\n"
+            "scattered = getattr(delin, 'scattered', None)\n"
+            "scattered.head(10) if scattered is not None else 'no scattered tier in this version'"),
         new_markdown_cell("## Comparison with the plan's seven regions (conventional prefecture groupings)"),
-        new_code_cell("presets = compare_to_presets(delin, layer)\npresets"),
+        new_code_cell("presets = result.presets\npresets"),
         new_markdown_cell("## Settlement-policy tiers by urban (city-zone) population"),
         new_code_cell(
-            "from geourb.settlement import settlement_tiers\n\n"
-            "tiers, tier_report = settlement_tiers()\n"
+            "tiers = result.tiers\n"
             "print(tiers['tier'].value_counts())\n"
             "tiers.sort_values('pop_cityzone', ascending=False).head(10).drop(columns='geometry')"),
+        new_markdown_cell("## Output files\nThe same files as `geourb regions`: CSVs sorted by adcode, "
+                          "whole numbers as integers, GeoPackages byte-identical on a rerun."),
+        new_code_cell(
+            "import tempfile\n\n"
+            "files = write_outputs(result, Path(tempfile.mkdtemp()), reports=True)\n"
+            "{key: path.name for key, path in files.items()}"),
         new_markdown_cell("## Map (offline, self-contained HTML)"),
         new_code_cell(
-            "from geourb import maps\n\n"
-            "scored = counties[['name', 'prefecture', 'geometry']].join(result.table[['score', 'rank']])\n"
-            "regions = region_polygons(counties, delin)\n"
+            "from geourb import maps\n"
+            "from geourb.parks import read_parks, validate_parks\n\n"
+            "scored = layer[['name', 'prefecture', 'geometry']].join(result.table[['score', 'rank']])\n"
+            "parks, _ = validate_parks(read_parks(SHARED / 'parks' / 'development_zones_2018.csv'), layer)\n"
             "national_parks = parks[parks['level'] == 'national']\n"
             "m = maps.make_map(\n"
             "    maps.choropleth(scored, 'score', label='潜力得分', unit=''),\n"
-            "    maps.region_outlines(regions, name_column='name'),\n"
+            "    maps.region_outlines(result.region_layer, name_column='name'),\n"
             "    maps.parks(national_parks),\n"
             "    title='潜力地区 potential regions (2020 census)',\n"
             ")\n"

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
-
-from geourb._errors import DataFileNotFoundError, SettingsError
 
 
 def out(text: str) -> None:
@@ -17,11 +14,6 @@ def out(text: str) -> None:
 
 def read_config(path: str | Path) -> dict[str, Any]:
     """Read a TOML config file, with errors naming the file."""
-    path = Path(path)
-    if not path.exists():
-        raise DataFileNotFoundError(f"Config file {path} does not exist.")
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path} is not valid TOML: {exc}") from exc
+    from geourb._config import read_toml
+
+    return read_toml(path, what="Config file")

@@ -46,10 +46,13 @@ def _mapping(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _counties(args: argparse.Namespace) -> int:
-    from geourb._io import write_layer, write_table
+    from geourb._io import ensure_writable_dir, write_layer, write_table
     from geourb.counties import load_counties
     from geourb.stats import join_statistics, read_census_2020, read_statistics
 
+    for target in (args.out, args.report):
+        if target:
+            ensure_writable_dir(Path(target).parent)
     layer = load_counties(province=args.province, prefecture=args.prefecture, refresh=args.refresh)
     tables = []
     if args.census:

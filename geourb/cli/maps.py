@@ -164,58 +164,27 @@ def _counties(args: argparse.Namespace) -> int:
 
 
 def _scores(args: argparse.Namespace) -> int:
-    from geourb._errors import EmptyResultError
-    from geourb._io import read_table
-    from geourb._log import logger
-    from geourb._validate import normalize_adcode, require_columns, require_unique
-    from geourb.counties import load_counties
+    from geourb._io import read_layer, read_table
+    from geourb.workflows import join_to_counties
 
     _check_tiles(args)
     path = Path(args.file)
     suffix = path.suffix.lower()
     table: pd.DataFrame
     if suffix in {".gpkg", ".geojson", ".json", ".shp", ".fgb"}:
-        table = gpd.read_file(path)
+        table = read_layer(path)
     elif suffix in {".parquet", ".geoparquet"}:
         try:
             table = gpd.read_parquet(path)
         except (ValueError, KeyError):  # plain Parquet without geometry metadata
-            table = pd.read_parquet(path)
+            table = read_table(path)
     else:
-        table = read_table(path, dtype={args.adcode_column: str})
-    source = str(path)
+        table = read_table(path, dtype={args.adcode_column: "str"})
     if not isinstance(table, gpd.GeoDataFrame):
-        require_columns(table, [args.adcode_column, args.column], source=source)
-        table = table.assign(adcode=normalize_adcode(table[args.adcode_column], source=source))
-        require_unique(table["adcode"], what=args.adcode_column, source=source)
-        counties = load_counties()
-        values = table.drop(columns=[c for c in table.columns
-                                     if c in counties.columns and c != "adcode"])
-        matched = values["adcode"].isin(counties.index)
-        if not matched.any():
-            raise EmptyResultError(
-                f"{source}: no {args.adcode_column} value matches a county adcode; expected "
-                "6-digit codes such as 340102."
-            )
-        unmatched = values.loc[~matched, args.adcode_column]
-        if len(unmatched):
-            msg = (f"{source}: {len(unmatched)} of {len(values)} rows match no county "
-                   f"(e.g. {args.adcode_column} {unmatched.astype(str).head(5).tolist()}) and "
-                   "are not drawn")
-            logger.info(msg)
+        joined = join_to_counties(table, adcode_column=args.adcode_column, columns=[args.column], source=str(path))
+        for msg in joined.messages:
             out(msg)
-        # every county of the provinces the table covers stays on the map; missing = no data
-        provinces = counties.loc[values.loc[matched, "adcode"], "province"].unique()
-        area = counties[counties["province"].isin(provinces)]
-        gdf = area.reset_index(drop=True).merge(values, on="adcode", how="left")
-        gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=counties.crs)
-        missing = ~gdf["adcode"].isin(values["adcode"])
-        if missing.any():
-            msg = (f"{source}: {int(missing.sum())} of {len(gdf)} counties of "
-                   f"{', '.join(provinces)} have no row and are drawn as no data "
-                   f"(e.g. {gdf.loc[missing, 'name'].head(5).tolist()})")
-            logger.info(msg)
-            out(msg)
+        gdf = joined.layer
     else:
         gdf = table
     name_column = args.name_column or ("name" if "name" in gdf.columns else None)
@@ -243,7 +212,9 @@ def _read_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
             f"{path} is a table without geometry; use 'geourb map scores {path} --column ...' "
             "to join it to the county layer by adcode."
         )
-    return gpd.read_file(path, layer=layer)
+    from geourb._io import read_layer
+
+    return read_layer(path, layer=layer)
 
 
 def _layer(args: argparse.Namespace) -> int:

@@ -11,8 +11,10 @@ from geourb.cli._common import out
 if TYPE_CHECKING:
     import pandas as pd
 
+    from geourb.network import Network
 
-def _network(args: argparse.Namespace, counties: object) -> object:
+
+def _network(args: argparse.Namespace, counties: object) -> Network:
     from geourb.network import Network
 
     if args.network:
@@ -67,9 +69,10 @@ def _metro(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from geourb import metro
-    from geourb._io import write_layer, write_table
+    from geourb._io import ensure_writable_dir, write_layer, write_table
     from geourb.counties import load_counties
 
+    ensure_writable_dir(Path(args.out).parent)  # before any work
     counties = load_counties()
     names: list[str] = []
     for item in args.core:
@@ -78,10 +81,7 @@ def _metro(args: argparse.Namespace) -> int:
     if args.network or len(cores) > 1:
         area_counties = counties
     else:  # the counties around a single core keep the approximate network small
-        from geourb.coords import haversine_m
-
-        d = haversine_m(counties["seat_lon"], counties["seat_lat"], cores[0].lon, cores[0].lat)
-        area_counties = counties[d <= args.radius_km * 1000]
+        area_counties = metro.counties_within(counties, cores[0], radius_km=args.radius_km)
     net = _network(args, area_counties)
     population = None
     if args.population:
@@ -125,10 +125,11 @@ def _metro(args: argparse.Namespace) -> int:
 
 
 def _od(args: argparse.Namespace) -> int:
-    from geourb._io import write_table
+    from geourb._io import ensure_writable_dir, write_table
     from geourb.counties import load_counties
     from geourb.od import commuting_indicators, od_long, od_matrix
 
+    ensure_writable_dir(Path(args.out).parent)
     counties = load_counties(province=args.province, prefecture=args.prefecture)
     net = _network(args, counties)
     od = od_matrix(net, counties, minutes=args.cutoff, parallel=args.parallel)

@@ -15,9 +15,12 @@ def _load(path: str, coord_system: str = "wgs84"):
 
 
 def _isochrone(args: argparse.Namespace) -> int:
-    from geourb._io import write_layer
+    from geourb._io import ensure_writable_dir, write_layer
     from geourb.isochrones import isochrones, surface_polygons, travel_time_surface
 
+    ensure_writable_dir(Path(args.out).parent)
+    if args.tif:
+        ensure_writable_dir(Path(args.tif).parent)
     net = _load(args.network, args.coord_system)
     if args.tif:
         surface = travel_time_surface(net, (args.lon, args.lat), minutes=max(args.bands),
@@ -37,6 +40,9 @@ def _isochrone(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from geourb._io import ensure_writable_dir
+
+    ensure_writable_dir(Path(args.out).parent)
     net = _load(args.source, args.coord_system)
     net.save(args.out)
     out(f"{net!r} saved to {args.out}")

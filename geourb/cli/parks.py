@@ -40,7 +40,7 @@ def _print_report(report: pd.DataFrame) -> None:
 
 
 def _flat(parks) -> pd.DataFrame:
-    """A CSV-friendly copy: lon/lat columns, industries joined with 、, no geometry."""
+    """Return a CSV-friendly copy: lon/lat columns, industries joined with 、, no geometry."""
     pts = parks.geometry.representative_point()
     flat = pd.DataFrame(parks.drop(columns=parks.geometry.name))
     flat.insert(2, "lon", pts.x.round(6).to_numpy())
@@ -50,8 +50,9 @@ def _flat(parks) -> pd.DataFrame:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from geourb._io import write_layer, write_table
+    from geourb._io import ensure_writable_dir, write_layer, write_table
 
+    ensure_writable_dir(Path(args.out).parent)
     checked, report, _ = _load(args)
     path = Path(args.out)
     if path.suffix.lower() in {".gpkg", ".geojson", ".fgb", ".parquet"}:
@@ -68,9 +69,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _aggregate(args: argparse.Namespace) -> int:
-    from geourb._io import write_table
+    from geourb._io import ensure_writable_dir, write_table
     from geourb.parks import aggregate_by_county
 
+    ensure_writable_dir(Path(args.out).parent)
     checked, report, counties = _load(args)
     table = aggregate_by_county(checked, counties, reliable_only=args.reliable_only)
     table.insert(0, "name", counties["name"])

@@ -11,8 +11,8 @@
   and a time from the speed of the line type plus a dwell time.
 - :mod:`geourb.rail.multimodal`: :func:`multimodal_network` joins the links to a road
   :class:`~geourb.network.Network` (road access and egress, wait, transfers, and a cost for
-  changing lines inside a station); :func:`multimodal_gain` compares the road-only and the
-  multimodal metropolitan circle county by county.
+  changing lines inside a station); :func:`geourb.metro.multimodal_gain` compares the road-only
+  and the multimodal metropolitan circle county by county.
 
 Examples
 --------
@@ -21,7 +21,6 @@ Examples
 >>> stations, merge_report = merge_stations(cn, osm)  # doctest: +SKIP
 >>> links, report = link_stations_along_lines(stations, read_lines("hsr_lines/"))  # doctest: +SKIP
 >>> multi = multimodal_network(road, stations, links, change_min=10)  # doctest: +SKIP
->>> per_county, summary = multimodal_gain(road, multi, "武汉", counties)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from geourb.rail.lines import (
     link_stations_along_lines,
     read_lines,
 )
-from geourb.rail.multimodal import CHANGE_MIN, CHANGE_WALK_M, multimodal_gain, multimodal_network
+from geourb.rail.multimodal import CHANGE_MIN, CHANGE_WALK_M, multimodal_network
 from geourb.rail.stations import (
     MergeReport,
     check_duplicate_names,
@@ -54,7 +53,6 @@ __all__ = [
     "check_duplicate_names",
     "link_stations_along_lines",
     "merge_stations",
-    "multimodal_gain",
     "multimodal_network",
     "normalize_station_name",
     "read_lines",
