@@ -26,11 +26,27 @@ from geourb._log import logger
 def _positive(value: Any) -> bool:
     """Return True for a finite number > 0 (not a bool, not NaN)."""
     return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(value) and value > 0)
+            and math.isfinite(value) and float(value) > 0)
 
 
 def plain(value: Any) -> str:
-    """Format a value for a message: numbers plainly (``-5``, not ``np.float64(-5.0)``), others repr."""
+    """Format a value for a message: numbers plainly (``-5``, not ``np.float64(-5.0)``), others repr.
+
+    Parameters
+    ----------
+    value
+        Any value.
+
+    Returns
+    -------
+    str
+        ``f"{float(value):g}"`` for a real number (not a bool), ``repr(value)`` otherwise.
+
+    Examples
+    --------
+    >>> plain(-5000.0), plain(True), plain("x")
+    ('-5000', 'True', "'x'")
+    """
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f"{float(value):g}"
     return repr(value)

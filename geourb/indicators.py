@@ -112,7 +112,23 @@ PARK_COLUMNS: dict[str, tuple[str, float]] = {
 
 
 def get_indicator(name: str) -> Indicator:
-    """Return the registry entry for ``name``; unknown names raise with suggestions."""
+    """Return the registry entry for ``name``; unknown names raise with suggestions.
+
+    Parameters
+    ----------
+    name
+        An indicator name (a key of :data:`INDICATORS`).
+
+    Returns
+    -------
+    Indicator
+        Its registry entry.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown name (the message lists the known ones and the closest matches).
+    """
     try:
         return INDICATORS[name]
     except KeyError:

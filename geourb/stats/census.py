@@ -58,6 +58,18 @@ def classify_census_rows(codes: pd.Series, names: pd.Series | None = None) -> pd
       with any other name: a functional ``zone`` (开发区, 新区, 管理区) without an
       administrative boundary (the join first tries such names as counties: 加格达奇 2010);
     - everything else: ``county``.
+
+    Parameters
+    ----------
+    codes
+        The rows' codes (6-digit strings, missing for uncoded rows).
+    names
+        The rows' names (for uncoded rows); None: all empty.
+
+    Returns
+    -------
+    pandas.Series
+        One label per row, on ``codes``' index.
     """
     codes = codes.astype("string")
     names = pd.Series("", index=codes.index) if names is None else names.astype("string").fillna("")

@@ -114,7 +114,8 @@ def _context_prefixes(table: pd.DataFrame, level: pd.Series, layer: gpd.GeoDataF
             return tuple(sorted({c[:4] for c in pmap[old]}))
         return (code[:4],) if code[:4] in layer_prefixes else ()
 
-    out, current = [], ()
+    out: list[tuple[str, ...]] = []
+    current: tuple[str, ...] = ()
     for idx in table.index:
         code = table.at[idx, "adcode"]
         lev = level[idx]
