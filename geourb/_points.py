@@ -29,29 +29,6 @@ def _positive(value: Any) -> bool:
             and math.isfinite(value) and float(value) > 0)
 
 
-def plain(value: Any) -> str:
-    """Format a value for a message: numbers plainly (``-5``, not ``np.float64(-5.0)``), others repr.
-
-    Parameters
-    ----------
-    value
-        Any value.
-
-    Returns
-    -------
-    str
-        ``f"{float(value):g}"`` for a real number (not a bool), ``repr(value)`` otherwise.
-
-    Examples
-    --------
-    >>> plain(-5000.0), plain(True), plain("x")
-    ('-5000', 'True', "'x'")
-    """
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return repr(value)
-
-
 def _check_lonlat(lon: NDArray[np.float64], lat: NDArray[np.float64], index: pd.Index, *,
                   what: str) -> None:
     bad = ~(np.isfinite(lon) & np.isfinite(lat))

@@ -43,10 +43,10 @@ from rasterio.transform import Affine, from_origin
 
 from geourb import _kernels
 from geourb._deprecate import _UNSET, renamed_argument
-from geourb._errors import InvalidValueError, NetworkGraphError
+from geourb._errors import InvalidValueError, NetworkGraphError, plain
 from geourb._io import atomic_path
 from geourb._log import logger
-from geourb._points import _positive, plain, points_lonlat
+from geourb._points import _positive, points_lonlat
 from geourb._surface import BYTES_PER_CELL as BYTES_PER_CELL
 from geourb._surface import (
     _band_polygon,

@@ -34,9 +34,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from geourb._deprecate import _UNSET, renamed_argument
-from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
+from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError, plain
 from geourb._log import logger, progress
-from geourb._points import _positive, plain, points_lonlat
+from geourb._points import _positive, points_lonlat
 from geourb.network import Network
 
 if TYPE_CHECKING:
