@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import InvalidValueError
 from geourb._log import logger
 from geourb._validate import require_columns, require_unique
@@ -139,12 +140,13 @@ def read_census_2020(
     return out
 
 
-def national_urbanization_rate(layer: pd.DataFrame) -> float:
-    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total).
+@renamed_keywords(layer="counties")
+def national_urbanization_rate(counties: pd.DataFrame) -> float:
+    """Population-weighted urbanization rate of the units in ``counties`` (sum urban / sum total).
 
     Parameters
     ----------
-    layer
+    counties
         Table with ``pop_total`` and ``pop_urban`` (e.g. the joined county layer).
 
     Returns
@@ -159,8 +161,8 @@ def national_urbanization_rate(layer: pd.DataFrame) -> float:
     InvalidValueError
         ``pop_total`` sums to 0 or less.
     """
-    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
-    total = float(layer["pop_total"].sum())
+    require_columns(counties, ["pop_total", "pop_urban"], source="county layer")
+    total = float(counties["pop_total"].sum())
     if total <= 0:
         raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
-    return float(layer["pop_urban"].sum()) / total
+    return float(counties["pop_urban"].sum()) / total
