@@ -37,6 +37,7 @@ from scipy import sparse
 
 from geourb._errors import EmptyResultError, InvalidValueError
 from geourb._log import logger
+from geourb._memo import geometry_key, memo
 from geourb._validate import require_columns
 from geourb.coords import CHINA_ALBERS
 
@@ -111,6 +112,11 @@ def contiguity_matrix(counties: gpd.GeoDataFrame | gpd.GeoSeries, *, kind: Kind 
     _check(kind, "keep")
     geoms = counties.geometry if isinstance(counties, gpd.GeoDataFrame) else counties
     values = np.asarray(geoms.values)
+    # same polygons, same matrix: reruns with other weights reuse it (a copy, never the memo)
+    return memo(("contiguity_matrix", kind, geometry_key(values)), lambda: _contiguity(values, kind)).copy()
+
+
+def _contiguity(values: np.ndarray, kind: Kind) -> sparse.csr_matrix:
     n = len(values)
     if kind == "queen":
         coords, owner = shapely.get_coordinates(values, return_index=True)

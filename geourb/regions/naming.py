@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geourb._deprecate import renamed_keywords
+from geourb._memo import geometry_key, memo
 from geourb._names import PROVINCES
 from geourb.coords import CHINA_ALBERS
 
@@ -107,8 +108,12 @@ _KM_PER_DEG = 111.195
 
 def _centroid_lonlat(layer: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Lon/lat (WGS84) of the equal-area centroids of the polygons."""
-    pts = layer.geometry.to_crs(CHINA_ALBERS).centroid.to_crs("EPSG:4326")
-    return pts.x.to_numpy(), pts.y.to_numpy()
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        pts = layer.geometry.to_crs(CHINA_ALBERS).centroid.to_crs("EPSG:4326")
+        return pts.x.to_numpy(), pts.y.to_numpy()
+
+    lon, lat = memo(("centroid_lonlat", str(layer.crs), geometry_key(layer.geometry)), compute)
+    return lon.copy(), lat.copy()
 
 
 def _province_frames(layer: gpd.GeoDataFrame) -> pd.DataFrame:
