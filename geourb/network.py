@@ -25,7 +25,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -217,29 +217,29 @@ class Network:
             negative times, or no edge left after removing self-loops.
         """
         label = name or "network"
-        u = np.asarray(u).ravel()
-        v = np.asarray(v).ravel()
+        src: NDArray[Any] = np.asarray(u).ravel()
+        dst: NDArray[Any] = np.asarray(v).ravel()
         t = _as_float(time_s)
         lon = _as_float(node_lon)
         lat = _as_float(node_lat)
-        if u.size == 0:
+        if src.size == 0:
             raise NetworkGraphError(
                 f"{label}: the network has no edges. Check the input (filter too strict, "
                 "empty file or wrong area)."
             )
-        if not (u.size == v.size == t.size):
+        if not (src.size == dst.size == t.size):
             raise NetworkGraphError(
-                f"{label}: u, v and time_s differ in length ({u.size}, {v.size}, {t.size})."
+                f"{label}: u, v and time_s differ in length ({src.size}, {dst.size}, {t.size})."
             )
         if lon.size != lat.size:
             raise NetworkGraphError(f"{label}: node_lon and node_lat differ in length.")
-        if not (np.issubdtype(u.dtype, np.integer) and np.issubdtype(v.dtype, np.integer)):
+        if not (np.issubdtype(src.dtype, np.integer) and np.issubdtype(dst.dtype, np.integer)):
             raise NetworkGraphError(f"{label}: u and v must be integer node indices.")
         n = lon.size
-        if u.min() < 0 or v.min() < 0 or u.max() >= n or v.max() >= n:
+        if src.min() < 0 or dst.min() < 0 or src.max() >= n or dst.max() >= n:
             raise NetworkGraphError(
                 f"{label}: node indices must lie in 0..{n - 1} (there are {n} node coordinates); "
-                f"got {min(u.min(), v.min())}..{max(u.max(), v.max())}."
+                f"got {min(src.min(), dst.min())}..{max(src.max(), dst.max())}."
             )
         bad = ~np.isfinite(t) | (t <= 0)
         if bad.any():
@@ -258,43 +258,43 @@ class Network:
                 "nodes to EPSG:4326 first."
             )
         length = None if length_m is None else _as_float(length_m)
-        if length is not None and length.size != u.size:
+        if length is not None and length.size != src.size:
             raise NetworkGraphError(
-                f"{label}: length_m has {length.size} values for {u.size} edges."
+                f"{label}: length_m has {length.size} values for {src.size} edges."
             )
         if length is not None and (~np.isfinite(length) | (length < 0)).any():
             raise NetworkGraphError(f"{label}: edge lengths must be finite and >= 0 metres.")
         if oneway is not None:
             ow = np.asarray(oneway, dtype=bool).ravel()
-            if ow.size != u.size:
-                raise NetworkGraphError(f"{label}: oneway has {ow.size} values for {u.size} edges.")
+            if ow.size != src.size:
+                raise NetworkGraphError(f"{label}: oneway has {ow.size} values for {src.size} edges.")
             two = ~ow
-            u, v = np.concatenate([u, v[two]]), np.concatenate([v, u[two]])
+            src, dst = np.concatenate([src, dst[two]]), np.concatenate([dst, src[two]])
             t = np.concatenate([t, t[two]])
             if length is not None:
                 length = np.concatenate([length, length[two]])
-        keep = u != v
+        keep = src != dst
         if not keep.all():
             logger.debug("%s: dropped %d self-loop edges", label, int((~keep).sum()))
-            u, v, t = u[keep], v[keep], t[keep]
+            src, dst, t = src[keep], dst[keep], t[keep]
             if length is not None:
                 length = length[keep]
-        if u.size == 0:
+        if src.size == 0:
             raise NetworkGraphError(f"{label}: the network has only self-loop edges.")
         # parallel edges: keep the fastest (lexsort: by u, then v, then time)
-        order = np.lexsort((t, v, u))
-        u, v, t = u[order].astype(np.int64), v[order].astype(np.int64), t[order]
+        order = np.lexsort((t, dst, src))
+        src, dst, t = src[order].astype(np.int64), dst[order].astype(np.int64), t[order]
         if length is not None:
             length = length[order]
-        first = np.ones(u.size, dtype=bool)
-        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
-        u, v, t = u[first], v[first], t[first]
+        first = np.ones(src.size, dtype=bool)
+        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+        src, dst, t = src[first], dst[first], t[first]
         if length is not None:
             length = length[first]
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(indptr, u + 1, 1)
+        np.add.at(indptr, src + 1, 1)
         indptr = np.cumsum(indptr)
-        csr = sp.csr_matrix((t, v, indptr), shape=(n, n))
+        csr = sp.csr_matrix((t, dst, indptr), shape=(n, n))
         net = cls(csr, lon, lat, name=name, approximate=approximate, length_m=length)
         connection = _component_kind(largest_component, label)
         if connection:
@@ -318,8 +318,8 @@ class Network:
     def _largest_component(self, connection: str, *, inplace: bool) -> Network:
         """:meth:`largest_component`; with ``inplace`` this network's arrays are replaced one
         by one (the builders use it: the full and the kept network are never both held)."""
-        connection = _component_kind(connection, self.name or "network")
-        if connection == "strong":
+        kind = _component_kind(connection, self.name or "network")
+        if kind == "strong":
             labels = self.component_labels()
         else:
             _, labels = connected_components(self.csr, directed=True, connection="weak")
@@ -329,8 +329,8 @@ class Network:
         del labels
         n = self.n_nodes
         indptr, indices = self.csr.indptr, self.csr.indices
-        row = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64),
-                        np.diff(indptr))
+        row: NDArray[np.integer] = np.repeat(
+            np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64), np.diff(indptr))
         two = _has_reverse(row, indices, n)
         length = self.edge_lengths()
         kept_edge = keep[row] & keep[indices]
@@ -342,7 +342,7 @@ class Network:
             dropped_m += float(w[~kept_edge[part]].sum())
         del two
         share = dropped_m / total_m if total_m > 0 else 0.0
-        dropped = {"component": connection, "nodes": int((~keep).sum()),
+        dropped = {"component": kind, "nodes": int((~keep).sum()),
                    "edges": int((~kept_edge).sum()), "length_km": round(dropped_m / 1000, 3),
                    "length_share": round(share, 4), "components": int(sizes.size - 1),
                    "total_length_km": round(total_m / 1000, 3)}
@@ -353,9 +353,9 @@ class Network:
         msg = ("%s: kept the largest %sly connected component (%d of %d nodes); dropped %d "
                "smaller component(s) with %.1f km of %.1f km of road (%.0f %%). Keep them with "
                "largest_component=%s.")
-        args = (label, connection, int(keep.sum()), n, sizes.size - 1,
+        args = (label, kind, int(keep.sum()), n, sizes.size - 1,
                 dropped_m / 1000, total_m / 1000, 100 * share,
-                "'weak' or False" if connection == "strong" else "False")
+                "'weak' or False" if kind == "strong" else "False")
         if share > DROPPED_WARN_SHARE:
             logger.warning(msg, *args)
         else:
@@ -398,14 +398,15 @@ class Network:
     def dropped_part_message(self, lon: float, lat: float, max_m: float) -> str | None:
         """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by
         ``largest_component`` (None otherwise), naming the option that keeps it."""
-        if self.dropped_lon is None or self.dropped_lon.size == 0:
+        if self.dropped_lon is None or self.dropped_lat is None or self.dropped_lon.size == 0:
             return None
         d = great_circle_m(self.dropped_lon, self.dropped_lat, lon, lat)
         i = int(np.argmin(d))
         if d[i] > max_m:
             return None
-        drop = self.info.get("dropped") or {}
-        kind = drop.get("component", "strong") if isinstance(drop, dict) else "strong"
+        found = self.info.get("dropped")
+        drop: dict[str, object] = found if isinstance(found, dict) else {}
+        kind = drop.get("component", "strong") if isinstance(found, dict) else "strong"
         how = ("largest_component='weak' (or False)" if kind == "strong"
                else "largest_component=False")
         return (f"({lon:.5f}, {lat:.5f}) lies {d[i]:.0f} m from a part of "

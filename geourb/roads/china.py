@@ -229,4 +229,4 @@ def truthy(values: pd.Series) -> pd.Series:
     pandas.Series
         Booleans, same index.
     """
-    return values.map(lambda v: _clean(v) is not None and _clean(v).lower() in _TRUE).astype(bool)
+    return values.map(lambda v: (text := _clean(v)) is not None and text.lower() in _TRUE).astype(bool)
