@@ -26,7 +26,18 @@ _PLURALS = {int: "integers", float: "numbers", str: "strings", bool: "true/false
 
 
 def type_name(tp: Any) -> str:
-    """Return a readable name of a type annotation, for messages (``"an integer"``, ``"a list of strings"``)."""
+    """Return a readable name of a type annotation, for messages (``"an integer"``, ``"a list of strings"``).
+
+    Parameters
+    ----------
+    tp
+        A type annotation (``int``, ``float | None``, ``list[str]``, ``Literal[...]`` ...).
+
+    Returns
+    -------
+    str
+        The name as people read it in a message.
+    """
     if tp is Any:
         return "any value"
     if tp is type(None):
@@ -58,7 +69,20 @@ def type_name(tp: Any) -> str:
 
 
 def matches(value: Any, tp: Any) -> bool:
-    """Whether ``value`` fits the type annotation ``tp`` (bools are not ints; ints are floats)."""
+    """Tell whether ``value`` fits the type annotation ``tp`` (bools are not ints; ints are floats).
+
+    Parameters
+    ----------
+    value
+        A value as read from TOML or passed as an override.
+    tp
+        The type annotation of the config field.
+
+    Returns
+    -------
+    bool
+        True when ``value`` fits ``tp``.
+    """
     if tp is Any:
         return True
     if tp is type(None) or tp is None:
@@ -132,6 +156,26 @@ def check_value(section: str, key: str, value: Any, tp: Any, *, source: str | No
     The message names the section, the key, the value and its type, and the type expected
     (``regions.hotspots = 'false' is of type str; expected true or false (a boolean). Write false
     without quotes.``).
+
+    Parameters
+    ----------
+    section, key
+        Where the value sits (TOML table and key), named in the message.
+    value
+        The value to check.
+    tp
+        The type annotation it must fit.
+    source
+        The file the value came from (named in the message when given).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    SettingsError
+        ``value`` does not fit ``tp``.
     """
     if matches(value, tp):
         return

@@ -36,6 +36,7 @@ from scipy.spatial import cKDTree
 from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
+from geourb._validate import require_lonlat_degrees
 from geourb.coords import haversine_m
 
 if TYPE_CHECKING:
@@ -249,14 +250,9 @@ class Network:
                 f"(edges {idx}: {t[idx].tolist()}). Travel times must be > 0 seconds; check the "
                 "speeds (km/h > 0) and drop zero-length edges or give them a minimum time."
             )
-        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
-            raise NetworkGraphError(f"{label}: node coordinates contain NaN or infinity.")
-        if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
-            raise NetworkGraphError(
-                f"{label}: node coordinates are not WGS84 degrees (|lon| up to "
-                f"{np.abs(lon).max():.0f}, |lat| up to {np.abs(lat).max():.0f}); reproject the "
-                "nodes to EPSG:4326 first."
-            )
+        require_lonlat_degrees(lon, lat, source=label, what="node coordinates",
+                               fix="reproject the nodes to EPSG:4326 first.",
+                               error=NetworkGraphError, nonfinite_error=NetworkGraphError)
         length = None if length_m is None else _as_float(length_m)
         if length is not None and length.size != src.size:
             raise NetworkGraphError(
@@ -316,8 +312,11 @@ class Network:
         return self._largest_component(connection, inplace=False)
 
     def _largest_component(self, connection: str, *, inplace: bool) -> Network:
-        """:meth:`largest_component`; with ``inplace`` this network's arrays are replaced one
-        by one (the builders use it: the full and the kept network are never both held)."""
+        """Keep the largest component (:meth:`largest_component`), optionally in place.
+
+        With ``inplace`` this network's arrays are replaced one by one (the builders use it:
+        the full and the kept network are never both held).
+        """
         kind = _component_kind(connection, self.name or "network")
         if kind == "strong":
             labels = self.component_labels()
@@ -396,8 +395,21 @@ class Network:
         return sub
 
     def dropped_part_message(self, lon: float, lat: float, max_m: float) -> str | None:
-        """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by
-        ``largest_component`` (None otherwise), naming the option that keeps it."""
+        """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by ``largest_component``.
+
+        Parameters
+        ----------
+        lon, lat
+            The point (WGS84 degrees).
+        max_m
+            Search distance in metres.
+
+        Returns
+        -------
+        str or None
+            A message naming the option that keeps the dropped part, or None when no dropped
+            node lies within ``max_m``.
+        """
         if self.dropped_lon is None or self.dropped_lat is None or self.dropped_lon.size == 0:
             return None
         d = great_circle_m(self.dropped_lon, self.dropped_lat, lon, lat)
@@ -496,8 +508,10 @@ class Network:
         return u, self.csr.indices[pos].astype(np.int64), self.csr.data[pos].astype(float)
 
     def out_edge_index(self, nodes: ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Return ``u`` and the positions in ``csr.data``/``csr.indices`` of the edges leaving
-        ``nodes`` (the same edges, in the same order, as :meth:`out_edges`)."""
+        """Return ``u`` and the positions in ``csr.data``/``csr.indices`` of the edges leaving ``nodes``.
+
+        The same edges, in the same order, as :meth:`out_edges`.
+        """
         nodes = np.asarray(nodes, dtype=np.int64).ravel()
         indptr = self.csr.indptr
         first = indptr[nodes].astype(np.int64)
@@ -536,7 +550,7 @@ class Network:
         return self._labels
 
     def component_size(self, nodes: ArrayLike) -> NDArray[np.int64]:
-        """Number of nodes in the strongly connected component of each of ``nodes``."""
+        """Return the number of nodes in the strongly connected component of each of ``nodes``."""
         labels = self.component_labels()
         return np.bincount(labels)[labels[np.asarray(nodes, dtype=np.int64)]]
 

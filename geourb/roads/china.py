@@ -111,7 +111,7 @@ def parse_route_code(code: Any) -> tuple[str, bool] | None:
 
 
 def normalize_class(value: Any, table: Mapping[str, float]) -> str | None:
-    """The class name of ``table`` that ``value`` spells (aliases such as 一级 -> 一级公路), or None.
+    """Return the class name of ``table`` that ``value`` spells (aliases such as 一级 -> 一级公路), or None.
 
     Parameters
     ----------

@@ -87,7 +87,7 @@ def _oneway_flag(tags: _Tags | Mapping[str, Any]) -> int:
 
 
 def _node_index_storage(path: Path, node_index: str, tmp: str) -> str:
-    """The pyosmium location-index spec for ``node_index`` (``"auto"`` picks by file size)."""
+    """Return the pyosmium location-index spec for ``node_index`` (``"auto"`` picks by file size)."""
     import osmium.index
 
     kinds = osmium.index.map_types()
