@@ -13,7 +13,7 @@ import os
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import Field, asdict, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
@@ -194,12 +194,13 @@ class TomlConfig:
     """
 
     _section: ClassVar[str] = "settings"
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # set by @dataclass on each subclass
 
     @classmethod
     def field_types(cls) -> dict[str, Any]:
         """Return the resolved type annotation of each field."""
         hints = typing.get_type_hints(cls)
-        return {f.name: hints.get(f.name, Any) for f in fields(cls)}  # type: ignore[arg-type]
+        return {f.name: hints.get(f.name, Any) for f in fields(cls)}
 
     @classmethod
     def check(cls, values: Mapping[str, Any], *, source: str | None = None) -> None:
@@ -264,4 +265,4 @@ class TomlConfig:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the settings as a plain dict."""
-        return asdict(self)  # type: ignore[call-overload]
+        return asdict(self)

@@ -542,6 +542,15 @@ class Network:
             self._rev = rev
         return self._rev
 
+    def _transit_from_node(self) -> int:
+        """Return the first transit node (stations, platforms) of a multimodal network, else ``n_nodes``."""
+        value = self.info.get("transit_from_node", self.n_nodes)
+        if not isinstance(value, int | np.integer):
+            raise NetworkGraphError(
+                f"{self.name or 'network'}: info['transit_from_node'] must be a node index, got {value!r}."
+            )
+        return int(value)
+
     def component_labels(self) -> NDArray[np.int64]:
         """Strongly connected component label of every node (cached)."""
         if self._labels is None:
@@ -578,7 +587,7 @@ class Network:
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise InvalidValueError("Points to snap contain NaN or infinite coordinates.")
         if self._tree is None:  # transit nodes (stations, platforms) are not snapped to
-            m = int(self.info.get("transit_from_node", self.n_nodes))  # type: ignore[call-overload]
+            m = self._transit_from_node()
             self._tree = cKDTree(_unit_xyz(self.node_lon[:m], self.node_lat[:m]))
         chord, idx = self._tree.query(_unit_xyz(x, y))
         dist = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
@@ -683,7 +692,7 @@ class Network:
             arrays["dropped_lon"], arrays["dropped_lat"] = self.dropped_lon, self.dropped_lat
             arrays["dropped_info"] = np.array(json.dumps(self.info.get("dropped") or {}))
         if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
-            arrays["transit_from_node"] = np.array(int(self.info["transit_from_node"]))  # type: ignore[call-overload]
+            arrays["transit_from_node"] = np.array(self._transit_from_node())
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
         logger.info("saved %r to %s", self, path)
