@@ -211,6 +211,11 @@ class Network:
             everything. What is dropped is logged (a WARNING above
             :data:`DROPPED_WARN_SHARE` of the length) and reported in ``info["dropped"]``.
 
+        Returns
+        -------
+        Network
+            Self-loops removed, parallel edges reduced to the fastest one.
+
         Raises
         ------
         NetworkGraphError
@@ -308,6 +313,21 @@ class Network:
         (``dropped_lon``/``dropped_lat``) so that an origin on a dropped part can be told so
         (:meth:`dropped_part_message`). Memory: a few bytes per edge beyond the network
         itself (masks and one int64 key per edge), no sparse fancy indexing.
+
+        Parameters
+        ----------
+        connection
+            ``"strong"`` (or True) or ``"weak"``.
+
+        Returns
+        -------
+        Network
+            A new network (this one when nothing is dropped).
+
+        Raises
+        ------
+        InvalidValueError
+            An unknown ``connection``.
         """
         return self._largest_component(connection, inplace=False)
 
@@ -428,7 +448,18 @@ class Network:
                 "keep it, or move the point onto the main network.")
 
     def subnetwork(self, nodes: ArrayLike) -> Network:
-        """Return the network induced by ``nodes`` (indices; renumbered in the given order)."""
+        """Return the network induced by ``nodes``.
+
+        Parameters
+        ----------
+        nodes
+            Node indices; the subnetwork numbers them in the given order.
+
+        Returns
+        -------
+        Network
+            The edges between ``nodes`` (with their lengths when known).
+        """
         nodes = np.asarray(nodes, dtype=np.int64)
         sub = self.csr[nodes][:, nodes].tocsr()
         sub.sort_indices()
@@ -467,12 +498,24 @@ class Network:
         return f"Network({self.name!r}, {self.n_nodes} nodes, {self.n_edges} edges{flag})"
 
     def edges(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """Return ``u, v, time_s`` of the directed edges (CSR order)."""
+        """Return ``u, v, time_s`` of the directed edges (CSR order).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Start nodes, end nodes (int64) and travel times in seconds.
+        """
         u = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(self.csr.indptr))
         return u, self.csr.indices.astype(np.int64), self.csr.data.astype(float)
 
     def edge_lengths(self) -> NDArray[np.float64]:
-        """Edge lengths in metres in CSR order (great-circle distance when not stored)."""
+        """Return the edge lengths in metres in CSR order (great-circle distance when not stored).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per edge, aligned with ``csr.data``.
+        """
         if self.length_m is not None:
             return self.length_m
         u, v, _ = self.edges()
@@ -484,6 +527,16 @@ class Network:
 
         The last projection is kept, so repeated isochrones in one UTM zone project the nodes
         once. The arrays are shared: do not modify them.
+
+        Parameters
+        ----------
+        crs
+            Target CRS (anything :class:`pyproj.CRS` accepts).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``x`` and ``y`` of every node in ``crs`` units.
         """
         from pyproj import CRS, Transformer
 
@@ -503,6 +556,16 @@ class Network:
         """Return ``u, v, time_s`` of the edges leaving ``nodes`` (CSR order for sorted nodes).
 
         Costs in proportion to those edges only (not the whole network).
+
+        Parameters
+        ----------
+        nodes
+            Node indices.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Start nodes, end nodes (int64) and travel times in seconds.
         """
         u, pos = self.out_edge_index(nodes)
         return u, self.csr.indices[pos].astype(np.int64), self.csr.data[pos].astype(float)
@@ -511,6 +574,16 @@ class Network:
         """Return ``u`` and the positions in ``csr.data``/``csr.indices`` of the edges leaving ``nodes``.
 
         The same edges, in the same order, as :meth:`out_edges`.
+
+        Parameters
+        ----------
+        nodes
+            Node indices.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Start node and edge position (both int64) of each edge.
         """
         nodes = np.asarray(nodes, dtype=np.int64).ravel()
         indptr = self.csr.indptr
@@ -525,6 +598,11 @@ class Network:
 
         ``np.inf`` where the edge is one-way (no reverse edge). Computed once and cached (the
         array is shared: do not modify it).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per edge, aligned with ``csr.data``.
         """
         if self._rev is None:
             u, v, _ = self.edges()
@@ -552,14 +630,31 @@ class Network:
         return int(value)
 
     def component_labels(self) -> NDArray[np.int64]:
-        """Strongly connected component label of every node (cached)."""
+        """Return the strongly connected component label of every node (cached).
+
+        Returns
+        -------
+        numpy.ndarray
+            One int64 label per node.
+        """
         if self._labels is None:
             _, labels = connected_components(self.csr, directed=True, connection="strong")
             self._labels = labels.astype(np.int64)
         return self._labels
 
     def component_size(self, nodes: ArrayLike) -> NDArray[np.int64]:
-        """Return the number of nodes in the strongly connected component of each of ``nodes``."""
+        """Return the number of nodes in the strongly connected component of each of ``nodes``.
+
+        Parameters
+        ----------
+        nodes
+            Node indices.
+
+        Returns
+        -------
+        numpy.ndarray
+            One int64 size per entry of ``nodes``.
+        """
         labels = self.component_labels()
         return np.bincount(labels)[labels[np.asarray(nodes, dtype=np.int64)]]
 
@@ -673,7 +768,18 @@ class Network:
 
     # ------------------------------------------------------------------ cache
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Save the network as a compressed ``.npz`` cache (atomic write)."""
+        """Save the network as a compressed ``.npz`` cache (atomic write).
+
+        Parameters
+        ----------
+        path
+            The file to write (``.npz``).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         path = Path(path)
         arrays = {
             "format_version": np.array(_FORMAT_VERSION),
@@ -701,6 +807,16 @@ class Network:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Network:
         """Load a network saved with :meth:`save`.
+
+        Parameters
+        ----------
+        path
+            A ``.npz`` file written by :meth:`save`.
+
+        Returns
+        -------
+        Network
+            The saved network (with its dropped parts and transit-node start when saved).
 
         Raises
         ------
@@ -738,6 +854,11 @@ class Network:
 
         Nodes carry ``x`` (lon) and ``y`` (lat); edges ``travel_time`` (s) and ``length`` (m);
         the graph has ``crs="EPSG:4326"``, ``name`` and ``approximate``.
+
+        Returns
+        -------
+        networkx.MultiDiGraph
+            One edge per directed network edge.
         """
         import networkx as nx
 
