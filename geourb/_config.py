@@ -198,13 +198,30 @@ class TomlConfig:
 
     @classmethod
     def field_types(cls) -> dict[str, Any]:
-        """Return the resolved type annotation of each field."""
+        """Return the resolved type annotation of each field.
+
+        Returns
+        -------
+        dict
+            ``{field name: annotation}`` (``Any`` for a field without one).
+        """
         hints = typing.get_type_hints(cls)
         return {f.name: hints.get(f.name, Any) for f in fields(cls)}
 
     @classmethod
     def check(cls, values: Mapping[str, Any], *, source: str | None = None) -> None:
         """Check keys and value types of ``values`` without building the object.
+
+        Parameters
+        ----------
+        values
+            ``{field: value}`` as read from TOML.
+        source
+            Where the values come from (a file name), for messages.
+
+        Returns
+        -------
+        None
 
         Raises
         ------
@@ -236,6 +253,11 @@ class TomlConfig:
         source
             Where the values come from (a file name), for messages.
 
+        Returns
+        -------
+        Self
+            The config.
+
         Raises
         ------
         UnknownNameError
@@ -259,10 +281,34 @@ class TomlConfig:
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], *, table: str | None = None) -> Self:
-        """Read the ``[<section>]`` table (or ``table``) of a TOML file."""
+        """Read the ``[<section>]`` table (or ``table``) of a TOML file.
+
+        Parameters
+        ----------
+        path
+            The TOML file.
+        table
+            The table to read (default: the class's section); a missing table gives the defaults.
+
+        Returns
+        -------
+        Self
+            The config.
+
+        Raises
+        ------
+        UnknownNameError, SettingsError
+            As :meth:`from_dict`; reading errors as :func:`geourb._toml.read_toml`.
+        """
         data = read_toml(path, what=f"{cls._section.capitalize()} config")
         return cls.from_dict(data.get(table or cls._section, {}), source=str(path))
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the settings as a plain dict."""
+        """Return the settings as a plain dict.
+
+        Returns
+        -------
+        dict
+            ``{field: value}`` (nested dataclasses become dicts too).
+        """
         return asdict(self)
