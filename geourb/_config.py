@@ -256,7 +256,7 @@ class TomlConfig:
         Returns
         -------
         Self
-            The config.
+            The config with ``values`` applied over the defaults.
 
         Raises
         ------
@@ -293,7 +293,7 @@ class TomlConfig:
         Returns
         -------
         Self
-            The config.
+            The config read from the file.
 
         Raises
         ------

@@ -199,9 +199,9 @@ def require_crs(gdf: gpd.GeoDataFrame, *, source: str) -> None:
     Parameters
     ----------
     gdf
-        The layer.
+        The layer that must carry a CRS.
     source
-        The file or layer named in the message.
+        Its file or name, for the message.
 
     Returns
     -------
@@ -225,7 +225,7 @@ def require_geographic_bounds(gdf: gpd.GeoDataFrame, *, source: str) -> None:
     Parameters
     ----------
     gdf
-        The layer.
+        A layer whose CRS may be geographic (other layers pass).
     source
         The file or layer named in the message.
 

@@ -560,7 +560,7 @@ class Network:
         Parameters
         ----------
         nodes
-            Node indices.
+            Node indices whose outgoing edges are wanted.
 
         Returns
         -------
@@ -578,7 +578,7 @@ class Network:
         Parameters
         ----------
         nodes
-            Node indices.
+            Node indices (any order; repeats repeat their edges).
 
         Returns
         -------

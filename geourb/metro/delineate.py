@@ -273,7 +273,7 @@ def overlaps(areas: Sequence[MetroArea]) -> pd.DataFrame:
     Parameters
     ----------
     areas
-        Results of :func:`delineate_metro` / :func:`delineate_many`.
+        Metropolitan areas of several cores (from :func:`delineate_many`); each pair is compared.
 
     Returns
     -------
