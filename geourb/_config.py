@@ -13,7 +13,7 @@ import os
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import Field, asdict, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
@@ -26,7 +26,18 @@ _PLURALS = {int: "integers", float: "numbers", str: "strings", bool: "true/false
 
 
 def type_name(tp: Any) -> str:
-    """Return a readable name of a type annotation, for messages (``"an integer"``, ``"a list of strings"``)."""
+    """Return a readable name of a type annotation, for messages (``"an integer"``, ``"a list of strings"``).
+
+    Parameters
+    ----------
+    tp
+        A type annotation (``int``, ``float | None``, ``list[str]``, ``Literal[...]`` ...).
+
+    Returns
+    -------
+    str
+        The name as people read it in a message.
+    """
     if tp is Any:
         return "any value"
     if tp is type(None):
@@ -68,7 +79,20 @@ def _plural(tp: Any) -> str:
 
 
 def matches(value: Any, tp: Any) -> bool:
-    """Whether ``value`` fits the type annotation ``tp`` (bools are not ints; ints are floats)."""
+    """Tell whether ``value`` fits the type annotation ``tp`` (bools are not ints; ints are floats).
+
+    Parameters
+    ----------
+    value
+        A value as read from TOML or passed as an override.
+    tp
+        The type annotation of the config field.
+
+    Returns
+    -------
+    bool
+        True when ``value`` fits ``tp``.
+    """
     if tp is Any:
         return True
     if tp is type(None) or tp is None:
@@ -142,6 +166,26 @@ def check_value(section: str, key: str, value: Any, tp: Any, *, source: str | No
     The message names the section, the key, the value and its type, and the type expected
     (``regions.hotspots = 'false' is of type str; expected true or false (a boolean). Write false
     without quotes.``).
+
+    Parameters
+    ----------
+    section, key
+        Where the value sits (TOML table and key), named in the message.
+    value
+        The value to check.
+    tp
+        The type annotation it must fit.
+    source
+        The file the value came from (named in the message when given).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    SettingsError
+        ``value`` does not fit ``tp``.
     """
     if matches(value, tp):
         return
@@ -160,16 +204,34 @@ class TomlConfig:
     """
 
     _section: ClassVar[str] = "settings"
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # set by @dataclass on each subclass
 
     @classmethod
     def field_types(cls) -> dict[str, Any]:
-        """Return the resolved type annotation of each field."""
+        """Return the resolved type annotation of each field.
+
+        Returns
+        -------
+        dict
+            ``{field name: annotation}`` (``Any`` for a field without one).
+        """
         hints = typing.get_type_hints(cls)
-        return {f.name: hints.get(f.name, Any) for f in fields(cls)}  # type: ignore[arg-type]
+        return {f.name: hints.get(f.name, Any) for f in fields(cls)}
 
     @classmethod
     def check(cls, values: Mapping[str, Any], *, source: str | None = None) -> None:
         """Check keys and value types of ``values`` without building the object.
+
+        Parameters
+        ----------
+        values
+            ``{field: value}`` as read from TOML.
+        source
+            Where the values come from (a file name), for messages.
+
+        Returns
+        -------
+        None
 
         Raises
         ------
@@ -201,6 +263,11 @@ class TomlConfig:
         source
             Where the values come from (a file name), for messages.
 
+        Returns
+        -------
+        Self
+            The config with ``values`` applied over the defaults.
+
         Raises
         ------
         UnknownNameError
@@ -224,10 +291,34 @@ class TomlConfig:
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], *, table: str | None = None) -> Self:
-        """Read the ``[<section>]`` table (or ``table``) of a TOML file."""
+        """Read the ``[<section>]`` table (or ``table``) of a TOML file.
+
+        Parameters
+        ----------
+        path
+            The TOML file.
+        table
+            The table to read (default: the class's section); a missing table gives the defaults.
+
+        Returns
+        -------
+        Self
+            The config read from the file.
+
+        Raises
+        ------
+        UnknownNameError, SettingsError
+            As :meth:`from_dict`; reading errors as :func:`geourb._toml.read_toml`.
+        """
         data = read_toml(path, what=f"{cls._section.capitalize()} config")
         return cls.from_dict(data.get(table or cls._section, {}), source=str(path))
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the settings as a plain dict."""
-        return asdict(self)  # type: ignore[call-overload]
+        """Return the settings as a plain dict.
+
+        Returns
+        -------
+        dict
+            ``{field: value}`` (nested dataclasses become dicts too).
+        """
+        return asdict(self)

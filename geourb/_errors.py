@@ -85,6 +85,16 @@ class FileFormatError(GeourbError, ValueError):
 def plain(value: object) -> str:
     """Format a value as people read it in a message: ``-5000`` (not ``np.float64(-5000.0)``), ``0.25``, ``'abc'``.
 
+    Parameters
+    ----------
+    value
+        Any value (numpy scalars included).
+
+    Returns
+    -------
+    str
+        The value as text.
+
     Examples
     --------
     >>> import numpy as np
@@ -113,7 +123,22 @@ def plain(value: object) -> str:
 
 
 def suggest(value: object, choices: Iterable[object], *, n: int = 3) -> str:
-    """Return ``" Did you mean: a, b?"`` for the closest matches of ``value`` in ``choices``."""
+    """Return ``" Did you mean: a, b?"`` for the closest matches of ``value`` in ``choices``.
+
+    Parameters
+    ----------
+    value
+        The unknown name.
+    choices
+        The known names.
+    n
+        At most this many suggestions.
+
+    Returns
+    -------
+    str
+        The hint with a leading space, or ``""`` when nothing is close.
+    """
     names = [str(c) for c in choices]
     close = difflib.get_close_matches(str(value), names, n=n, cutoff=0.5)
     return f" Did you mean: {', '.join(close)}?" if close else ""

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from geourb._errors import (
     CrsError,
     DuplicateKeyError,
+    GeourbError,
     InvalidValueError,
     MissingColumnError,
     NoCrsError,
@@ -27,7 +29,25 @@ def _examples(values: Iterable[object], n: int = 5) -> str:
 def require_columns(df: pd.DataFrame, columns: Iterable[str], *, source: str, hint: str | None = None) -> None:
     """Raise :class:`MissingColumnError` naming ``source`` if any of ``columns`` is absent.
 
-    ``hint`` says how to fix it; by default: rename the column or pass a column mapping.
+    Parameters
+    ----------
+    df
+        The table.
+    columns
+        The columns it must have.
+    source
+        The file or table named in the message.
+    hint
+        How to fix it; by default: rename the column or pass a column mapping.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    MissingColumnError
+        Some of ``columns`` are absent (the available columns are listed).
     """
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -40,7 +60,31 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, source: str, hi
 
 
 def to_numeric(df: pd.DataFrame, column: str, *, source: str, allow_negative: bool = False) -> pd.Series:
-    """Return ``df[column]`` as float, raising on text that is not a number or on negatives."""
+    """Return ``df[column]`` as float, raising on text that is not a number or on negatives.
+
+    Thousands separators (``1,234``) are removed; empty cells, ``-`` and ``—`` become NaN.
+
+    Parameters
+    ----------
+    df
+        The table.
+    column
+        The column to convert.
+    source
+        The file or table named in the message.
+    allow_negative
+        Accept negative values (counts and areas are not).
+
+    Returns
+    -------
+    pandas.Series
+        The values as float, same index.
+
+    Raises
+    ------
+    InvalidValueError
+        Text that is not a number, or negative values without ``allow_negative`` (rows named).
+    """
     raw = df[column]
     if raw.dtype == object or pd.api.types.is_string_dtype(raw):
         cleaned = raw.astype("string").str.replace(",", "", regex=False).str.strip()
@@ -70,6 +114,18 @@ def normalize_adcode(values: pd.Series | Iterable[object], *, source: str = "inp
 
     Accepts ints (``340102``), floats (``340102.0`` as read from Excel), 9- and 12-digit
     statistical codes (``340102000000``) and text with spaces. Missing values stay ``<NA>``.
+
+    Parameters
+    ----------
+    values
+        The codes.
+    source
+        The file or table named in the message.
+
+    Returns
+    -------
+    pandas.Series
+        6-digit codes as a ``string`` Series (the index of ``values`` when it is a Series).
 
     Raises
     ------
@@ -109,7 +165,26 @@ def _code_text(value: object) -> str:
 
 
 def require_unique(keys: pd.Series, *, what: str, source: str) -> None:
-    """Raise :class:`DuplicateKeyError` listing repeated non-missing ``keys``."""
+    """Raise :class:`DuplicateKeyError` listing repeated non-missing ``keys``.
+
+    Parameters
+    ----------
+    keys
+        The keys that must be unique (missing values are ignored).
+    what
+        What the keys are, for the message (``"adcode"`` ...).
+    source
+        The file or table named in the message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    DuplicateKeyError
+        Some keys repeat (they are listed).
+    """
     dup = keys[keys.notna() & keys.duplicated(keep=False)]
     if len(dup):
         raise DuplicateKeyError(
@@ -119,7 +194,24 @@ def require_unique(keys: pd.Series, *, what: str, source: str) -> None:
 
 
 def require_crs(gdf: gpd.GeoDataFrame, *, source: str) -> None:
-    """Raise :class:`NoCrsError` if ``gdf`` has no CRS."""
+    """Raise :class:`NoCrsError` if ``gdf`` has no CRS.
+
+    Parameters
+    ----------
+    gdf
+        The layer that must carry a CRS.
+    source
+        Its file or name, for the message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    NoCrsError
+        ``gdf.crs`` is None.
+    """
     if gdf.crs is None:
         raise NoCrsError(
             f"{source} has no coordinate reference system. Set one with "
@@ -128,7 +220,24 @@ def require_crs(gdf: gpd.GeoDataFrame, *, source: str) -> None:
 
 
 def require_geographic_bounds(gdf: gpd.GeoDataFrame, *, source: str) -> None:
-    """Raise :class:`CrsError` if a layer labelled geographic has coordinates outside degrees."""
+    """Raise :class:`CrsError` if a layer labelled geographic has coordinates outside degrees.
+
+    Parameters
+    ----------
+    gdf
+        A layer whose CRS may be geographic (other layers pass).
+    source
+        The file or layer named in the message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    CrsError
+        The CRS is geographic but the bounds reach beyond ±180/±90 (projected coordinates).
+    """
     if gdf.crs is not None and gdf.crs.is_geographic and len(gdf):
         minx, miny, maxx, maxy = gdf.total_bounds
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
@@ -137,3 +246,61 @@ def require_geographic_bounds(gdf: gpd.GeoDataFrame, *, source: str) -> None:
                 f"({minx:.0f}, {miny:.0f})-({maxx:.0f}, {maxy:.0f}): they look projected. Set the "
                 "real CRS with gdf.set_crs(..., allow_override=True)."
             )
+
+
+def require_lonlat_degrees(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    source: str,
+    fix: str,
+    what: str = "coordinates",
+    error: type[GeourbError] = CrsError,
+    nonfinite_error: type[GeourbError] = InvalidValueError,
+) -> None:
+    """Raise if longitudes/latitudes are not finite or not WGS84 degrees (|lon| <= 180, |lat| <= 90).
+
+    Parameters
+    ----------
+    lon, lat
+        Coordinates that must be WGS84 degrees.
+    source
+        The file, layer or network named in the message.
+    fix
+        How to fix out-of-range values (the end of the message).
+    what
+        What the coordinates are, for the message (``"node coordinates"`` ...).
+    error
+        Class raised for values outside degrees.
+    nonfinite_error
+        Class raised for NaN or infinity.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    GeourbError
+        ``nonfinite_error`` for NaN or infinity, ``error`` for values outside degrees (the
+        largest absolute longitude and latitude are named).
+
+    Examples
+    --------
+    >>> require_lonlat_degrees([116.4], [39.9], source="demo", fix="reproject to EPSG:4326.")
+    >>> require_lonlat_degrees([500.0], [10.0], source="demo", fix="reproject.")
+    Traceback (most recent call last):
+    ...
+    geourb._errors.CrsError: demo: coordinates are not WGS84 degrees (|lon| up to 500, |lat| up to 10); reproject.
+    """
+    x = np.asarray(lon, dtype=float)
+    y = np.asarray(lat, dtype=float)
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise nonfinite_error(f"{source}: {what} contain NaN or infinity.")
+    max_x = float(np.abs(x).max()) if x.size else 0.0
+    max_y = float(np.abs(y).max()) if y.size else 0.0
+    if max_x > 180 or max_y > 90:
+        raise error(
+            f"{source}: {what} are not WGS84 degrees (|lon| up to {max_x:.0f}, |lat| up to "
+            f"{max_y:.0f}); {fix}"
+        )

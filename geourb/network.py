@@ -25,7 +25,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,6 +36,7 @@ from scipy.spatial import cKDTree
 from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGraphError
 from geourb._io import atomic_path
 from geourb._log import logger
+from geourb._validate import require_lonlat_degrees
 from geourb.coords import haversine_m
 
 if TYPE_CHECKING:
@@ -210,6 +211,11 @@ class Network:
             everything. What is dropped is logged (a WARNING above
             :data:`DROPPED_WARN_SHARE` of the length) and reported in ``info["dropped"]``.
 
+        Returns
+        -------
+        Network
+            Self-loops removed, parallel edges reduced to the fastest one.
+
         Raises
         ------
         NetworkGraphError
@@ -217,29 +223,29 @@ class Network:
             negative times, or no edge left after removing self-loops.
         """
         label = name or "network"
-        u = np.asarray(u).ravel()
-        v = np.asarray(v).ravel()
+        src: NDArray[Any] = np.asarray(u).ravel()
+        dst: NDArray[Any] = np.asarray(v).ravel()
         t = _as_float(time_s)
         lon = _as_float(node_lon)
         lat = _as_float(node_lat)
-        if u.size == 0:
+        if src.size == 0:
             raise NetworkGraphError(
                 f"{label}: the network has no edges. Check the input (filter too strict, "
                 "empty file or wrong area)."
             )
-        if not (u.size == v.size == t.size):
+        if not (src.size == dst.size == t.size):
             raise NetworkGraphError(
-                f"{label}: u, v and time_s differ in length ({u.size}, {v.size}, {t.size})."
+                f"{label}: u, v and time_s differ in length ({src.size}, {dst.size}, {t.size})."
             )
         if lon.size != lat.size:
             raise NetworkGraphError(f"{label}: node_lon and node_lat differ in length.")
-        if not (np.issubdtype(u.dtype, np.integer) and np.issubdtype(v.dtype, np.integer)):
+        if not (np.issubdtype(src.dtype, np.integer) and np.issubdtype(dst.dtype, np.integer)):
             raise NetworkGraphError(f"{label}: u and v must be integer node indices.")
         n = lon.size
-        if u.min() < 0 or v.min() < 0 or u.max() >= n or v.max() >= n:
+        if src.min() < 0 or dst.min() < 0 or src.max() >= n or dst.max() >= n:
             raise NetworkGraphError(
                 f"{label}: node indices must lie in 0..{n - 1} (there are {n} node coordinates); "
-                f"got {min(u.min(), v.min())}..{max(u.max(), v.max())}."
+                f"got {min(src.min(), dst.min())}..{max(src.max(), dst.max())}."
             )
         bad = ~np.isfinite(t) | (t <= 0)
         if bad.any():
@@ -249,52 +255,47 @@ class Network:
                 f"(edges {idx}: {t[idx].tolist()}). Travel times must be > 0 seconds; check the "
                 "speeds (km/h > 0) and drop zero-length edges or give them a minimum time."
             )
-        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
-            raise NetworkGraphError(f"{label}: node coordinates contain NaN or infinity.")
-        if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
-            raise NetworkGraphError(
-                f"{label}: node coordinates are not WGS84 degrees (|lon| up to "
-                f"{np.abs(lon).max():.0f}, |lat| up to {np.abs(lat).max():.0f}); reproject the "
-                "nodes to EPSG:4326 first."
-            )
+        require_lonlat_degrees(lon, lat, source=label, what="node coordinates",
+                               fix="reproject the nodes to EPSG:4326 first.",
+                               error=NetworkGraphError, nonfinite_error=NetworkGraphError)
         length = None if length_m is None else _as_float(length_m)
-        if length is not None and length.size != u.size:
+        if length is not None and length.size != src.size:
             raise NetworkGraphError(
-                f"{label}: length_m has {length.size} values for {u.size} edges."
+                f"{label}: length_m has {length.size} values for {src.size} edges."
             )
         if length is not None and (~np.isfinite(length) | (length < 0)).any():
             raise NetworkGraphError(f"{label}: edge lengths must be finite and >= 0 metres.")
         if oneway is not None:
             ow = np.asarray(oneway, dtype=bool).ravel()
-            if ow.size != u.size:
-                raise NetworkGraphError(f"{label}: oneway has {ow.size} values for {u.size} edges.")
+            if ow.size != src.size:
+                raise NetworkGraphError(f"{label}: oneway has {ow.size} values for {src.size} edges.")
             two = ~ow
-            u, v = np.concatenate([u, v[two]]), np.concatenate([v, u[two]])
+            src, dst = np.concatenate([src, dst[two]]), np.concatenate([dst, src[two]])
             t = np.concatenate([t, t[two]])
             if length is not None:
                 length = np.concatenate([length, length[two]])
-        keep = u != v
+        keep = src != dst
         if not keep.all():
             logger.debug("%s: dropped %d self-loop edges", label, int((~keep).sum()))
-            u, v, t = u[keep], v[keep], t[keep]
+            src, dst, t = src[keep], dst[keep], t[keep]
             if length is not None:
                 length = length[keep]
-        if u.size == 0:
+        if src.size == 0:
             raise NetworkGraphError(f"{label}: the network has only self-loop edges.")
         # parallel edges: keep the fastest (lexsort: by u, then v, then time)
-        order = np.lexsort((t, v, u))
-        u, v, t = u[order].astype(np.int64), v[order].astype(np.int64), t[order]
+        order = np.lexsort((t, dst, src))
+        src, dst, t = src[order].astype(np.int64), dst[order].astype(np.int64), t[order]
         if length is not None:
             length = length[order]
-        first = np.ones(u.size, dtype=bool)
-        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
-        u, v, t = u[first], v[first], t[first]
+        first = np.ones(src.size, dtype=bool)
+        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+        src, dst, t = src[first], dst[first], t[first]
         if length is not None:
             length = length[first]
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(indptr, u + 1, 1)
+        np.add.at(indptr, src + 1, 1)
         indptr = np.cumsum(indptr)
-        csr = sp.csr_matrix((t, v, indptr), shape=(n, n))
+        csr = sp.csr_matrix((t, dst, indptr), shape=(n, n))
         net = cls(csr, lon, lat, name=name, approximate=approximate, length_m=length)
         connection = _component_kind(largest_component, label)
         if connection:
@@ -312,14 +313,32 @@ class Network:
         (``dropped_lon``/``dropped_lat``) so that an origin on a dropped part can be told so
         (:meth:`dropped_part_message`). Memory: a few bytes per edge beyond the network
         itself (masks and one int64 key per edge), no sparse fancy indexing.
+
+        Parameters
+        ----------
+        connection
+            ``"strong"`` (or True) or ``"weak"``.
+
+        Returns
+        -------
+        Network
+            A new network (this one when nothing is dropped).
+
+        Raises
+        ------
+        InvalidValueError
+            An unknown ``connection``.
         """
         return self._largest_component(connection, inplace=False)
 
     def _largest_component(self, connection: str, *, inplace: bool) -> Network:
-        """:meth:`largest_component`; with ``inplace`` this network's arrays are replaced one
-        by one (the builders use it: the full and the kept network are never both held)."""
-        connection = _component_kind(connection, self.name or "network")
-        if connection == "strong":
+        """Keep the largest component (:meth:`largest_component`), optionally in place.
+
+        With ``inplace`` this network's arrays are replaced one by one (the builders use it:
+        the full and the kept network are never both held).
+        """
+        kind = _component_kind(connection, self.name or "network")
+        if kind == "strong":
             labels = self.component_labels()
         else:
             _, labels = connected_components(self.csr, directed=True, connection="weak")
@@ -329,8 +348,8 @@ class Network:
         del labels
         n = self.n_nodes
         indptr, indices = self.csr.indptr, self.csr.indices
-        row = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64),
-                        np.diff(indptr))
+        row: NDArray[np.integer] = np.repeat(
+            np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64), np.diff(indptr))
         two = _has_reverse(row, indices, n)
         length = self.edge_lengths()
         kept_edge = keep[row] & keep[indices]
@@ -342,7 +361,7 @@ class Network:
             dropped_m += float(w[~kept_edge[part]].sum())
         del two
         share = dropped_m / total_m if total_m > 0 else 0.0
-        dropped = {"component": connection, "nodes": int((~keep).sum()),
+        dropped = {"component": kind, "nodes": int((~keep).sum()),
                    "edges": int((~kept_edge).sum()), "length_km": round(dropped_m / 1000, 3),
                    "length_share": round(share, 4), "components": int(sizes.size - 1),
                    "total_length_km": round(total_m / 1000, 3)}
@@ -353,9 +372,9 @@ class Network:
         msg = ("%s: kept the largest %sly connected component (%d of %d nodes); dropped %d "
                "smaller component(s) with %.1f km of %.1f km of road (%.0f %%). Keep them with "
                "largest_component=%s.")
-        args = (label, connection, int(keep.sum()), n, sizes.size - 1,
+        args = (label, kind, int(keep.sum()), n, sizes.size - 1,
                 dropped_m / 1000, total_m / 1000, 100 * share,
-                "'weak' or False" if connection == "strong" else "False")
+                "'weak' or False" if kind == "strong" else "False")
         if share > DROPPED_WARN_SHARE:
             logger.warning(msg, *args)
         else:
@@ -396,16 +415,30 @@ class Network:
         return sub
 
     def dropped_part_message(self, lon: float, lat: float, max_m: float) -> str | None:
-        """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by
-        ``largest_component`` (None otherwise), naming the option that keeps it."""
-        if self.dropped_lon is None or self.dropped_lon.size == 0:
+        """Say so when (``lon``, ``lat``) lies within ``max_m`` of a part dropped by ``largest_component``.
+
+        Parameters
+        ----------
+        lon, lat
+            The point (WGS84 degrees).
+        max_m
+            Search distance in metres.
+
+        Returns
+        -------
+        str or None
+            A message naming the option that keeps the dropped part, or None when no dropped
+            node lies within ``max_m``.
+        """
+        if self.dropped_lon is None or self.dropped_lat is None or self.dropped_lon.size == 0:
             return None
         d = great_circle_m(self.dropped_lon, self.dropped_lat, lon, lat)
         i = int(np.argmin(d))
         if d[i] > max_m:
             return None
-        drop = self.info.get("dropped") or {}
-        kind = drop.get("component", "strong") if isinstance(drop, dict) else "strong"
+        found = self.info.get("dropped")
+        drop: dict[str, object] = found if isinstance(found, dict) else {}
+        kind = drop.get("component", "strong") if isinstance(found, dict) else "strong"
         how = ("largest_component='weak' (or False)" if kind == "strong"
                else "largest_component=False")
         return (f"({lon:.5f}, {lat:.5f}) lies {d[i]:.0f} m from a part of "
@@ -415,7 +448,18 @@ class Network:
                 "keep it, or move the point onto the main network.")
 
     def subnetwork(self, nodes: ArrayLike) -> Network:
-        """Return the network induced by ``nodes`` (indices; renumbered in the given order)."""
+        """Return the network induced by ``nodes``.
+
+        Parameters
+        ----------
+        nodes
+            Node indices; the subnetwork numbers them in the given order.
+
+        Returns
+        -------
+        Network
+            The edges between ``nodes`` (with their lengths when known).
+        """
         nodes = np.asarray(nodes, dtype=np.int64)
         sub = self.csr[nodes][:, nodes].tocsr()
         sub.sort_indices()
@@ -454,12 +498,24 @@ class Network:
         return f"Network({self.name!r}, {self.n_nodes} nodes, {self.n_edges} edges{flag})"
 
     def edges(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """Return ``u, v, time_s`` of the directed edges (CSR order)."""
+        """Return ``u, v, time_s`` of the directed edges (CSR order).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Start nodes, end nodes (int64) and travel times in seconds.
+        """
         u = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(self.csr.indptr))
         return u, self.csr.indices.astype(np.int64), self.csr.data.astype(float)
 
     def edge_lengths(self) -> NDArray[np.float64]:
-        """Edge lengths in metres in CSR order (great-circle distance when not stored)."""
+        """Return the edge lengths in metres in CSR order (great-circle distance when not stored).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per edge, aligned with ``csr.data``.
+        """
         if self.length_m is not None:
             return self.length_m
         u, v, _ = self.edges()
@@ -471,6 +527,16 @@ class Network:
 
         The last projection is kept, so repeated isochrones in one UTM zone project the nodes
         once. The arrays are shared: do not modify them.
+
+        Parameters
+        ----------
+        crs
+            Target CRS (anything :class:`pyproj.CRS` accepts).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``x`` and ``y`` of every node in ``crs`` units.
         """
         from pyproj import CRS, Transformer
 
@@ -490,13 +556,35 @@ class Network:
         """Return ``u, v, time_s`` of the edges leaving ``nodes`` (CSR order for sorted nodes).
 
         Costs in proportion to those edges only (not the whole network).
+
+        Parameters
+        ----------
+        nodes
+            Node indices whose outgoing edges are wanted.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Start nodes, end nodes (int64) and travel times in seconds.
         """
         u, pos = self.out_edge_index(nodes)
         return u, self.csr.indices[pos].astype(np.int64), self.csr.data[pos].astype(float)
 
     def out_edge_index(self, nodes: ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Return ``u`` and the positions in ``csr.data``/``csr.indices`` of the edges leaving
-        ``nodes`` (the same edges, in the same order, as :meth:`out_edges`)."""
+        """Return ``u`` and the positions in ``csr.data``/``csr.indices`` of the edges leaving ``nodes``.
+
+        The same edges, in the same order, as :meth:`out_edges`.
+
+        Parameters
+        ----------
+        nodes
+            Node indices (any order; repeats repeat their edges).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Start node and edge position (both int64) of each edge.
+        """
         nodes = np.asarray(nodes, dtype=np.int64).ravel()
         indptr = self.csr.indptr
         first = indptr[nodes].astype(np.int64)
@@ -510,6 +598,11 @@ class Network:
 
         ``np.inf`` where the edge is one-way (no reverse edge). Computed once and cached (the
         array is shared: do not modify it).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per edge, aligned with ``csr.data``.
         """
         if self._rev is None:
             u, v, _ = self.edges()
@@ -527,15 +620,41 @@ class Network:
             self._rev = rev
         return self._rev
 
+    def _transit_from_node(self) -> int:
+        """Return the first transit node (stations, platforms) of a multimodal network, else ``n_nodes``."""
+        value = self.info.get("transit_from_node", self.n_nodes)
+        if not isinstance(value, int | np.integer):
+            raise NetworkGraphError(
+                f"{self.name or 'network'}: info['transit_from_node'] must be a node index, got {value!r}."
+            )
+        return int(value)
+
     def component_labels(self) -> NDArray[np.int64]:
-        """Strongly connected component label of every node (cached)."""
+        """Return the strongly connected component label of every node (cached).
+
+        Returns
+        -------
+        numpy.ndarray
+            One int64 label per node.
+        """
         if self._labels is None:
             _, labels = connected_components(self.csr, directed=True, connection="strong")
             self._labels = labels.astype(np.int64)
         return self._labels
 
     def component_size(self, nodes: ArrayLike) -> NDArray[np.int64]:
-        """Number of nodes in the strongly connected component of each of ``nodes``."""
+        """Return the number of nodes in the strongly connected component of each of ``nodes``.
+
+        Parameters
+        ----------
+        nodes
+            Node indices.
+
+        Returns
+        -------
+        numpy.ndarray
+            One int64 size per entry of ``nodes``.
+        """
         labels = self.component_labels()
         return np.bincount(labels)[labels[np.asarray(nodes, dtype=np.int64)]]
 
@@ -563,7 +682,7 @@ class Network:
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise InvalidValueError("Points to snap contain NaN or infinite coordinates.")
         if self._tree is None:  # transit nodes (stations, platforms) are not snapped to
-            m = int(self.info.get("transit_from_node", self.n_nodes))  # type: ignore[call-overload]
+            m = self._transit_from_node()
             self._tree = cKDTree(_unit_xyz(self.node_lon[:m], self.node_lat[:m]))
         chord, idx = self._tree.query(_unit_xyz(x, y))
         dist = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
@@ -649,7 +768,18 @@ class Network:
 
     # ------------------------------------------------------------------ cache
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Save the network as a compressed ``.npz`` cache (atomic write)."""
+        """Save the network as a compressed ``.npz`` cache (atomic write).
+
+        Parameters
+        ----------
+        path
+            The file to write (``.npz``).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         path = Path(path)
         arrays = {
             "format_version": np.array(_FORMAT_VERSION),
@@ -668,7 +798,7 @@ class Network:
             arrays["dropped_lon"], arrays["dropped_lat"] = self.dropped_lon, self.dropped_lat
             arrays["dropped_info"] = np.array(json.dumps(self.info.get("dropped") or {}))
         if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
-            arrays["transit_from_node"] = np.array(int(self.info["transit_from_node"]))  # type: ignore[call-overload]
+            arrays["transit_from_node"] = np.array(self._transit_from_node())
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
         logger.info("saved %r to %s", self, path)
@@ -677,6 +807,16 @@ class Network:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Network:
         """Load a network saved with :meth:`save`.
+
+        Parameters
+        ----------
+        path
+            A ``.npz`` file written by :meth:`save`.
+
+        Returns
+        -------
+        Network
+            The saved network (with its dropped parts and transit-node start when saved).
 
         Raises
         ------
@@ -714,6 +854,11 @@ class Network:
 
         Nodes carry ``x`` (lon) and ``y`` (lat); edges ``travel_time`` (s) and ``length`` (m);
         the graph has ``crs="EPSG:4326"``, ``name`` and ``approximate``.
+
+        Returns
+        -------
+        networkx.MultiDiGraph
+            One edge per directed network edge.
         """
         import networkx as nx
 

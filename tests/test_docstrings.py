@@ -22,7 +22,12 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb.indicators", "geourb.counties", "geourb.sources", "geourb._zones", "geourb._log",
            "geourb.maps", "geourb.maps.basemaps", "geourb.maps.classes", "geourb.maps.dispatch",
            "geourb.maps.labels", "geourb.maps.layers", "geourb.maps.output", "geourb.maps.points",
-           "geourb.figures", "geourb.report"]
+           "geourb.figures", "geourb.report",
+           "geourb.roads", "geourb.roads.approximate", "geourb.roads.build", "geourb.roads.china",
+           "geourb.roads.layers", "geourb.roads.load", "geourb.roads.osm", "geourb.roads.speeds",
+           "geourb.network", "geourb.metro", "geourb.metro.cores", "geourb.metro.delineate",
+           "geourb.metro.population", "geourb.metro.rail_gain", "geourb._config", "geourb._errors",
+           "geourb._validate", "geourb.settings", "geourb.workflows.join"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 

@@ -239,7 +239,7 @@ def delineate_many(
     errors: list[Exception] = []
     for core in cores:
         try:
-            out.append(delineate_metro(network, core, counties, **kwargs))  # type: ignore[arg-type]
+            out.append(delineate_metro(network, core, counties, **kwargs))
         except (NetworkGraphError, EmptyResultError) as exc:
             logger.warning("metro %s skipped: %s", core, exc)
             errors.append(exc)
@@ -273,7 +273,7 @@ def overlaps(areas: Sequence[MetroArea]) -> pd.DataFrame:
     Parameters
     ----------
     areas
-        Results of :func:`delineate_metro` / :func:`delineate_many`.
+        Metropolitan areas of several cores (from :func:`delineate_many`); each pair is compared.
 
     Returns
     -------

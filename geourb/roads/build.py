@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from geourb._errors import CrsError, NetworkGraphError
 from geourb._log import logger
+from geourb._validate import require_lonlat_degrees
 from geourb.network import Network, _component_kind, great_circle_m
 from geourb.roads.speeds import MIN_LENGTH_M, _speeds_for
 
@@ -50,15 +51,11 @@ def _from_ways(verts: dict[str, np.ndarray], ways: pd.DataFrame, *, speeds: dict
     node_lon = np.asarray(verts.pop("lon")[first], dtype=float) * coord_scale
     node_lat = np.asarray(verts.pop("lat")[first], dtype=float) * coord_scale
     del first
-    if not (np.isfinite(node_lon).all() and np.isfinite(node_lat).all()):
-        raise NetworkGraphError(f"{source}: vertex coordinates contain NaN or infinity.")
-    if np.abs(node_lon).max() > 180 or np.abs(node_lat).max() > 90:
-        raise CrsError(
-            f"{source}: coordinates are not WGS84 degrees (|x| up to {np.abs(node_lon).max():.0f}, "
-            f"|y| up to {np.abs(node_lat).max():.0f}): the layer is probably in metres but "
-            "labelled EPSG:4326. Set its real CRS (e.g. gdf.set_crs('EPSG:32648', "
-            "allow_override=True)) before building the network."
-        )
+    require_lonlat_degrees(
+        node_lon, node_lat, source=source, what="vertex coordinates",
+        fix="the layer is probably in metres but labelled EPSG:4326. Set its real CRS (e.g. "
+            "gdf.set_crs('EPSG:32648', allow_override=True)) before building the network.",
+        error=CrsError, nonfinite_error=NetworkGraphError)
     loops = a == b
     n_loops = int(loops.sum())
     if n_loops:

@@ -111,7 +111,7 @@ def parse_route_code(code: Any) -> tuple[str, bool] | None:
 
 
 def normalize_class(value: Any, table: Mapping[str, float]) -> str | None:
-    """The class name of ``table`` that ``value`` spells (aliases such as 一级 -> 一级公路), or None.
+    """Return the class name of ``table`` that ``value`` spells (aliases such as 一级 -> 一级公路), or None.
 
     Parameters
     ----------
@@ -229,4 +229,4 @@ def truthy(values: pd.Series) -> pd.Series:
     pandas.Series
         Booleans, same index.
     """
-    return values.map(lambda v: _clean(v) is not None and _clean(v).lower() in _TRUE).astype(bool)
+    return values.map(lambda v: (text := _clean(v)) is not None and text.lower() in _TRUE).astype(bool)

@@ -14,12 +14,13 @@ import os
 import tempfile
 import time
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from geourb._errors import (
     CrsError,
@@ -52,7 +53,13 @@ _ONEWAY_REVERSE = frozenset({"-1", "reverse"})
 _UNDEFINED_COORD = 2147483647  # osmium::Location::undefined_coordinate
 
 
-def _is_drive(tags: Mapping[str, Any]) -> bool:
+class _Tags(Protocol):
+    """Read access to OSM tags: a ``dict`` or osmium's ``TagList`` (no copy into a dict)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
+def _is_drive(tags: _Tags | Mapping[str, Any]) -> bool:
     highway = tags.get("highway")
     if not highway or highway in DRIVE_EXCLUDED_HIGHWAYS:
         return False
@@ -63,7 +70,7 @@ def _is_drive(tags: Mapping[str, Any]) -> bool:
     return tags.get("service") not in _EXCLUDED_SERVICE
 
 
-def _oneway_flag(tags: Mapping[str, Any]) -> int:
+def _oneway_flag(tags: _Tags | Mapping[str, Any]) -> int:
     """1 = one-way forward, -1 = one-way reversed, 0 = two-way."""
     ow = str(tags.get("oneway") or "").lower()
     if ow in _ONEWAY_YES:
@@ -80,7 +87,7 @@ def _oneway_flag(tags: Mapping[str, Any]) -> int:
 
 
 def _node_index_storage(path: Path, node_index: str, tmp: str) -> str:
-    """The pyosmium location-index spec for ``node_index`` (``"auto"`` picks by file size)."""
+    """Return the pyosmium location-index spec for ``node_index`` (``"auto"`` picks by file size)."""
     import osmium.index
 
     kinds = osmium.index.map_types()
@@ -172,21 +179,25 @@ def network_from_osm(
     classes: dict[str, int] = {}
     maxspeeds: dict[str, int] = {}
     cls_code, ms_code, ow_code = array("i"), array("i"), array("b")
-    excluded: dict[str, int] = {}
+    excluded: dict[str | None, int] = {}
     n_clipped = n_short = 0
     t_read = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="geourb-osm-") as tmp:
         storage = _node_index_storage(path, node_index, tmp)
+        processor: osmium.FileProcessor | None = None
+        obj: osmium.osm.Way | None = None
+        tags: osmium.osm.TagList | None = None
         try:
             # node locations are indexed for all nodes, but only highway ways reach Python
             processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
                          .with_locations(storage)
                          .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
                          .with_filter(osmium.filter.KeyFilter("highway")))
-            for obj in processor:
+            # the entity filter lets only ways through
+            for obj in cast("Iterable[osmium.osm.Way]", processor):
                 tags = obj.tags  # TagList: .get() looks up the few keys used, no dict copy
                 highway = tags.get("highway")
-                if highway in DRIVE_EXCLUDED_HIGHWAYS or not _is_drive(tags):
+                if highway is None or highway in DRIVE_EXCLUDED_HIGHWAYS or not _is_drive(tags):
                     excluded[highway] = excluded.get(highway, 0) + 1
                     continue
                 k0 = len(refs)
@@ -242,8 +253,9 @@ def network_from_osm(
     logger.info("%s: %d drivable ways, %d way nodes (%d ways clipped by the extract, %d with "
                 "fewer than two nodes inside it skipped)", path.name, n_ways, len(refs),
                 n_clipped, n_short)
-    verts = {"refs": np.frombuffer(refs, dtype=np.int64), "lon": np.frombuffer(xs, dtype=np.int32),
-             "lat": np.frombuffer(ys, dtype=np.int32), "way": way_idx}
+    verts: dict[str, NDArray[Any]] = {
+        "refs": np.frombuffer(refs, dtype=np.int64), "lon": np.frombuffer(xs, dtype=np.int32),
+        "lat": np.frombuffer(ys, dtype=np.int32), "way": way_idx}
     del refs, xs, ys, way_idx  # the arrays in verts are freed one by one in _from_ways
     net = _from_ways(verts, ways, speeds=speeds_,
                      default_speed_kmh=default_speed_kmh, unknown=unknown,
