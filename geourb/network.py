@@ -34,74 +34,24 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from geourb._errors import DataFileNotFoundError, InvalidValueError, NetworkGraphError
-from geourb._io import atomic_path
 from geourb._log import logger
+from geourb._netutil import component_kind, has_reverse, network_to_networkx, unit_xyz, write_network_npz
 from geourb._validate import require_lonlat_degrees
-from geourb.coords import haversine_m
+from geourb.coords import EARTH_RADIUS_M, haversine_m
 
 if TYPE_CHECKING:
     import networkx as nx
 
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean Earth radius (metres) used for great-circle distances."""
-
-_FORMAT_VERSION = 1
-
 DROPPED_WARN_SHARE: float = 0.10
 """Share of the edge length above which dropping small components logs a WARNING."""
-
-
-def _component_kind(value: object, label: str) -> str | None:
-    """``"strong"``, ``"weak"`` or None from a ``largest_component`` option."""
-    if value is True or value == "strong":
-        return "strong"
-    if value == "weak":
-        return "weak"
-    if value is False or value is None:
-        return None
-    raise InvalidValueError(
-        f"{label}: largest_component must be 'strong' (or True), 'weak' or False, got {value!r}."
-    )
 
 
 def _as_float(values: ArrayLike) -> NDArray[np.float64]:
     return np.asarray(values, dtype=float).ravel()
 
 
-def _unit_xyz(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Points on the unit sphere (3-D): Euclidean nearest = great-circle nearest."""
-    lam, phi = np.radians(lon), np.radians(lat)
-    cos_phi = np.cos(phi)
-    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
-
-
 great_circle_m = haversine_m
 """Great-circle (haversine) distance in metres, vectorised: :func:`geourb.coords.haversine_m`."""
-
-
-def _has_reverse(row: NDArray[np.integer], col: NDArray[np.integer], n: int,
-                 chunk: int = 4_000_000) -> NDArray[np.bool_]:
-    """Whether each edge ``row -> col`` (CSR order, sorted columns) has the edge ``col -> row``.
-
-    One int64 key per edge plus chunked look-ups, so memory stays ~9 bytes per edge.
-    """
-    key = row.astype(np.int64) * n + col
-    if key.size > 1 and not (key[1:] >= key[:-1]).all():
-        order = np.argsort(key, kind="stable")
-        out = np.empty(key.size, dtype=bool)
-        out[order] = _has_reverse_sorted(key[order], n, chunk)
-        return out
-    return _has_reverse_sorted(key, n, chunk)
-
-
-def _has_reverse_sorted(key: NDArray[np.int64], n: int, chunk: int) -> NDArray[np.bool_]:
-    out = np.empty(key.size, dtype=bool)
-    for start in range(0, key.size, chunk):
-        k = key[start:start + chunk]
-        rkey = (k % n) * n + k // n
-        pos = np.minimum(np.searchsorted(key, rkey), key.size - 1)
-        out[start:start + chunk] = key[pos] == rkey
-    return out
 
 
 class Network:
@@ -297,7 +247,7 @@ class Network:
         indptr = np.cumsum(indptr)
         csr = sp.csr_matrix((t, dst, indptr), shape=(n, n))
         net = cls(csr, lon, lat, name=name, approximate=approximate, length_m=length)
-        connection = _component_kind(largest_component, label)
+        connection = component_kind(largest_component, label)
         if connection:
             net = net.largest_component(connection)
         logger.info("%s: %d nodes, %d directed edges%s", label, net.n_nodes, net.csr.nnz,
@@ -337,7 +287,7 @@ class Network:
         With ``inplace`` this network's arrays are replaced one by one (the builders use it:
         the full and the kept network are never both held).
         """
-        kind = _component_kind(connection, self.name or "network")
+        kind = component_kind(connection, self.name or "network")
         if kind == "strong":
             labels = self.component_labels()
         else:
@@ -350,7 +300,7 @@ class Network:
         indptr, indices = self.csr.indptr, self.csr.indices
         row: NDArray[np.integer] = np.repeat(
             np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64), np.diff(indptr))
-        two = _has_reverse(row, indices, n)
+        two = has_reverse(row, indices, n)
         length = self.edge_lengths()
         kept_edge = keep[row] & keep[indices]
         total_m = dropped_m = 0.0
@@ -683,8 +633,8 @@ class Network:
             raise InvalidValueError("Points to snap contain NaN or infinite coordinates.")
         if self._tree is None:  # transit nodes (stations, platforms) are not snapped to
             m = self._transit_from_node()
-            self._tree = cKDTree(_unit_xyz(self.node_lon[:m], self.node_lat[:m]))
-        chord, idx = self._tree.query(_unit_xyz(x, y))
+            self._tree = cKDTree(unit_xyz(self.node_lon[:m], self.node_lat[:m]))
+        chord, idx = self._tree.query(unit_xyz(x, y))
         dist = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
         return idx.astype(np.int64), dist
 
@@ -780,27 +730,7 @@ class Network:
         pathlib.Path
             ``path``.
         """
-        path = Path(path)
-        arrays = {
-            "format_version": np.array(_FORMAT_VERSION),
-            "indptr": self.csr.indptr.astype(np.int64),
-            "indices": self.csr.indices.astype(np.int64),
-            "data": self.csr.data.astype(float),
-            "node_lon": self.node_lon,
-            "node_lat": self.node_lat,
-            "node_ids": self.node_ids,
-            "name": np.array(self.name),
-            "approximate": np.array(self.approximate),
-        }
-        if self.length_m is not None:
-            arrays["length_m"] = self.length_m
-        if self.dropped_lon is not None:  # parts dropped by largest_component (messages)
-            arrays["dropped_lon"], arrays["dropped_lat"] = self.dropped_lon, self.dropped_lat
-            arrays["dropped_info"] = np.array(json.dumps(self.info.get("dropped") or {}))
-        if "transit_from_node" in self.info:  # multimodal: stations are not snapped to
-            arrays["transit_from_node"] = np.array(self._transit_from_node())
-        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        path = write_network_npz(self, path)
         logger.info("saved %r to %s", self, path)
         return path
 
@@ -860,17 +790,4 @@ class Network:
         networkx.MultiDiGraph
             One edge per directed network edge.
         """
-        import networkx as nx
-
-        graph = nx.MultiDiGraph(crs="EPSG:4326", name=self.name, approximate=self.approximate)
-        graph.add_nodes_from(
-            (i, {"x": float(x), "y": float(y)})
-            for i, (x, y) in enumerate(zip(self.node_lon, self.node_lat, strict=True))
-        )
-        u, v, t = self.edges()
-        length = self.edge_lengths()
-        graph.add_edges_from(
-            (int(a), int(b), 0, {"travel_time": float(c), "length": float(d)})
-            for a, b, c, d in zip(u, v, t, length, strict=True)
-        )
-        return graph
+        return network_to_networkx(self)

@@ -10,8 +10,9 @@ import scipy.sparse as sp
 
 from geourb._errors import CrsError, NetworkGraphError
 from geourb._log import logger
+from geourb._netutil import component_kind
 from geourb._validate import require_lonlat_degrees
-from geourb.network import Network, _component_kind, great_circle_m
+from geourb.network import Network, great_circle_m
 from geourb.roads.speeds import MIN_LENGTH_M, _speeds_for
 
 Component = Literal["strong", "weak"] | bool
@@ -92,7 +93,7 @@ def _from_ways(verts: dict[str, np.ndarray], ways: pd.DataFrame, *, speeds: dict
     edges = {"a": a, "b": b, "flag": flag, "time_s": time_s, "length": length}
     del a, b, flag, time_s, length  # popped and freed one by one in _csr_network
     net = _csr_network(edges, node_lon, node_lat, name=name)
-    connection = _component_kind(largest_component, name)
+    connection = component_kind(largest_component, name)
     if connection:
         net = net._largest_component(connection, inplace=True)
     logger.info("%s: %d nodes, %d directed edges", name, net.n_nodes, net.n_edges)
