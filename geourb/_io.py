@@ -108,6 +108,11 @@ def _pid_alive(pid: int) -> bool:
 def clean_stale_temps(path: str | os.PathLike[str]) -> list[Path]:
     """Remove temporaries of ``path`` left by writers that no longer run (killed mid-write).
 
+    Parameters
+    ----------
+    path
+        The output whose stale temporaries (``.<name>.geourb-<pid>-...``) to remove.
+
     Returns
     -------
     list of pathlib.Path
@@ -145,6 +150,16 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     A crash inside the block leaves any existing ``path`` untouched and no half-written file;
     temporaries left by a killed process are removed on the next write of ``path``.
 
+    Parameters
+    ----------
+    path
+        The final output file.
+
+    Returns
+    -------
+    iterator of pathlib.Path
+        The temporary path to write (in the same folder, so the rename is atomic).
+
     Raises
     ------
     OutputPathError
@@ -170,14 +185,40 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8) atomically."""
+    """Write ``text`` (UTF-8) atomically.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    text
+        Its content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` atomically."""
+    """Write ``data`` atomically.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    data
+        Its content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
@@ -193,6 +234,16 @@ def integral_columns(df: pd.DataFrame) -> pd.DataFrame:
     Counts, ranks and populations computed as floats are then written ``708829``, not
     ``708829.000000``; real fractions keep their float format. Columns with no value are
     left alone.
+
+    Parameters
+    ----------
+    df
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the whole-number float columns as ``Int64``.
 
     Examples
     --------

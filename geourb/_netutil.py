@@ -22,7 +22,25 @@ FORMAT_VERSION = 1
 
 
 def component_kind(value: object, label: str) -> str | None:
-    """``"strong"``, ``"weak"`` or None from a ``largest_component`` option."""
+    """Return ``"strong"``, ``"weak"`` or None from a ``largest_component`` option.
+
+    Parameters
+    ----------
+    value
+        ``"strong"``/True, ``"weak"``, or False/None.
+    label
+        Network name for the message.
+
+    Returns
+    -------
+    str or None
+        The connection kind, None for "keep every component".
+
+    Raises
+    ------
+    InvalidValueError
+        Any other value.
+    """
     if value is True or value == "strong":
         return "strong"
     if value == "weak":
@@ -35,7 +53,18 @@ def component_kind(value: object, label: str) -> str | None:
 
 
 def unit_xyz(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Points on the unit sphere (3-D): Euclidean nearest = great-circle nearest."""
+    """Return points on the unit sphere (3-D): Euclidean nearest = great-circle nearest.
+
+    Parameters
+    ----------
+    lon, lat
+        Degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 3)`` unit vectors.
+    """
     lam, phi = np.radians(lon), np.radians(lat)
     cos_phi = np.cos(phi)
     return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
@@ -46,6 +75,20 @@ def has_reverse(row: NDArray[np.integer], col: NDArray[np.integer], n: int,
     """Whether each edge ``row -> col`` (CSR order, sorted columns) has the edge ``col -> row``.
 
     One int64 key per edge plus chunked look-ups, so memory stays ~9 bytes per edge.
+
+    Parameters
+    ----------
+    row, col
+        Edge ends.
+    n
+        Number of nodes.
+    chunk
+        Edges looked up at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per edge.
     """
     key = row.astype(np.int64) * n + col
     if key.size > 1 and not (key[1:] >= key[:-1]).all():

@@ -27,7 +27,8 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb.roads.layers", "geourb.roads.load", "geourb.roads.osm", "geourb.roads.speeds",
            "geourb.network", "geourb.metro", "geourb.metro.cores", "geourb.metro.delineate",
            "geourb.metro.population", "geourb.metro.rail_gain", "geourb._config", "geourb._errors",
-           "geourb._validate", "geourb.settings", "geourb.workflows.join"]
+           "geourb._validate", "geourb.settings", "geourb.workflows.join", "geourb._io", "geourb._memo",
+           "geourb._netutil"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 
