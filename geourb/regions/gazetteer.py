@@ -11,15 +11,15 @@ entry holds at least half of the region's population; otherwise it keeps the bea
 from __future__ import annotations
 
 import os
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from geourb._deprecate import renamed_keywords
-from geourb._errors import DataFileNotFoundError, EmptyResultError, SettingsError, UnknownNameError, suggest
+from geourb._errors import EmptyResultError, SettingsError, UnknownNameError, suggest
 from geourb._log import logger
+from geourb._toml import read_toml
 from geourb._validate import require_columns
 
 MIN_OVERLAP = 0.5
@@ -75,18 +75,9 @@ def load_gazetteer(
     EmptyResultError
         No entry.
     """
-    if path is None:
-        text = resources.files("geourb").joinpath("data/region_gazetteer.toml").read_text(encoding="utf-8")
-        source = "geourb/data/region_gazetteer.toml"
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise DataFileNotFoundError(f"Gazetteer file {p} does not exist.")
-        text, source = p.read_text(encoding="utf-8"), str(p)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{source} is not valid TOML: {exc}") from exc
+    source = "geourb/data/region_gazetteer.toml" if path is None else str(path)
+    file = Path(str(resources.files("geourb").joinpath("data/region_gazetteer.toml"))) if path is None else Path(path)
+    data = read_toml(file, what="Gazetteer file")
     known = _prefecture_table(counties)
     provinces = sorted(set(known["province"]))
     rows = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from geourb._deprecate import renamed_keywords
-from geourb._errors import DataFileNotFoundError, EmptyResultError, SettingsError
+from geourb._errors import EmptyResultError, SettingsError
+from geourb._toml import read_toml
 from geourb._validate import require_columns
 from geourb.regions.config import Delineation
 
@@ -40,18 +40,9 @@ def load_presets(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     EmptyResultError
         No preset.
     """
-    if path is None:
-        text = resources.files("geourb").joinpath("data/region_presets.toml").read_text(encoding="utf-8")
-        source = "geourb/data/region_presets.toml"
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise DataFileNotFoundError(f"Preset file {p} does not exist.")
-        text, source = p.read_text(encoding="utf-8"), str(p)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{source} is not valid TOML: {exc}") from exc
+    source = "geourb/data/region_presets.toml" if path is None else str(path)
+    file = Path(str(resources.files("geourb").joinpath("data/region_presets.toml"))) if path is None else Path(path)
+    data = read_toml(file, what="Preset file")
     rows = []
     for key, v in data.get("presets", {}).items():
         if "prefectures" not in v:

@@ -229,13 +229,7 @@ def prefecture_map(vintage: int | None) -> dict[str, list[str]]:
     dict of str to list of str
         Old prefecture code -> sorted codes of today's prefectures.
     """
-    cw = crosswalk_2010("prefecture")
-    if vintage is not None and vintage < 2022:
-        cw = cw[_valid(cw, vintage) | _valid(cw, vintage - 1)]
-    out: dict[str, list[str]] = {}
-    for old, grp in cw.groupby("old_adcode"):
-        out[str(old)] = sorted(set(grp["new_adcode"]))
-    return out
+    return _prefecture_lookup(vintage, key="old_adcode")
 
 
 def prefecture_names(vintage: int | None) -> dict[str, list[str]]:
@@ -251,10 +245,12 @@ def prefecture_names(vintage: int | None) -> dict[str, list[str]]:
     dict of str to list of str
         Old prefecture name -> sorted codes of today's prefectures.
     """
+    return _prefecture_lookup(vintage, key="old_name")
+
+
+def _prefecture_lookup(vintage: int | None, *, key: str) -> dict[str, list[str]]:
+    """Old prefecture ``key`` (code or name) -> sorted codes of today's prefectures."""
     cw = crosswalk_2010("prefecture")
     if vintage is not None and vintage < 2022:
         cw = cw[_valid(cw, vintage) | _valid(cw, vintage - 1)]
-    out: dict[str, list[str]] = {}
-    for old, grp in cw.groupby("old_name"):
-        out[str(old)] = sorted(set(grp["new_adcode"]))
-    return out
+    return {str(old): sorted(set(grp["new_adcode"])) for old, grp in cw.groupby(key)}
