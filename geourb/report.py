@@ -353,9 +353,11 @@ def _method_html(data: ReportData) -> str:
     rc = data.regions_config.as_dict()
     parts.append("<p>潜力地区划定 region rules: 候选县 = 城镇化率低于 "
                  f"{_num(data.national_rate, pct=True)} (全国) 且常住人口 ≥ "
-                 f"{_num(rc.get('min_pop_total'))}; 邻接 {_e(rc.get('contiguity'))}; 地区人口 "
+                 f"{_num(rc.get('min_pop_total'))}; 方法 {_e(rc.get('method'))} (平滑后每 km² 待城镇化人口 ≥ "
+                 f"{_num(rc.get('min_gap_density_km2'))}); 邻接 {_e(rc.get('contiguity'))}; 集中连片地区人口 "
                  f"{_num(rc.get('min_region_pop'))}–{_num(rc.get('max_region_pop'))}, 县数 ≤ "
-                 f"{_e(rc.get('max_region_counties'))}; 拆分 {_e(rc.get('split_method'))}.</p>")
+                 f"{_e(rc.get('max_region_counties'))}; 拆分 {_e(rc.get('split_method'))}; 其余候选县为分散型潜力县 "
+                 "(scattered tier). 方法比较见 docs/regions_method.md.</p>")
     return "\n".join(parts)
 
 
@@ -452,13 +454,18 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
                               geometry="geometry", crs=data.layer.crs)
     fig = figures.choropleth_figure(scored, "score", label="潜力得分", unit="0-1",
                                     title=f"县域潜力得分与潜力地区 ({data.selection})")
-    if data.region_polygons is not None and len(ranked):
-        from geourb.counties import CHINA_ALBERS
+    from geourb.coords import CHINA_ALBERS
 
+    national = len(data.layer) > 1000
+    if "tier" in data.table.columns and (data.table["tier"] == "scattered").any():
+        sc = data.layer.loc[data.table.index[data.table["tier"] == "scattered"], ["geometry"]]
+        sc.to_crs(CHINA_ALBERS).plot(ax=fig.axes[0], facecolor="none", edgecolor="#444444",
+                                     hatch="////" if national else "///", linewidth=0, zorder=2.5)
+    if data.region_polygons is not None and len(ranked):
         polys = data.region_polygons.to_crs(CHINA_ALBERS)
-        polys.boundary.plot(ax=fig.axes[0], color="#08519c",
-                            linewidth=0.4 if len(data.layer) > 1000 else 1.0, zorder=3)
-    out.append(("图 1 县域潜力得分 (分级) 与潜力地区边界 (蓝线)", figures.figure_data_uri(fig)))
+        polys.boundary.plot(ax=fig.axes[0], color="#08519c", linewidth=0.6 if national else 1.2, zorder=3)
+    out.append(("图 1 县域潜力得分 (分级), 集中连片潜力地区边界 (蓝线) 与分散型潜力县 (斜线)",
+                figures.figure_data_uri(fig)))
     plt.close(fig)
     if len(ranked):
         contrib_cols = [c for c in data.table.columns if str(c).startswith("contrib_")]
@@ -547,7 +554,7 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
                  "region in this selection): 没有县同时满足候选条件并组成足够大的连片地区。"
                  "下面仍列出参数、方法和县域数据。</p>")
     s.append("<h2>1 参数 Parameters</h2>")
-    prm = [{"节 section": sec, "参数 key": k, "值 value": v}
+    prm = [{"节 section": sec, "参数 key": k, "值 value": "默认 default" if v is None else v}
            for sec, d in data.config.items() for k, v in d.items()]
     s.append(_table(pd.DataFrame(prm)))
     s.append("<p>普查与县界连接 census join (按代码、对照表、名称; 未匹配的单位列出而不丢弃):</p>")
