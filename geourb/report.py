@@ -34,10 +34,12 @@ from geourb._errors import DataFileNotFoundError, EmptyResultError, GeourbError,
 from geourb._log import logger
 
 if TYPE_CHECKING:
+    import folium
+
     from geourb.regions import Delineation
     from geourb.workflows import PotentialRegionsResult
 
-__all__ = ["DEFAULT_CONFIG", "ReportData", "analyse", "render_report", "report"]
+__all__ = ["DEFAULT_CONFIG", "ReportData", "analyse", "interactive_map", "render_report", "report"]
 
 DEFAULT_OUT = "reports/potential_regions.html"
 APPROXIMATE_NOTE = (
@@ -489,8 +491,21 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
-def _interactive_map(data: ReportData) -> str:
-    """The interactive two-tier map (:func:`geourb.maps.regions_map`), as an offline page for an iframe."""
+def interactive_map(data: ReportData) -> folium.Map:
+    """Return the report's interactive map: :func:`geourb.maps.regions_map` plus the metro circles.
+
+    Parameters
+    ----------
+    data
+        From :func:`analyse`.
+
+    Returns
+    -------
+    folium.Map
+        The two tiers (score, ranked outlines, hatched scattered counties) and the approximate
+        1-hour circles (hidden at first); ``geourb demo`` saves it as
+        ``maps/potential_regions.html`` and embeds the same map in the report.
+    """
     from geourb import maps
 
     extra = []
@@ -510,7 +525,7 @@ def _interactive_map(data: ReportData) -> str:
     else:
         m = maps.regions_map(counties, data.delineation, region_layer=data.region_polygons,
                              extra_layers=extra, title=title, height="100%")
-    return maps.to_html(m, offline=True)
+    return m
 
 
 def _rank_note(data: ReportData) -> str:
@@ -523,7 +538,7 @@ def _rank_note(data: ReportData) -> str:
             f"前{n}稳定性 = 权重随机扰动 ({_e(getattr(rc, 'rank_draws', ''))} 次) 下仍在前 {n} 名的比例。</p>")
 
 
-def render_report(data: ReportData, *, title: str | None = None) -> str:
+def render_report(data: ReportData, *, title: str | None = None, map_html: str | None = None) -> str:
     """The report page for ``data`` (HTML text; see :func:`report`).
 
     Parameters
@@ -532,6 +547,9 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
         The analysis.
     title
         Page title.
+    map_html
+        The interactive map as an offline page (``maps.to_html(interactive_map(data))``);
+        drawn from ``data`` when omitted.
 
     Returns
     -------
@@ -541,6 +559,10 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
     import geourb
 
     title = title or f"新型城镇化潜力地区报告 — {data.selection}"
+    if map_html is None:
+        from geourb.maps import to_html
+
+        map_html = to_html(interactive_map(data), offline=True)
     ranked = _region_rows(data)
     s = []
     s.append(f"<h1>{_e(title)}</h1>")
@@ -598,7 +620,7 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
         s.append(f'<figure><img class="figure" alt="{_e(caption)}" src="{uri}">'
                  f"<figcaption>{_e(caption)}</figcaption></figure>")
     s.append("<h2>6 交互地图 Interactive map</h2>")
-    s.append(f'<iframe title="interactive map" srcdoc="{_e(_interactive_map(data))}">'
+    s.append(f'<iframe title="interactive map" srcdoc="{_e(map_html)}">'
              "</iframe>")
     s.append("<h2>7 都市圈 1 小时范围 (近似) Metropolitan 1-hour circles (approximate)</h2>")
     s.append(f'<p class="note"><b>{_e(APPROXIMATE_NOTE)}</b></p>')

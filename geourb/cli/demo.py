@@ -16,8 +16,6 @@ import argparse
 import time
 from pathlib import Path
 
-import geopandas as gpd
-
 from geourb.cli._common import out
 
 
@@ -53,7 +51,7 @@ def run_demo(*, out_dir: Path, maps_dir: Path, report_path: Path | None = None, 
     from geourb import maps
     from geourb._io import ensure_writable_dir, write_layer, write_text
     from geourb.counties import load_counties
-    from geourb.report import analyse, render_report
+    from geourb.report import analyse, interactive_map, render_report
     from geourb.settings import settings
     from geourb.workflows import write_outputs
 
@@ -119,18 +117,17 @@ def run_demo(*, out_dir: Path, maps_dir: Path, report_path: Path | None = None, 
     written["metro"] = write_layer(area.counties, out_dir / "metro_counties.gpkg")
 
     with settings.context(maps_dir=maps_dir):
-        scored = gpd.GeoDataFrame(layer[["name", "prefecture", "geometry"]].join(result.table[["score"]]),
-                                  geometry="geometry", crs=layer.crs)
-        m = maps.regions_map(scored, delin, region_layer=result.region_layer,
-                             title="潜力地区 potential regions (2020 census): 集中连片 + 分散")
-        written["map_regions"] = maps.save_map(m, "potential_regions")
+        # the two-tier regions map (maps.regions_map) with the metro circles: the report embeds the same map
+        regions_map = interactive_map(data)
+        written["map_regions"] = maps.save_map(regions_map, "potential_regions")
         m = maps.make_map(maps.choropleth(area.counties, "time_min", label="到核心时间", unit="分钟"),
                           maps.isochrone_bands(area.isochrone),
                           title=f"{s['core']} 1 小时通勤圈 (approximate network)")
         written["map_metro"] = maps.save_map(m, "metro_1h")
     _step("[6] maps written (offline, self-contained HTML)", t0)
     if report_path is not None:
-        written["report"] = write_text(report_path, render_report(data))
+        written["report"] = write_text(report_path,
+                                       render_report(data, map_html=maps.to_html(regions_map, offline=True)))
         _step(f"[7] report written: {report_path}", t0)
     return written
 
