@@ -441,8 +441,11 @@ def _scattered_html(data: ReportData) -> str:
     df = sc[[c for c in cols if c in sc.columns]].rename(columns=cols)
     head = (f"<p>{len(sc)} 个县城镇化率低于全国、人口较多, 但不在集中连片地区内 (规划: \"兼顾其他城镇化率较低、"
             f"人口规模较大的县\"); 共 {_num(sc['pop_total'].sum())} 人, 按待城镇化人口排序。</p>")
-    return head + _table(df, numeric={"常住人口 population": {}, "城镇化率 urbanization": {"pct": True},
-                                      "待城镇化人口 people to urbanize": {}, "得分 score": {"digits": 3}})
+    table = _table(df, numeric={"常住人口 population": {}, "城镇化率 urbanization": {"pct": True},
+                                "待城镇化人口 people to urbanize": {}, "得分 score": {"digits": 3}})
+    opened = " open" if len(sc) <= 50 else ""
+    return (f'{head}<details class="scattered"{opened}><summary>{len(sc)} 个分散型潜力县 (列表 list)</summary>'
+            f"{table}</details>")
 
 
 def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
