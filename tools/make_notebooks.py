@@ -216,7 +216,8 @@ def nb01() -> nbformat.NotebookNode:
             "often it stays in the top 15 when the ranking weights are perturbed."),
         new_code_cell(
             "delin = result.delineation\n"
-            "print(result.table['tier'].value_counts().to_dict())\n"
+            "print(len(delin.regions), 'regions;', len(delin.scattered), 'scattered counties;',\n"
+            "      result.table['tier'].value_counts().to_dict())\n"
             "ranked = delin.regions.sort_values('rank')\n"
             "ranked[['rank', 'region_name', 'tier', 'provinces', 'n_counties', 'pop_total', 'urbanization_rate',\n"
             "        'gap_people', 'rural_density_km2', 'potential', 'top_n_share']].head(20)"),
