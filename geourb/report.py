@@ -451,6 +451,7 @@ def _scattered_html(data: ReportData) -> str:
 def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
     """(caption, data URI) of each figure."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     from geourb import figures
 
@@ -462,13 +463,27 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
     from geourb.coords import CHINA_ALBERS
 
     national = len(data.layer) > 1000
-    if "tier" in data.table.columns and (data.table["tier"] == "scattered").any():
+    hatched = "tier" in data.table.columns and bool((data.table["tier"] == "scattered").any())
+    if hatched:
         sc = data.layer.loc[data.table.index[data.table["tier"] == "scattered"], ["geometry"]]
         sc.to_crs(CHINA_ALBERS).plot(ax=fig.axes[0], facecolor="none", edgecolor="#444444",
                                      hatch="////" if national else "///", linewidth=0, zorder=2.5)
+    handles = []
     if data.region_polygons is not None and len(ranked):
         polys = data.region_polygons.to_crs(CHINA_ALBERS)
-        polys.boundary.plot(ax=fig.axes[0], color="#08519c", linewidth=0.6 if national else 1.2, zorder=3)
+        # close the slivers between neighbouring county polygons, so only the region's edge is drawn
+        polys = polys.set_geometry(polys.buffer(2000).buffer(-2000))
+        polys.boundary.plot(ax=fig.axes[0], color="#08519c", linewidth=0.8 if national else 1.4, zorder=3)
+        handles.append(Patch(facecolor="none", edgecolor="#08519c", linewidth=1.4, label="集中连片潜力地区"))
+    if hatched:
+        handles.append(Patch(facecolor="none", edgecolor="#444444", hatch="///", label="分散型潜力县"))
+    if handles:
+        ax = fig.axes[0]
+        if ax.get_legend() is not None:
+            ax.add_artist(ax.get_legend())
+        font = figures.cjk_font()
+        ax.legend(handles=handles, loc="upper left", framealpha=0.9,
+                  prop={"size": 8, **({"family": font} if font else {})})
     out.append(("图 1 县域潜力得分 (分级), 集中连片潜力地区边界 (蓝线) 与分散型潜力县 (斜线)",
                 figures.figure_data_uri(fig)))
     plt.close(fig)
