@@ -41,7 +41,7 @@ def type_name(tp: Any) -> str:
         inner = [a for a in args if a is not Ellipsis]
         if not inner:
             return "a list"
-        return f"a list of {_PLURALS.get(inner[0], 'values')}"
+        return f"a list of {_plural(inner[0])}"
     if origin in (dict, Mapping):
         return "a table"
     if tp is bool:
@@ -55,6 +55,16 @@ def type_name(tp: Any) -> str:
     if tp in (Path, os.PathLike):
         return "a path"
     return getattr(tp, "__name__", str(tp))
+
+
+def _plural(tp: Any) -> str:
+    """Plural of a list's element type: ``numbers``, ``strings``, ``lists of numbers`` ..."""
+    if tp in _PLURALS:
+        return _PLURALS[tp]
+    inner = [a for a in get_args(tp) if a is not Ellipsis]
+    if get_origin(tp) in (list, tuple, Sequence) and inner:
+        return f"lists of {_plural(inner[0])}"
+    return "values"
 
 
 def matches(value: Any, tp: Any) -> bool:

@@ -132,3 +132,45 @@ def renamed_argument(func: str, old: str, new: str, old_value: Any, new_value: A
         raise InvalidValueError(f"{func}: give {new}={new_value!r} or the deprecated "
                                 f"{old}={old_value!r}, not both.")
     return old_value
+
+
+def renamed_keywords(**old_to_new: str) -> Callable[[F], F]:
+    """Accept a renamed keyword argument under its old name for one release, with a warning.
+
+    Parameters
+    ----------
+    **old_to_new
+        Old keyword -> new keyword (``layer="counties"``).
+
+    Returns
+    -------
+    callable
+        A decorator.
+
+    Examples
+    --------
+    >>> @renamed_keywords(layer="counties")
+    ... def f(counties):
+    ...     return counties
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     f(layer=1), caught[0].category.__name__
+    (1, 'DeprecationWarning')
+    """
+
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{func.__name__}() got both {new!r} and its deprecated name {old!r}")
+                    warnings.warn(f"{func.__name__}({old}=...) is deprecated and will stop working in the next "
+                                  f"release; pass {new}=... .", DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -16,26 +16,40 @@ Install with ``pip install "geourb[fast]"`` (numba); without it nothing changes 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+_Ints = NDArray[np.integer[Any]]
+_Floats = NDArray[np.float64]
+_Bools = NDArray[np.bool_]
+
+
+def _stand_in_njit(*args: Any, **kwargs: Any) -> Callable[[_F], _F]:  # pragma: no cover
+    """Stand-in decorator: the kernels are never called without numba."""
+    def wrap(func: _F) -> _F:
+        return func
+    return wrap
+
+
+njit: Callable[..., Any]
 try:  # pragma: no cover - exercised when numba is installed
-    from numba import njit
-
-    HAVE_NUMBA = True
+    from numba import njit as _numba_njit
 except ImportError:  # pragma: no cover
     HAVE_NUMBA = False
-
-    def njit(*args, **kwargs):  # type: ignore[no-untyped-def]
-        """Stand-in decorator: the kernels are never called without numba."""
-        def wrap(func):  # type: ignore[no-untyped-def]
-            return func
-        return wrap
+    njit = _stand_in_njit
+else:  # pragma: no cover
+    HAVE_NUMBA = True
+    njit = _numba_njit
 
 
 @njit(cache=True, nogil=True)
-def sample_extent(indptr, indices, data, w_rev, canonical, n_interior, times, reached, px, py,
-                  cutoff_s):  # pragma: no cover - compiled
+def sample_extent(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, canonical: _Bools,
+                  n_interior: _Ints, times: _Floats, reached: _Ints, px: _Floats, py: _Floats,
+                  cutoff_s: float) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
     """``(xmin, xmax, ymin, ymax)`` of the reached nodes and the edge samples within the cut-off."""
     xmin = np.inf
     xmax = -np.inf
@@ -77,8 +91,10 @@ def sample_extent(indptr, indices, data, w_rev, canonical, n_interior, times, re
 
 
 @njit(cache=True, nogil=True)
-def sample_raster(indptr, indices, data, w_rev, canonical, n_interior, times, reached, px, py,
-                  cutoff_s, x0, y1, cell_m, cols, net_s):  # pragma: no cover - compiled
+def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, canonical: _Bools,
+                  n_interior: _Ints, times: _Floats, reached: _Ints, px: _Floats, py: _Floats,
+                  cutoff_s: float, x0: float, y1: float, cell_m: float, cols: int,
+                  net_s: _Floats) -> None:  # pragma: no cover - compiled
     """Each cell's minimum time (s) over the reached nodes and edge samples, into ``net_s``."""
     for i in range(reached.size):
         u = reached[i]
@@ -114,8 +130,9 @@ def sample_raster(indptr, indices, data, w_rev, canonical, n_interior, times, re
 
 
 @njit(cache=True, nogil=True)
-def walk_fill(net_s, near, rows, cols, dr, dc, d2, group_start, cell_m, walk_ms, cutoff_s,
-              minutes):  # pragma: no cover - compiled
+def walk_fill(net_s: _Floats, near: _Bools, rows: int, cols: int, dr: _Ints, dc: _Ints, d2: _Ints,
+              group_start: _Ints, cell_m: float, walk_ms: float, cutoff_s: float,
+              minutes: NDArray[np.float32]) -> None:  # pragma: no cover - compiled
     """Off-road cells flagged in ``near``: nearest road cell's time + the walk, in ``minutes``.
 
     ``dr``, ``dc``, ``d2``: the offsets within the reach sorted by squared distance;

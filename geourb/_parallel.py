@@ -64,7 +64,26 @@ def process_node_times(csr: sp.csr_matrix, sources: NDArray[np.int64],
     """Return times from ``sources`` to ``targets`` (seconds) on ``workers`` processes (default: cores).
 
     The result equals the serial ``dijkstra(csr, indices=sources, limit=limit)[:, targets]``.
-    ``stats``, when given, receives ``batch_s`` (the seconds each batch took in its worker).
+
+    Parameters
+    ----------
+    csr
+        The network's travel times (seconds) as a sparse matrix.
+    sources, targets
+        Node indices.
+    limit
+        Cut-off in seconds (beyond it: inf).
+    batch_size
+        Sources per task.
+    workers
+        Processes; None: the number of cores.
+    stats
+        When given, receives ``batch_s`` (the seconds each batch took in its worker).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(sources), len(targets))`` times in seconds.
     """
     workers = workers or os.cpu_count() or 2
     blocks: list[SharedMemory] = []
@@ -110,10 +129,26 @@ def _one_isochrone(task: tuple[int, float, float, dict[str, Any]]) -> tuple[int,
 
 def process_isochrones(network: Any, lonlat: NDArray[np.float64], options: dict[str, Any], *,
                        workers: int | None = None) -> list[Any]:
-    """One isochrone GeoDataFrame per origin on ``workers`` processes, in origin order.
+    """Compute one isochrone GeoDataFrame per origin on ``workers`` processes, in origin order.
 
     The network goes to each worker once (inherited on fork, pickled once per worker on
     spawn), with its snapping tree and projection caches built there on the first origin.
+
+    Parameters
+    ----------
+    network
+        The :class:`~geourb.network.Network`.
+    lonlat
+        ``(n, 2)`` origins (WGS84).
+    options
+        Keyword arguments of :func:`geourb.isochrones.isochrones` for each origin.
+    workers
+        Processes; None: the number of cores.
+
+    Returns
+    -------
+    list of geopandas.GeoDataFrame
+        The isochrones of each origin, in origin order.
     """
     workers = workers or os.cpu_count() or 2
     tasks = [(i, float(x), float(y), options) for i, (x, y) in enumerate(lonlat)]

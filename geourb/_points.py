@@ -26,14 +26,7 @@ from geourb._log import logger
 def _positive(value: Any) -> bool:
     """Return True for a finite number > 0 (not a bool, not NaN)."""
     return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(value) and value > 0)
-
-
-def plain(value: Any) -> str:
-    """Format a value for a message: numbers plainly (``-5``, not ``np.float64(-5.0)``), others repr."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return repr(value)
+            and math.isfinite(value) and float(value) > 0)
 
 
 def _check_lonlat(lon: NDArray[np.float64], lat: NDArray[np.float64], index: pd.Index, *,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import shapely
@@ -22,6 +22,9 @@ from rasterio.transform import Affine
 from geourb import _kernels
 from geourb._errors import InvalidValueError
 from geourb.network import Network
+
+if TYPE_CHECKING:
+    from contourpy._contourpy import FillReturn_OuterOffset
 
 BYTES_PER_CELL = 40
 """Working memory per grid cell used to estimate and refuse oversized grids."""
@@ -127,7 +130,7 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
                             .astype(np.int64), 1) - 1
     transit = network.info.get("transit_from_node")
-    if transit is not None:  # rail and station links: nobody gets off between the ends
+    if isinstance(transit, (int, np.integer)):  # rail and station links: nobody gets off between the ends
         n_interior[(u >= transit) | (v >= transit)] = 0
     _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
     return canonical, n_interior
@@ -162,9 +165,9 @@ def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray
     xu, yu = px[u], py[u]
     dx, dy = px[v] - xu, py[v] - yu
     edge_of = np.repeat(np.arange(n_in.size), n_in)
-    frac = np.arange(1, edge_of.size + 1, dtype=np.int64)
-    frac -= np.repeat(np.cumsum(n_in) - n_in, n_in)
-    frac = frac / np.repeat(n_in + 1, n_in)
+    k = np.arange(1, edge_of.size + 1, dtype=np.int64)
+    k -= np.repeat(np.cumsum(n_in) - n_in, n_in)
+    frac = k / np.repeat(n_in + 1, n_in)
     st = w[edge_of]
     st *= frac
     st += t_u[edge_of]
@@ -307,7 +310,7 @@ def _band_polygon(mask: NDArray[np.bool_], transform: Affine) -> shapely.MultiPo
     z = np.zeros((r1 - r0 + 2, c1 - c0 + 2))  # a ring of outside cells around the box
     z[1:-1, 1:-1] = mask[r0:r1, c0:c1]
     gen = contourpy.contour_generator(z=z, fill_type="OuterOffset", name="serial")
-    points, offsets = gen.filled(0.5, 2.0)
+    points, offsets = cast("FillReturn_OuterOffset", gen.filled(0.5, 2.0))
     if not points:
         return shapely.MultiPolygon()
     xy = np.concatenate(points)

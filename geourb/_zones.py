@@ -25,8 +25,22 @@ _SYNONYMS = (("高新技术产业开发区", "高新区"), ("高新技术开发�
 
 
 def zone_key(name: object, prefecture: object = None) -> str:
-    """Normalised zone name for matching: no spaces, province prefix, 市 after the city name.
+    """Normalise a zone name for matching: no spaces, province prefix, 市 after the city name.
 
+    Parameters
+    ----------
+    name
+        The zone's name.
+    prefecture
+        Its prefecture's name (its 市 is dropped from the start of ``name``); None: unknown.
+
+    Returns
+    -------
+    str
+        The key, with long forms shortened (经济技术开发区 -> 经开区, ...).
+
+    Examples
+    --------
     >>> zone_key("河北唐山芦台经济开发区"), zone_key("秦皇岛市经济技术开发区", "秦皇岛市")
     ('唐山芦台经开区', '秦皇岛经开区')
     """
@@ -46,7 +60,19 @@ def zone_key(name: object, prefecture: object = None) -> str:
 
 
 def seat_districts(layer: pd.DataFrame) -> pd.Series:
-    """Seat district adcode of each prefecture in ``layer`` (index: prefecture adcode)."""
+    """Return the seat district adcode of each prefecture in ``layer``.
+
+    Parameters
+    ----------
+    layer
+        County layer with ``adcode``, ``name`` and ``prefecture_adcode``.
+
+    Returns
+    -------
+    pandas.Series
+        Per prefecture (index: prefecture adcode), the county sharing its code, else its first
+        district (区) by code, else its first county by code.
+    """
     df = layer[["adcode", "name", "prefecture_adcode"]].copy()
     own = df["adcode"] == df["prefecture_adcode"]
     district = df["name"].astype(str).str.endswith("区")
@@ -58,10 +84,26 @@ def seat_districts(layer: pd.DataFrame) -> pd.Series:
 def locate_zones(
     zones: pd.DataFrame, layer: gpd.GeoDataFrame, zone_points: gpd.GeoDataFrame | None
 ) -> pd.DataFrame:
-    """Host county of each zone: ``host_adcode`` and ``method`` (or NA when no prefecture fits).
+    """Find the host county of each zone: ``host_adcode`` and ``method`` (or NA when no prefecture fits).
 
-    ``layer`` is the county layer restricted to units that received statistics; zones are
-    matched to it by province and prefecture name (then by the first four code digits).
+    Zones are matched to the layer by province and prefecture name (then by the first four
+    code digits).
+
+    Parameters
+    ----------
+    zones
+        Zone rows with ``name``, ``province``, ``prefecture`` and ``adcode`` where known.
+    layer
+        The county layer restricted to units that received statistics.
+    zone_points
+        Zone locations (``name``, point geometry): a zone inside a county of its prefecture is
+        hosted there; None: none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        On ``zones``' index: ``host_adcode``, ``method`` (``park_point`` or
+        ``prefecture_seat_district``) and ``prefecture_adcode``.
     """
     seats = seat_districts(layer)
     pref_of = {}

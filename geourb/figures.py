@@ -1,5 +1,7 @@
-"""Static figures for reports (matplotlib): maps with a north arrow, scale bar, legend with
-units, CJK labels and a source line; bar charts of score contributions; distributions.
+"""Static figures for reports (matplotlib).
+
+Maps with a north arrow, scale bar, legend with units, CJK labels and a source line; bar
+charts of score contributions; distributions.
 
 Every function returns a :class:`matplotlib.figure.Figure`; :func:`save_figure` writes it
 atomically as PNG (300 dpi) or SVG (text as outlines, so it opens anywhere).
@@ -68,7 +70,7 @@ def _has_cjk(path: str) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def cjk_font(preferred: str | None = None) -> str | None:
-    """The name of an installed font with Chinese glyphs, or ``None`` (with a warning).
+    """Return the name of an installed font with Chinese glyphs, or ``None`` (with a warning).
 
     Parameters
     ----------
@@ -115,9 +117,8 @@ def _style(font: str | None) -> Iterator[_Text]:
 
     family = cjk_font(font)
     # concrete family names: Text objects keep them, so saving after this block still uses them
-    rc = {"font.family": ([family] if family else []) + ["DejaVu Sans"],
-          "axes.unicode_minus": False, "svg.fonttype": "path", "figure.dpi": 100}
-    with mpl.rc_context(rc):
+    with mpl.rc_context({"font.family": ([family] if family else []) + ["DejaVu Sans"],
+                         "axes.unicode_minus": False, "svg.fonttype": "path", "figure.dpi": 100}):
         yield _Text(family)
 
 
@@ -190,7 +191,7 @@ def choropleth_figure(
     font: str | None = None,
     figsize: tuple[float, float] = (8, 6.5),
 ) -> Figure:
-    """A static choropleth of ``column`` in the China Albers equal-area projection.
+    """Draw a static choropleth of ``column`` in the China Albers equal-area projection.
 
     Parameters
     ----------
@@ -460,7 +461,7 @@ def distribution_figure(
     font: str | None = None,
     figsize: tuple[float, float] = (7, 3.8),
 ) -> Figure:
-    """A histogram of ``values`` with labelled reference lines (e.g. the national rate).
+    """Draw a histogram of ``values`` with labelled reference lines (e.g. the national rate).
 
     Parameters
     ----------
@@ -547,7 +548,22 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
 
 
 def figure_data_uri(fig: Figure, *, fmt: str = "png", dpi: int = 110) -> str:
-    """The figure as a ``data:`` URI, to inline in an HTML report."""
+    """Encode the figure as a ``data:`` URI, to inline in an HTML report.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    fmt
+        ``"png"`` or ``"svg"``.
+    dpi
+        Resolution of a PNG.
+
+    Returns
+    -------
+    str
+        ``data:image/...;base64,...``.
+    """
     import base64
     import io
 

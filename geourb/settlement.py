@@ -71,8 +71,12 @@ def _kind_of_prefecture(name: str) -> str:
 
 
 def _unit_population(codes: pd.Series, cp: pd.DataFrame, cc: pd.DataFrame, cv: pd.DataFrame) -> pd.Series:
-    """Census residents of each prefecture-level unit: its prefecture (or province, for a
-    municipality) row, else its own county-level row, else the sum of its county rows."""
+    """Return the census residents of each prefecture-level unit.
+
+    From its prefecture (or province, for a municipality) row, else its own county-level row,
+    else the sum of its county rows.
+    """
+
     def by_code(df: pd.DataFrame) -> pd.Series:
         if "pop_total" not in df:
             return pd.Series(dtype=float)

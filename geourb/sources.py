@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 import urllib.error
 import urllib.request
@@ -52,7 +53,23 @@ def _registry() -> dict[str, Source]:
 
 
 def get_source(name: str) -> Source:
-    """Return the registered source ``name`` or raise :class:`UnknownNameError`."""
+    """Return the registered source ``name`` or raise :class:`UnknownNameError`.
+
+    Parameters
+    ----------
+    name
+        A source name of ``geourb/data/sources.toml``.
+
+    Returns
+    -------
+    Source
+        Its registry entry (title, url, sha256, licence, citation, file names).
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown name (the message lists the known ones and the closest matches).
+    """
     reg = _registry()
     if name not in reg:
         raise UnknownNameError(
@@ -62,7 +79,14 @@ def get_source(name: str) -> Source:
 
 
 def list_sources() -> pd.DataFrame:
-    """Return the registry as a table (name, title, url, sha256, licence, citation, local path)."""
+    """Return the registry as a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source: ``name``, ``title``, ``licence``, ``url``, ``sha256``, ``citation``
+        and ``local_path`` (None when not found in the mirrors or the data directory).
+    """
     rows = []
     for src in _registry().values():
         local = _find_local(src)
@@ -73,7 +97,18 @@ def list_sources() -> pd.DataFrame:
 
 
 def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file."""
+    """Return the hex sha256 of a file.
+
+    Parameters
+    ----------
+    path
+        The file (read in blocks of 1 MiB).
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -109,6 +144,27 @@ def fetch(name: str, *, timeout_s: float = 60.0) -> Path:
     Mirrors (``settings.mirror_dirs``) are searched first, then ``settings.data_dir``. The file's
     sha256 is verified. Offline (``settings.offline``, or no connection) a clear
     :class:`OfflineError` says what to download and where to put it.
+
+    Parameters
+    ----------
+    name
+        A registered source name.
+    timeout_s
+        Download timeout in seconds.
+
+    Returns
+    -------
+    pathlib.Path
+        The verified local file.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown source name.
+    OfflineError
+        Not available locally and offline mode is on, or the download failed.
+    ChecksumError
+        The local or downloaded file does not match the registered sha256.
     """
     src = get_source(name)
     local = _find_local(src)
@@ -137,8 +193,26 @@ def fetch(name: str, *, timeout_s: float = 60.0) -> Path:
     return target
 
 
-def resolve(path_or_name: str | Path | None, default: str) -> Path:
-    """Return ``path_or_name`` as a path if it is a file, else fetch registered ``default``/name."""
+def resolve(path_or_name: str | os.PathLike[str] | None, default: str) -> Path:
+    """Return ``path_or_name`` as a path if it is a file, else fetch registered ``default``/name.
+
+    Parameters
+    ----------
+    path_or_name
+        A file path, a registered source name, or None for ``default``.
+    default
+        The registered source used when ``path_or_name`` is None.
+
+    Returns
+    -------
+    pathlib.Path
+        The file (a registered source is fetched and verified by :func:`fetch`).
+
+    Raises
+    ------
+    DataFileNotFoundError
+        Neither an existing file nor a registered source name.
+    """
     if path_or_name is None:
         return fetch(default)
     text = str(path_or_name)

@@ -11,7 +11,18 @@ import inspect
 import pytest
 
 CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "geourb._classify",
-           "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions"]
+           "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions",
+           "geourb.rail", "geourb.rail.stations", "geourb.rail.lines", "geourb.rail.multimodal",
+           "geourb.isochrones", "geourb.od", "geourb._surface", "geourb._points", "geourb._parallel",
+           "geourb._kernels", "geourb.stats", "geourb.stats.census", "geourb.stats.change",
+           "geourb.stats.crosswalk", "geourb.stats.join", "geourb.stats.names", "geourb.stats.read",
+           "geourb.stats.report", "geourb.regions.candidates", "geourb.regions.config",
+           "geourb.regions.delineate", "geourb.regions.gazetteer", "geourb.regions.naming",
+           "geourb.regions.outputs", "geourb.regions.presets", "geourb.regions.ranking", "geourb.settlement",
+           "geourb.indicators", "geourb.counties", "geourb.sources", "geourb._zones", "geourb._log",
+           "geourb.maps", "geourb.maps.basemaps", "geourb.maps.classes", "geourb.maps.dispatch",
+           "geourb.maps.labels", "geourb.maps.layers", "geourb.maps.output", "geourb.maps.points",
+           "geourb.figures", "geourb.report"]
 DEPRECATED = {"geourb.scoring.classify"}  # aliases document only their replacement
 
 

@@ -375,7 +375,7 @@ def test_cli_deterministic(tmp_path, shared_file, layer):
 
 
 def test_integral_columns():
-    from geourb.cli.score import integral_columns
+    from geourb._io import integral_columns
 
     df = pd.DataFrame({"n": [708829.0, np.nan, 3.0], "rate": [0.5, 1.0, np.nan], "empty": [np.nan] * 3,
                        "flag": [True, False, True]})

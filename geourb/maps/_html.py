@@ -1,5 +1,6 @@
-"""HTML building blocks shared by every map layer: escaping, number formatting, GeoJSON,
-legends and controls, the geourb style sheet.
+"""HTML building blocks shared by every map layer.
+
+Escaping, number formatting, GeoJSON, legends and controls, the geourb style sheet.
 
 Names come from user files, so every text shown (tooltips, popups, labels, legends) is
 HTML-escaped here; a county named ``<script>...`` is shown as text and never runs.
@@ -11,13 +12,13 @@ import html
 import json
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geourb._errors import EmptyResultError, InvalidValueError
@@ -99,8 +100,9 @@ class _Css(MacroElement):
 
     _template = Template("")
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
+    # branca annotates Element.render -> str, but MacroElement.render returns None
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        figure = cast(Figure, self.get_root())  # MacroElement.render asserts the root is a Figure
         figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="geourb_css")
         super().render(**kwargs)
 
@@ -173,7 +175,7 @@ def _columns_mapping(columns: Sequence[str] | Mapping[str, str] | None,
 
 
 def _geojson(gdf: gpd.GeoDataFrame, props: Mapping[str, Sequence[object]]) -> dict[str, Any]:
-    """A compact FeatureCollection with only the given properties (JSON-safe values)."""
+    """Build a compact FeatureCollection with only the given properties (JSON-safe values)."""
     geoms = json.loads(gpd.GeoSeries(gdf.geometry.to_numpy(), crs="EPSG:4326").to_json())
     features = []
     for i, feat in enumerate(geoms["features"]):

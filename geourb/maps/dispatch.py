@@ -19,8 +19,19 @@ NAME_CANDIDATES = ("name", "region_name", "core", "开发区名称", "adcode")
 
 
 def layer_kind(gdf: gpd.GeoDataFrame, *, column: str | None = None, source: str = "layer") -> str:
-    """The default way to draw ``gdf``: isochrones with a ``band_min`` column, points for a
-    point layer, a choropleth when a ``column`` is given, else outlines.
+    """Choose the default way to draw ``gdf``.
+
+    Isochrones with a ``band_min`` column, points for a point layer, a choropleth when a
+    ``column`` is given, else outlines.
+
+    Parameters
+    ----------
+    gdf
+        The layer.
+    column
+        The column to colour by, if any.
+    source
+        The layer's name in error messages.
 
     Returns
     -------

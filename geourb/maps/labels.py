@@ -100,7 +100,20 @@ class Labels(MacroElement):
 
 
 def label_html(name: object, rank: object = None) -> str:
-    """Escaped label text, with a rank badge when ``rank`` is a number."""
+    """Return the escaped label text, with a rank badge when ``rank`` is a number.
+
+    Parameters
+    ----------
+    name
+        The label (any value, shown as escaped text).
+    rank
+        A rank shown in a badge before the name; None or NaN: no badge.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
     badge = ""
     try:
         if rank is not None and rank == rank:  # not NaN

@@ -1,5 +1,7 @@
-"""Polygon layers: choropleths, region outlines with non-overlapping labels, isochrone bands,
-hatched scattered-tier counties.
+"""Polygon layers for the interactive maps.
+
+Choropleths, region outlines with non-overlapping labels, isochrone bands, hatched
+scattered-tier counties.
 
 Each layer function takes a plain GeoDataFrame (any CRS, any columns) and returns a
 :class:`folium.FeatureGroup`; :func:`~geourb.maps.make_map` puts layers on a map.
@@ -8,12 +10,13 @@ Each layer function takes a plain GeoDataFrame (any CRS, any columns) and return
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geourb._errors import EmptyResultError, InvalidValueError
@@ -51,8 +54,9 @@ class _Hatch(MacroElement):
 
     _template = Template("")
 
-    def render(self, **kwargs: object) -> None:
-        self.get_root().html.add_child(Element(HATCH_SVG), name="geourb_hatch")
+    # branca annotates Element.render -> str, but MacroElement.render returns None
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        cast(Figure, self.get_root()).html.add_child(Element(HATCH_SVG), name="geourb_hatch")
         super().render(**kwargs)
 
 

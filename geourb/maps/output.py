@@ -230,8 +230,10 @@ _FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 
 
 def _stable_ids(page: str) -> str:
-    """Number folium's random element ids in order of appearance, so that the same map gives
-    the same bytes on every run."""
+    """Renumber folium's random element ids in order of appearance.
+
+    So the same map gives the same bytes on every run.
+    """
     ids: dict[str, str] = {}
     return _FOLIUM_ID.sub(lambda mt: ids.setdefault(mt.group(0), f"{len(ids):032x}"), page)
 

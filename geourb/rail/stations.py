@@ -154,7 +154,8 @@ def read_stations(
         lon_col = lon_col or _find(df.columns, _LON_NAMES)
         lat_col = lat_col or _find(df.columns, _LAT_NAMES)
         if lon_col is None or lat_col is None:
-            require_columns(df, ["lon", "lat"], source=source)
+            require_columns(df, ["lon", "lat"], source=source)  # raises: one of them is absent
+            raise AssertionError("unreachable: require_columns raised")
         require_columns(df, [lon_col, lat_col], source=source)
         x = to_numeric(df, lon_col, source=source, allow_negative=True)
         y = to_numeric(df, lat_col, source=source, allow_negative=True)
@@ -185,7 +186,8 @@ def read_stations(
             gdf = convert_geometries(gdf, source=system)
     name_col = name or _find(gdf.columns, _NAME_NAMES)
     if name_col is None:
-        require_columns(gdf, ["name"], source=source)
+        require_columns(gdf, ["name"], source=source)  # raises: no such column
+        raise AssertionError("unreachable: require_columns raised")
     require_columns(gdf, [name_col], source=source)
     gdf = gdf.reset_index(drop=True)
     names = gdf.pop(name_col)
@@ -214,6 +216,17 @@ def read_stations(
 
 def normalize_station_name(name: object) -> str:
     """Normalise a station name for matching: spaces removed and a trailing 站 / 火车站 dropped.
+
+    Parameters
+    ----------
+    name : object
+        A station name; ``None`` and NaN give ``""``, anything else is taken as text.
+
+    Returns
+    -------
+    str
+        The name without whitespace and without a trailing 站 / 火车站 (unless that is all
+        there is).
 
     Examples
     --------

@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import sparse
 
 from geourb._classify import seeded_numpy
+from geourb._deprecate import renamed_keywords
 from geourb._errors import SettingsError
 from geourb._log import logger
 from geourb._validate import require_columns
@@ -168,8 +169,9 @@ def _groups(sub: gpd.GeoDataFrame, adj: sparse.csr_matrix, attr: pd.Series, cfg:
     return final
 
 
+@renamed_keywords(layer="counties")
 def delineate_regions(
-    layer: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
     scores: pd.Series | pd.DataFrame | None = None,
     *,
     config: RegionConfig | None = None,
@@ -191,7 +193,7 @@ def delineate_regions(
 
     Parameters
     ----------
-    layer
+    counties
         County layer joined with the census (``pop_total``, ``pop_urban``,
         ``urbanization_rate``, polygons, ``adcode``, ``area_km2``; ``prefecture``,
         ``prefecture_adcode`` and ``province`` for names and splits).
@@ -219,36 +221,36 @@ def delineate_regions(
         province's population with ``split_by_province``), naming both keys.
     """
     cfg = RegionConfig.from_dict({**(config.as_dict() if config else {}), **overrides})
-    require_columns(layer, ["adcode", "pop_total", "pop_urban", "urbanization_rate", "area_km2", "geometry"],
+    require_columns(counties, ["adcode", "pop_total", "pop_urban", "urbanization_rate", "area_km2", "geometry"],
                     source="county layer")
-    _check_against_data(cfg, layer)
+    _check_against_data(cfg, counties)
     score = None
     if scores is not None:
         score = scores["score"] if isinstance(scores, pd.DataFrame) else scores
-        score = score.reindex(layer.index).astype(float)
+        score = score.reindex(counties.index).astype(float)
     if cfg.method == "gistar" and score is None:
         raise SettingsError("regions.method = 'gistar' needs county scores (pass scores=).")
     max_rate = None if cfg.max_rate == "national" else float(cfg.max_rate)
-    cand = candidate_counties(layer, max_rate=max_rate, min_pop_total=cfg.min_pop_total)
-    out = pd.DataFrame(index=layer.index)
+    cand = candidate_counties(counties, max_rate=max_rate, min_pop_total=cfg.min_pop_total)
+    out = pd.DataFrame(index=counties.index)
     out["candidate"] = cand
-    out["gap_people"] = gap_people(layer, target_rate=cfg.target_rate)
-    full = contiguity_matrix(layer, kind=cfg.contiguity)
-    graph = contiguity_graph(layer, kind=cfg.contiguity, islands=cfg.islands, adjacency=full)
-    out["island"] = layer.index.isin(attached_islands(graph)) | (np.asarray(full.sum(axis=1)).ravel() == 0)
-    out["gap_density_km2"] = smoothed_gap_density(layer, graph.sparse, target_rate=cfg.target_rate)
+    out["gap_people"] = gap_people(counties, target_rate=cfg.target_rate)
+    full = contiguity_matrix(counties, kind=cfg.contiguity)
+    graph = contiguity_graph(counties, kind=cfg.contiguity, islands=cfg.islands, adjacency=full)
+    out["island"] = counties.index.isin(attached_islands(graph)) | (np.asarray(full.sum(axis=1)).ravel() == 0)
+    out["gap_density_km2"] = smoothed_gap_density(counties, graph.sparse, target_rate=cfg.target_rate)
     if (cfg.hotspots or cfg.method == "gistar") and score is not None:
         out = out.join(hotspots(score, graph, permutations=cfg.permutations, alpha=cfg.alpha, seed=cfg.seed))
     if cfg.method == "smoothed_gap":
         kept = cand & (out["gap_density_km2"] >= cfg.min_gap_density_km2)
     elif cfg.method == "gistar":
-        kept = (out["hotspot"] == "hot") & layer["pop_total"].notna()
+        kept = (out["hotspot"] == "hot") & counties["pop_total"].notna()
     else:
         kept = cand.copy()
     out["status"] = np.where(kept, "too_small", np.where(cand, "not_concentrated", "not_candidate"))
-    out.loc[layer["pop_total"].isna(), "status"] = "no_data"
+    out.loc[counties["pop_total"].isna(), "status"] = "no_data"
     sel = kept.to_numpy(dtype=bool)
-    sub = layer[sel]
+    sub = counties[sel]
     idx = np.flatnonzero(sel)
     adj = full.tocsr()[idx][:, idx]
     if cfg.split_by_province:  # cut links across province borders
@@ -271,7 +273,7 @@ def delineate_regions(
     out.loc[out["region_id"].notna(), "status"] = "region"
     out["tier"] = pd.Series(np.where(out["region_id"].notna(), "concentrated",
                                      np.where(cand, "scattered", "")), index=out.index, dtype="string")
-    scattered = scattered_counties(layer, out, score=score)
+    scattered = scattered_counties(counties, out, score=score)
     if not keep:
         largest = f"{gpop.max():,.0f}" if len(gpop) else "0"
         logger.warning(
@@ -285,20 +287,20 @@ def delineate_regions(
         out["region_rank"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
         return Delineation(counties=out, regions=_empty_regions(), config=cfg, weights=graph,
                            scattered=scattered)
-    names = name_regions(layer, out["region_id"])
-    if cfg.gazetteer != "none" and {"province", "prefecture_adcode"} <= set(layer.columns):
-        gaz = load_gazetteer(cfg.gazetteer, counties=layer, only_present=True)
+    names = name_regions(counties, out["region_id"])
+    if cfg.gazetteer != "none" and {"province", "prefecture_adcode"} <= set(counties.columns):
+        gaz = load_gazetteer(cfg.gazetteer, counties=counties, only_present=True)
         if len(gaz):
-            names = name_from_gazetteer(layer, out["region_id"], names, gaz)
+            names = name_from_gazetteer(counties, out["region_id"], names, gaz)
     if "name_source" not in names:
         names = names.assign(name_source="bearing", gazetteer_overlap=0.0)
     out["region_name"] = out["region_id"].map(names["region_name"]).astype("string")
     out["region_name_en"] = out["region_id"].map(names["region_name_en"]).astype("string")
-    comp = region_components(layer, out["region_id"], target_rate=cfg.target_rate, parks=parks)
+    comp = region_components(counties, out["region_id"], target_rate=cfg.target_rate, parks=parks)
     ranks = rank_regions(comp, weights=cfg.rank_weights, top_n=cfg.top_n, draws=cfg.rank_draws,
                          perturbation=cfg.rank_perturbation, seed=cfg.seed)
     out["region_rank"] = pd.Series(out["region_id"].map(ranks["rank"]), dtype="Int64")
-    summary = region_summary(layer, out["region_id"], scores=score, parks=parks).join(names, on="region_id")
+    summary = region_summary(counties, out["region_id"], scores=score, parks=parks).join(names, on="region_id")
     summary = summary.join(comp.drop(columns=[c for c in comp.columns if c in summary]), on="region_id")
     summary = summary.join(ranks, on="region_id")
     summary["tier"] = "concentrated"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import DataFileNotFoundError, EmptyResultError, SettingsError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns
@@ -134,7 +135,8 @@ def load_gazetteer(
     return pd.DataFrame(rows).set_index("key")
 
 
-def gazetteer_overlap(layer: pd.DataFrame, region_id: pd.Series, gazetteer: pd.DataFrame) -> pd.DataFrame:
+@renamed_keywords(layer="counties")
+def gazetteer_overlap(counties: pd.DataFrame, region_id: pd.Series, gazetteer: pd.DataFrame) -> pd.DataFrame:
     """Best gazetteer entry of each region: its key and the share of the region's people in it.
 
     Only entries of the region's main province (the one holding most of its population) are
@@ -142,10 +144,10 @@ def gazetteer_overlap(layer: pd.DataFrame, region_id: pd.Series, gazetteer: pd.D
 
     Parameters
     ----------
-    layer
+    counties
         County layer with ``pop_total``, ``province`` and ``prefecture_adcode``.
     region_id
-        Region id of each county (NA outside regions), aligned to ``layer``.
+        Region id of each county (NA outside regions), aligned to ``counties``.
     gazetteer
         From :func:`load_gazetteer`.
 
@@ -155,15 +157,15 @@ def gazetteer_overlap(layer: pd.DataFrame, region_id: pd.Series, gazetteer: pd.D
         Indexed by region id: ``gazetteer_key`` (empty without an entry of its province),
         ``overlap_share`` (0-1) and ``overlap_pop``.
     """
-    require_columns(layer, ["pop_total", "province", "prefecture_adcode"], source="county layer")
-    rid = region_id.reindex(layer.index)
+    require_columns(counties, ["pop_total", "province", "prefecture_adcode"], source="county layer")
+    rid = region_id.reindex(counties.index)
     sel = rid.notna().to_numpy()
     df = pd.DataFrame({"rid": rid[sel].astype(str).to_numpy(),
-                       "pop": layer.loc[sel, "pop_total"].astype(float).fillna(0).to_numpy(),
-                       "prov": layer.loc[sel, "province"].astype(str).to_numpy(),
-                       "pref": layer.loc[sel, "prefecture_adcode"].astype(str).to_numpy()})
+                       "pop": counties.loc[sel, "pop_total"].astype(float).fillna(0).to_numpy(),
+                       "prov": counties.loc[sel, "province"].astype(str).to_numpy(),
+                       "pref": counties.loc[sel, "prefecture_adcode"].astype(str).to_numpy()})
     entry_pop = {}
-    pref_pop = layer.groupby(layer["prefecture_adcode"].astype(str))["pop_total"].sum()
+    pref_pop = counties.groupby(counties["prefecture_adcode"].astype(str))["pop_total"].sum()
     for key, e in gazetteer.iterrows():
         entry_pop[key] = float(pref_pop.reindex(e["prefecture_adcodes"]).fillna(0).sum())
     rows = {}

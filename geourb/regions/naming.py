@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._names import PROVINCES
 from geourb.coords import CHINA_ALBERS
 
@@ -141,7 +142,8 @@ def _province_label(code: str) -> tuple[str, str, str]:
 
 
 
-def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
+@renamed_keywords(layer="counties")
+def name_regions(counties: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
     """Names of each region: province abbreviation + direction (皖北 / northern Anhui).
 
     The province is the one holding most of the region's population; the direction is from
@@ -160,21 +162,21 @@ def name_regions(layer: gpd.GeoDataFrame, region_id: pd.Series) -> pd.DataFrame:
 
     Parameters
     ----------
-    layer
+    counties
         County layer with ``adcode``, ``pop_total``, polygons and (for the weighting)
-        ``area_km2``; every province of a region should be complete in ``layer``, since the
+        ``area_km2``; every province of a region should be complete in ``counties``, since the
         province centres and spreads are computed from it.
     region_id
-        Region id of each county (NA outside regions), aligned to ``layer``.
+        Region id of each county (NA outside regions), aligned to ``counties``.
 
     Returns
     -------
     pandas.DataFrame
         ``region_name``, ``region_name_en`` and ``provinces`` indexed by region id.
     """
-    frames = _province_frames(layer)
-    rid = region_id.reindex(layer.index)
-    inside = layer[rid.notna().to_numpy()]
+    frames = _province_frames(counties)
+    rid = region_id.reindex(counties.index)
+    inside = counties[rid.notna().to_numpy()]
     ids = rid[rid.notna()]
     lon, lat = _centroid_lonlat(inside)
     area = inside["area_km2"].astype(float) if "area_km2" in inside else pd.Series(1.0, index=inside.index)

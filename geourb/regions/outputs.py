@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb.coords import CHINA_ALBERS
 from geourb.regions.config import Delineation
 
@@ -97,12 +98,13 @@ def region_summary(
 
 
 
-def region_polygons(layer: gpd.GeoDataFrame, delineation: Delineation) -> gpd.GeoDataFrame:
+@renamed_keywords(layer="counties")
+def region_polygons(counties: gpd.GeoDataFrame, delineation: Delineation) -> gpd.GeoDataFrame:
     """One dissolved polygon per region (from its counties) with its summary, for maps and QGIS.
 
     Parameters
     ----------
-    layer
+    counties
         The county layer the delineation was made on (polygons, indexed by adcode).
     delineation
         Result of :func:`delineate_regions`.
@@ -114,24 +116,26 @@ def region_polygons(layer: gpd.GeoDataFrame, delineation: Delineation) -> gpd.Ge
         ``pop_total``, ``urbanization_rate`` ...) and ``geometry`` (the layer's CRS), sorted
         by ``region_id``.
     """
-    rid = delineation.counties["region_id"].reindex(layer.index)
+    rid = delineation.counties["region_id"].reindex(counties.index)
     sel = (rid.notna() & (rid.astype(str) != "")).to_numpy()
     parts = gpd.GeoDataFrame({"region_id": rid[sel].astype(str).to_numpy()},
-                             geometry=layer.geometry[sel].to_numpy(), crs=layer.crs)
+                             geometry=counties.geometry[sel].to_numpy(), crs=counties.crs)
     merged = parts.dissolve(by="region_id", sort=True)
     summary = delineation.regions.rename(columns={"region_name": "name", "region_name_en": "name_en"})
     if summary.empty:
-        return gpd.GeoDataFrame(summary.assign(geometry=None), geometry="geometry", crs=layer.crs)
+        return gpd.GeoDataFrame(summary.assign(geometry=None), geometry="geometry", crs=counties.crs)
     out = summary.set_index("region_id").join(merged, how="left").reset_index()
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=layer.crs).sort_values("region_id").reset_index(drop=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=counties.crs).sort_values("region_id").reset_index(drop=True)
 
 
-def region_labels(layer: gpd.GeoDataFrame, delineation: Delineation, *, top_n: int | None = None) -> gpd.GeoDataFrame:
+@renamed_keywords(layer="counties")
+def region_labels(counties: gpd.GeoDataFrame, delineation: Delineation, *,
+                  top_n: int | None = None) -> gpd.GeoDataFrame:
     """One label point per concentrated region (``"1 皖北"``), for maps.
 
     Parameters
     ----------
-    layer
+    counties
         The county layer the delineation was made on.
     delineation
         Result of :func:`delineate_regions`.
@@ -145,17 +149,17 @@ def region_labels(layer: gpd.GeoDataFrame, delineation: Delineation, *, top_n: i
         ``label_en``, ``pop_total``, ``top_n_share`` and a point inside the region (WGS84),
         by rank.
     """
-    polys = region_polygons(layer, delineation)
+    polys = region_polygons(counties, delineation)
     if polys.empty:
-        return gpd.GeoDataFrame({"region_id": [], "rank": [], "label": []}, geometry=[], crs=layer.crs)
+        return gpd.GeoDataFrame({"region_id": [], "rank": [], "label": []}, geometry=[], crs=counties.crs)
     if top_n is not None:
         polys = polys[polys["rank"] <= top_n]
-    pts = polys.geometry.to_crs(CHINA_ALBERS).representative_point().to_crs(layer.crs)
+    pts = polys.geometry.to_crs(CHINA_ALBERS).representative_point().to_crs(counties.crs)
     out = gpd.GeoDataFrame({
         "region_id": polys["region_id"].to_numpy(), "rank": polys["rank"].astype(int).to_numpy(),
         "name": polys["name"].to_numpy(), "name_en": polys["name_en"].to_numpy(),
         "label": [f"{r} {n}" for r, n in zip(polys["rank"].astype(int), polys["name"], strict=True)],
         "label_en": [f"{r} {n}" for r, n in zip(polys["rank"].astype(int), polys["name_en"], strict=True)],
         "pop_total": polys["pop_total"].to_numpy(), "top_n_share": polys["top_n_share"].to_numpy(),
-    }, geometry=pts.to_numpy(), crs=layer.crs)
+    }, geometry=pts.to_numpy(), crs=counties.crs)
     return out.sort_values("rank").reset_index(drop=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import DataFileNotFoundError, EmptyResultError, SettingsError
 from geourb._validate import require_columns
 from geourb.regions.config import Delineation
@@ -63,12 +64,13 @@ def load_presets(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("key")
 
 
-def preset_counties(layer: pd.DataFrame, *, presets: pd.DataFrame | None = None) -> pd.Series:
-    """Preset key of every county of ``layer`` (empty when in no preset).
+@renamed_keywords(layer="counties")
+def preset_counties(counties: pd.DataFrame, *, presets: pd.DataFrame | None = None) -> pd.Series:
+    """Preset key of every county of ``counties`` (empty when in no preset).
 
     Parameters
     ----------
-    layer
+    counties
         County layer with ``prefecture_adcode``.
     presets
         Presets from :func:`load_presets` (default: the built-in ones).
@@ -79,10 +81,10 @@ def preset_counties(layer: pd.DataFrame, *, presets: pd.DataFrame | None = None)
         ``preset`` (string dtype, NA outside every preset) aligned to ``layer.index``.
     """
     presets = load_presets() if presets is None else presets
-    require_columns(layer, ["prefecture_adcode"], source="county layer")
-    out = pd.Series(pd.NA, index=layer.index, dtype="string", name="preset")
+    require_columns(counties, ["prefecture_adcode"], source="county layer")
+    out = pd.Series(pd.NA, index=counties.index, dtype="string", name="preset")
     for key, row in presets.iterrows():
-        hit = layer["prefecture_adcode"].astype(str).isin(row["prefectures"])
+        hit = counties["prefecture_adcode"].astype(str).isin(row["prefectures"])
         out[hit.to_numpy()] = str(key)
     return out
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from geourb._config import TomlConfig
-from geourb._errors import InvalidValueError, SettingsError, suggest
+from geourb._errors import InvalidValueError, SettingsError, plain, suggest
 from geourb.scoring.normalize import NORMALIZATIONS, _check_names
 from geourb.scoring.weights import DEFAULT_AHP_MATRIX, DEFAULT_INDICATORS, ahp_weights, manual_weights
 
@@ -141,51 +141,14 @@ class ScoringConfig(TomlConfig):
                                 f"got {self.sensitivity_draws}.")
         if not 0 <= self.sensitivity_perturbation < 1:
             raise SettingsError("scoring.sensitivity_perturbation must lie in [0, 1) (a fraction of each "
-                                f"weight), got {_plain(self.sensitivity_perturbation)}.")
+                                f"weight), got {plain(self.sensitivity_perturbation)}.")
         return self
 
     def _check_types(self) -> None:
-        """Raise :class:`SettingsError` naming the key, its type and the expected type."""
-        for key, (types, expected) in _FIELD_TYPES.items():
-            value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, types):
-                raise SettingsError(
-                    f"scoring.{key} = {_plain(value)!r} is of type {type(value).__name__}; expected "
-                    f"{expected}. In TOML write numbers without quotes (k = 5, not k = \"5\")."
-                )
-        bad = [v for v in self.indicators if not isinstance(v, str)]
-        if bad:
-            raise SettingsError(f"scoring.indicators must be names (strings); got {bad[:3]}.")
-        if not isinstance(self.weights, str | list | tuple | dict):
-            raise SettingsError(f"scoring.weights = {_plain(self.weights)!r} is of type {type(self.weights).__name__}; "
-                                "expected a method name, a list of numbers or a {indicator: weight} table.")
-        if self.ahp_matrix is not None and (
-                not isinstance(self.ahp_matrix, list | tuple)
-                or not all(isinstance(row, list | tuple) for row in self.ahp_matrix)):
-            raise SettingsError("scoring.ahp_matrix must be a list of rows (lists of numbers), got "
-                                f"{_plain(self.ahp_matrix)!r}.")
-        for name, d in self.directions.items():
-            if not isinstance(d, str):
-                raise SettingsError(f"Direction of {name!r} must be 'benefit' or 'cost', got {_plain(d)!r}.")
+        """Raise :class:`SettingsError` naming the key, its type and the expected type.
+
+        The same check as :meth:`TomlConfig.from_dict`, also for an object built directly.
+        """
+        type(self).check({f.name: getattr(self, f.name) for f in fields(self)})
 
 
-def _plain(value: object) -> object:
-    """NumPy scalars as plain Python numbers, for messages (``-5000``, not ``np.float64(-5000.0)``)."""
-    item = getattr(value, "item", None)
-    if callable(item) and getattr(value, "ndim", None) == 0:
-        return item()
-    return value
-
-
-_FIELD_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "indicators": ((list, tuple), "a list of indicator names"),
-    "normalization": (str, "a string (minmax, zscore or rank)"),
-    "directions": (dict, "a table {indicator = \"benefit\" | \"cost\"}"),
-    "missing": (str, "a string (skip, median or raise)"),
-    "classes": (str, "a mapclassify scheme name"),
-    "k": (int, "an integer"),
-    "sensitivity_draws": (int, "an integer"),
-    "sensitivity_perturbation": ((int, float), "a number"),
-    "seed": (int, "an integer"),
-}
-"""Field -> (accepted Python types, expected type in words); ``bool`` is never accepted."""

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import InvalidValueError
 from geourb._log import logger
 from geourb._validate import require_columns, require_unique
@@ -58,6 +59,18 @@ def classify_census_rows(codes: pd.Series, names: pd.Series | None = None) -> pd
       with any other name: a functional ``zone`` (开发区, 新区, 管理区) without an
       administrative boundary (the join first tries such names as counties: 加格达奇 2010);
     - everything else: ``county``.
+
+    Parameters
+    ----------
+    codes
+        The rows' codes (6-digit strings, missing for uncoded rows).
+    names
+        The rows' names (for uncoded rows); None: all empty.
+
+    Returns
+    -------
+    pandas.Series
+        One label per row, on ``codes``' index.
     """
     codes = codes.astype("string")
     names = pd.Series("", index=codes.index) if names is None else names.astype("string").fillna("")
@@ -127,12 +140,13 @@ def read_census_2020(
     return out
 
 
-def national_urbanization_rate(layer: pd.DataFrame) -> float:
-    """Population-weighted urbanization rate of the units in ``layer`` (sum urban / sum total).
+@renamed_keywords(layer="counties")
+def national_urbanization_rate(counties: pd.DataFrame) -> float:
+    """Population-weighted urbanization rate of the units in ``counties`` (sum urban / sum total).
 
     Parameters
     ----------
-    layer
+    counties
         Table with ``pop_total`` and ``pop_urban`` (e.g. the joined county layer).
 
     Returns
@@ -147,8 +161,8 @@ def national_urbanization_rate(layer: pd.DataFrame) -> float:
     InvalidValueError
         ``pop_total`` sums to 0 or less.
     """
-    require_columns(layer, ["pop_total", "pop_urban"], source="county layer")
-    total = float(layer["pop_total"].sum())
+    require_columns(counties, ["pop_total", "pop_urban"], source="county layer")
+    total = float(counties["pop_total"].sum())
     if total <= 0:
         raise InvalidValueError("The county layer has no population (pop_total sums to 0): join the census first.")
-    return float(layer["pop_urban"].sum()) / total
+    return float(counties["pop_urban"].sum()) / total

@@ -57,13 +57,19 @@ def load_crosswalk(path: str | os.PathLike[str] | None = None, *, vintage: int |
         (杭州 2021, 三明 2021, 漳州 2021, 洛阳 2021, 毕节 黔西 2021, 南通 2020, 芜湖 2020, ...).
         2009-2019: the county rows of ``crosswalk_2010.csv`` whose old code was in use that year.
 
+    Returns
+    -------
+    pandas.DataFrame
+        ``old_adcode``, ``new_adcode`` (6-digit strings), ``relation`` and the table's other
+        columns, one row per code change.
+
     Raises
     ------
     InvalidValueError
         A vintage outside 2009-2025, or a crosswalk with an unknown relation.
     """
     if path is not None:
-        cw = read_table(path, dtype=str)
+        cw = read_table(path, dtype="str")  # the same as str for pandas
         source = str(path)
     elif vintage is None or vintage >= 2020:
         check_vintage(vintage)
@@ -83,7 +89,23 @@ def load_crosswalk(path: str | os.PathLike[str] | None = None, *, vintage: int |
 
 
 def check_vintage(vintage: int | None) -> None:
-    """Raise :class:`InvalidValueError` for a vintage outside :data:`VINTAGE_RANGE`."""
+    """Raise :class:`InvalidValueError` for a vintage outside :data:`VINTAGE_RANGE`.
+
+    Parameters
+    ----------
+    vintage
+        A year of codes, or None (accepted: no vintage).
+
+    Returns
+    -------
+    None
+        The vintage is valid.
+
+    Raises
+    ------
+    InvalidValueError
+        Not an int year within :data:`VINTAGE_RANGE`.
+    """
     if vintage is None:
         return
     if isinstance(vintage, bool) or not isinstance(vintage, int) or not (
@@ -95,7 +117,19 @@ def check_vintage(vintage: int | None) -> None:
 
 
 def crosswalk_2010(level: str = "county") -> pd.DataFrame:
-    """The whole built-in 2009-2021 crosswalk (``level`` county or prefecture)."""
+    """Return the whole built-in 2009-2021 crosswalk at one level.
+
+    Parameters
+    ----------
+    level
+        ``"county"`` or ``"prefecture"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``crosswalk_2010.csv`` at ``level`` (``old_adcode``, ``old_name``,
+        ``new_adcode``, ``relation``, ``valid_from``, ``valid_to`` ...).
+    """
     cw = _builtin("crosswalk_2010.csv")
     return cw[cw["level"] == level].reset_index(drop=True)
 
@@ -105,10 +139,22 @@ def _valid(cw: pd.DataFrame, year: int) -> pd.Series:
 
 
 def crosswalk_at(vintage: int, *, level: str = "county") -> pd.DataFrame:
-    """Rows of ``crosswalk_2010.csv`` for codes in use in ``vintage``.
+    """Return the rows of ``crosswalk_2010.csv`` for codes in use in ``vintage``.
 
     Codes not in use that year but in an adjacent one are added from the nearest year (the 2010
     census still has 崇文区/宣武区, abolished in mid-2010).
+
+    Parameters
+    ----------
+    vintage
+        Year of the codes.
+    level
+        ``"county"`` or ``"prefecture"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The crosswalk rows of :func:`crosswalk_2010` valid in ``vintage`` (or the nearest year).
     """
     cw = crosswalk_2010(level)
     out = cw[_valid(cw, vintage)]
@@ -122,14 +168,27 @@ def crosswalk_at(vintage: int, *, level: str = "county") -> pd.DataFrame:
 
 def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None,
                    names: pd.Series | None = None) -> int | None:
-    """Year (2009-2021) whose code list fits the table's codes best, or ``None`` without evidence.
+    """Find the year (2009-2021) whose code list fits the table's codes best.
 
     Only codes that changed after 2009 are evidence, and with ``names`` only when the row's name
     fits the code's old name (codes are reused: 360402 was 庐山区, now 濂溪区). A table of
     unchanged codes has no vintage (none is needed). Ties go to the latest year; 2019 and later
     give 2020 (the changes since the 2020 census).
-    """
 
+    Parameters
+    ----------
+    codes
+        The table's 6-digit codes.
+    layer_codes
+        The county layer's codes: a recoded old code that is also in the layer is no evidence.
+    names
+        The table's unit names, aligned with ``codes``.
+
+    Returns
+    -------
+    int or None
+        The year, 2020 for 2019 and later, or None without evidence.
+    """
     cw = crosswalk_2010()
     table = set(codes.dropna())
     old = cw[cw["old_adcode"].isin(table)]
@@ -158,7 +217,18 @@ def detect_vintage(codes: pd.Series, layer_codes: set[str] | None = None,
 
 
 def prefecture_map(vintage: int | None) -> dict[str, list[str]]:
-    """Old prefecture code -> today's prefecture codes (毕节地区 522400 -> 520500, 巢湖 -> 3)."""
+    """Map old prefecture codes to today's prefecture codes (毕节地区 522400 -> 520500, 巢湖 -> 3).
+
+    Parameters
+    ----------
+    vintage
+        Year of the old codes (rows valid that year or the year before); None: all rows.
+
+    Returns
+    -------
+    dict of str to list of str
+        Old prefecture code -> sorted codes of today's prefectures.
+    """
     cw = crosswalk_2010("prefecture")
     if vintage is not None and vintage < 2022:
         cw = cw[_valid(cw, vintage) | _valid(cw, vintage - 1)]
@@ -169,7 +239,18 @@ def prefecture_map(vintage: int | None) -> dict[str, list[str]]:
 
 
 def prefecture_names(vintage: int | None) -> dict[str, list[str]]:
-    """Old prefecture name -> today's prefecture codes (毕节地区 -> 520500)."""
+    """Map old prefecture names to today's prefecture codes (毕节地区 -> 520500).
+
+    Parameters
+    ----------
+    vintage
+        Year of the old names (rows valid that year or the year before); None: all rows.
+
+    Returns
+    -------
+    dict of str to list of str
+        Old prefecture name -> sorted codes of today's prefectures.
+    """
     cw = crosswalk_2010("prefecture")
     if vintage is not None and vintage < 2022:
         cw = cw[_valid(cw, vintage) | _valid(cw, vintage - 1)]

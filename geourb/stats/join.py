@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import DuplicateKeyError, InvalidValueError, MissingColumnError, UnknownNameError, suggest
 from geourb._log import logger
 from geourb._validate import require_columns, require_unique
@@ -114,7 +115,8 @@ def _context_prefixes(table: pd.DataFrame, level: pd.Series, layer: gpd.GeoDataF
             return tuple(sorted({c[:4] for c in pmap[old]}))
         return (code[:4],) if code[:4] in layer_prefixes else ()
 
-    out, current = [], ()
+    out: list[tuple[str, ...]] = []
+    current: tuple[str, ...] = ()
     for idx in table.index:
         code = table.at[idx, "adcode"]
         lev = level[idx]
@@ -199,8 +201,9 @@ def _codes_from_old_names(table: pd.DataFrame, level: pd.Series, prefixes_of: pd
     return cw[cw["old_adcode"].isin(set(chosen.values()))].drop(columns="_base")
 
 
+@renamed_keywords(layer="counties")
 def join_statistics(
-    layer: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
     table: pd.DataFrame,
     *,
     columns: list[str] | None = None,
@@ -216,7 +219,7 @@ def join_statistics(
 
     Parameters
     ----------
-    layer
+    counties
         County layer from :func:`geourb.load_counties` (``adcode``, ``name``, ``prefecture``,
         ``area_km2``).
     table
@@ -268,7 +271,7 @@ def join_statistics(
         A table of names only (no codes) with names that match nothing in the scope (with
         suggestions).
     """
-    require_columns(layer, ["adcode", "name"], source="county layer")
+    require_columns(counties, ["adcode", "name"], source="county layer")
     source = table.attrs.get("source", "statistics table")
     if "adcode" not in table and "name" not in table:
         raise MissingColumnError(f"{source} has neither 'adcode' nor 'name'; read it with "
@@ -281,35 +284,35 @@ def join_statistics(
     if province is not None or prefecture is not None:
         from geourb.counties import filter_layer
 
-        layer = filter_layer(layer, province=province, prefecture=prefecture)
+        counties = filter_layer(counties, province=province, prefecture=prefecture)
     table = table.copy()
     if "adcode" not in table:
         table["adcode"] = pd.Series(pd.NA, index=table.index, dtype="string")
     names_only = table["adcode"].isna().all()
-    level = _classify(table, layer)
+    level = _classify(table, counties)
     table_codes_all = set(table["adcode"].dropna())
     if vintage is None and crosswalk is True:
-        vintage = detect_vintage(table["adcode"], set(layer["adcode"]), table.get("name"))
-    prefixes_of = _context_prefixes(table, level, layer, vintage)
+        vintage = detect_vintage(table["adcode"], set(counties["adcode"]), table.get("name"))
+    prefixes_of = _context_prefixes(table, level, counties, vintage)
     extra_cw = None
     if crosswalk is True and table["adcode"].isna().any() and "name" in table:
-        extra_cw = _codes_from_old_names(table, level, prefixes_of, layer, vintage)
+        extra_cw = _codes_from_old_names(table, level, prefixes_of, counties, vintage)
 
     # rows of prefectures the layer does not cover are out of scope (counted, not "unmatched")
-    layer_prefixes = set(layer["adcode"].str[:4])
+    layer_prefixes = set(counties["adcode"].str[:4])
     in_scope = pd.Series([bool(set(p) & layer_prefixes) or (not p and (names_only or not isinstance(c, str)))
                           for p, c in zip(prefixes_of, table["adcode"], strict=True)], index=table.index)
-    if "province" in table and "province" in layer:
+    if "province" in table and "province" in counties:
         from geourb._names import short_name
 
-        provs = {short_name(_norm_name(p)) for p in layer["province"]}
+        provs = {short_name(_norm_name(p)) for p in counties["province"]}
         named = table["province"].map(_norm_name)
         in_scope &= named.eq("") | named.map(lambda p: short_name(p) if p else p).isin(provs)
     n_outside = int((~in_scope).sum())
     if n_outside:
         logger.info("%d table rows lie in prefectures the layer does not cover (out of scope)", n_outside)
     is_total = level.isin(_TOTAL_LEVELS)
-    provinces_in = set(layer["adcode"].str[:2])
+    provinces_in = set(counties["adcode"].str[:2])
     in_scope |= is_total & (level == "province") & table["adcode"].str[:2].isin(provinces_in).fillna(False)
     n_outside = int((~in_scope).sum())
     outside = table[~in_scope]
@@ -334,7 +337,7 @@ def join_statistics(
     zone_rows_idx = level[work.index] == "zone"
     table_total = {c: float(pd.to_numeric(work[c], errors="coerce").sum()) for c in additive}
 
-    out = layer.copy()
+    out = counties.copy()
     result = pd.DataFrame(np.nan, index=out.index, columns=values, dtype=object)
     method = pd.Series("none", index=out.index, dtype=object)
     layer_codes = pd.Series(out["adcode"].to_numpy(), index=out.index)

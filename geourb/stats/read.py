@@ -63,7 +63,7 @@ def _norm(text: object) -> str:
 
 
 def _read_raw(path: Path, *, sheet: str | int | None, encoding: str | None) -> pd.DataFrame:
-    """The whole sheet or text table as strings/objects without a header row."""
+    """Read the whole sheet or text table as strings/objects without a header row."""
     from geourb._io import TEXT_ENCODINGS
 
     if not path.exists():
@@ -145,7 +145,25 @@ def _resolve(want: str, joined: list[str], lower: list[str]) -> int:
 
 
 def parse_unit(unit: str, *, source: str) -> float:
-    """Factor of a unit word (``万人`` -> 10000); :class:`InvalidValueError` if unknown."""
+    """Return the factor of a unit word (``万人`` -> 10000).
+
+    Parameters
+    ----------
+    unit
+        A unit word, with or without brackets (``(万人)``).
+    source
+        The table, named in the error message.
+
+    Returns
+    -------
+    float
+        The factor that turns the unit into persons (or plain numbers).
+
+    Raises
+    ------
+    InvalidValueError
+        An unknown unit.
+    """
     u = _norm(unit).strip("()（）[]")
     if u in UNITS:
         return UNITS[u]
@@ -196,7 +214,27 @@ def _scaled(values: pd.Series, factor: float) -> pd.Series:
 
 
 def check_counts(df: pd.DataFrame, *, source: str, rows: pd.Series | None = None) -> None:
-    """Refuse non-finite, negative or absurd counts and urban > total (InvalidValueError naming rows)."""
+    """Refuse non-finite, negative or absurd counts and urban > total.
+
+    Parameters
+    ----------
+    df
+        The table (count columns: :data:`COUNT_COLUMNS` and ``pop_*``, ``n_*``, ``count_*``).
+    source
+        The table, named in the error message.
+    rows
+        Row numbers of the source file to name, on ``df``'s index; None: the index.
+
+    Returns
+    -------
+    None
+        All counts are plausible.
+
+    Raises
+    ------
+    InvalidValueError
+        Naming up to five offending rows.
+    """
     rows = rows if rows is not None else pd.Series(df.index, index=df.index)
 
     def where(mask: pd.Series, col: str) -> str:
@@ -308,7 +346,7 @@ def read_statistics(
             raise MissingColumnError(
                 f"{path}: row {header_row} (header_row) has no column {missing}; it has "
                 f"{[n for n in joined if n][:15]}.{_suggest_cols(missing[0], joined)} Fix the mapping or header_row.")
-        hit = (row, joined, lower)
+        hit: tuple[int, list[str], list[str]] | None = (row, joined, lower)
     else:
         hit = _find_header(grid, wanted)
     if hit is None:
@@ -408,7 +446,18 @@ def _suggest_cols(missing: str, cells: list[str]) -> str:
 
 
 def add_rates(df: pd.DataFrame) -> pd.DataFrame:
-    """(Re)compute derived rates from counts: ``urbanization_rate`` = pop_urban / pop_total (0-1)."""
+    """(Re)compute derived rates from counts: ``urbanization_rate`` = pop_urban / pop_total (0-1).
+
+    Parameters
+    ----------
+    df
+        A table with ``pop_urban`` and ``pop_total`` (otherwise left unchanged); modified in place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself, with ``urbanization_rate`` (NaN where ``pop_total`` is not positive).
+    """
     if {"pop_urban", "pop_total"} <= set(df.columns):
         total = df["pop_total"].where(df["pop_total"] > 0)
         df["urbanization_rate"] = df["pop_urban"] / total

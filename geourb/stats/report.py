@@ -32,7 +32,7 @@ class JoinReport:
     table_total: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
-        """Counts of each outcome."""
+        """Return the counts of each outcome."""
         return {
             "layer_units": self.n_layer,
             "table_rows": self.n_table,
