@@ -7,23 +7,25 @@ normalisation, weights with the AHP consistency ratio); the ranked region table 
 sheet per region; figures (national map, per-region contributions, urbanization distribution)
 as inline images; the interactive map embedded. It opens with the network cut.
 
-The analysis is run by :func:`_analysis`, the only function that calls the pipeline; it makes
-the calls ``geourb regions`` makes (to be replaced by ``geourb.workflows.potential_regions``).
+The analysis is :func:`geourb.workflows.potential_regions` (the pipeline of ``geourb regions``,
+run once by :func:`analyse`); the regions keep their own ``rank`` and ``tier``; the
+scattered-tier counties are listed in their own section.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import sys
 import types
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 from importlib import metadata
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -32,7 +34,13 @@ import pandas as pd
 from geourb._errors import DataFileNotFoundError, EmptyResultError, GeourbError, OfflineError
 from geourb._log import logger
 
-__all__ = ["ReportData", "render_report", "report"]
+if TYPE_CHECKING:
+    import folium
+
+    from geourb.regions import Delineation
+    from geourb.workflows import PotentialRegionsResult
+
+__all__ = ["DEFAULT_CONFIG", "ReportData", "analyse", "interactive_map", "render_report", "report"]
 
 DEFAULT_OUT = "reports/potential_regions.html"
 APPROXIMATE_NOTE = (
@@ -41,117 +49,194 @@ APPROXIMATE_NOTE = (
 )
 
 
+DEFAULT_CONFIG: dict[str, Any] = {"input": {"parks": "development_zones_2018", "network": "approximate"}}
+"""The config used when none is given (and by ``geourb demo``): default scoring and regions, with
+the park catalogue and the approximate network (the same joined-layer cache for both)."""
+
+
 @dataclass
 class ReportData:
-    """Everything the report shows (the output of :func:`_analysis`)."""
+    """Everything the report shows (the output of :func:`analyse`).
 
-    config: dict[str, Any]
+    ``result`` is the pipeline's :class:`geourb.workflows.PotentialRegionsResult`; the
+    properties below read from it.
+    """
+
+    result: PotentialRegionsResult
     selection: str
-    layer: gpd.GeoDataFrame
-    table: pd.DataFrame
-    weights: pd.Series
-    ahp: Any
-    scoring: Any
-    regions_config: Any
-    regions: pd.DataFrame
-    region_polygons: gpd.GeoDataFrame | None
-    region_of: pd.Series
-    national_rate: float
-    join_summary: dict[str, Any]
     parks: gpd.GeoDataFrame | None = None
-    tiers: pd.DataFrame | None = None
     metro: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def layer(self) -> gpd.GeoDataFrame:
+        """County layer of the selection (adcode index)."""
+        return self.result.layer
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Per county: names, indicators, scores and delineation columns."""
+        return self.result.table
+
+    @property
+    def delineation(self) -> Delineation | None:
+        """The two tiers, or None when no region reached the floors."""
+        return self.result.delineation
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        """Concentrated regions with their own ``rank``, ``tier`` and ranking components."""
+        d = self.result.delineation
+        return pd.DataFrame() if d is None else d.regions
+
+    @property
+    def scattered(self) -> pd.DataFrame:
+        """The scattered tier (candidate counties outside every concentrated region)."""
+        d = self.result.delineation
+        return pd.DataFrame() if d is None else d.scattered
+
+    @property
+    def region_polygons(self) -> gpd.GeoDataFrame | None:
+        """One polygon per concentrated region (``name``, ``rank``), or None."""
+        return self.result.region_layer
+
+    @property
+    def region_of(self) -> pd.Series:
+        """``region_id`` of each county ("" outside regions)."""
+        if "region_id" not in self.table.columns:
+            return pd.Series("", index=self.table.index)
+        return self.table["region_id"].fillna("").astype(str)
+
+    @property
+    def national_rate(self) -> float:
+        """National urbanization rate used."""
+        return float(self.result.national_rate)
+
+    @property
+    def weights(self) -> pd.Series:
+        """Indicator weights."""
+        return self.result.scoring.weights
+
+    @property
+    def ahp(self) -> Any:
+        """AHP consistency (None unless the weights are AHP)."""
+        return self.result.scoring.ahp
+
+    @property
+    def scoring(self) -> Any:
+        """The scoring config."""
+        return self.result.config.scoring
+
+    @property
+    def regions_config(self) -> Any:
+        """The regions config."""
+        return self.result.config.regions
+
+    @property
+    def tiers(self) -> pd.DataFrame | None:
+        """Settlement tiers of the prefectures, or None."""
+        return self.result.tiers
+
+    @property
+    def join_summary(self) -> dict[str, Any]:
+        """Census join counts."""
+        return dict(self.result.join_report.summary())
+
+    @property
+    def config(self) -> dict[str, dict[str, Any]]:
+        """The run's parameters by section."""
+        c = self.result.config
+        inp = dataclasses.asdict(c.input)
+        return {"input": inp, "scoring": c.scoring.as_dict(), "regions": c.regions.as_dict()}
+
 
 # --------------------------------------------------------------------------------------------
-# the analysis: the one place that calls the pipeline
+# the analysis: geourb.workflows.potential_regions, once
 
 
-def _analysis(config: Mapping[str, Any] | None, *, province: str | list[str] | None,
-              metro: bool) -> ReportData:
-    """Run scores, regions, tiers, parks and metro circles as ``geourb regions`` does.
+def analyse(
+    config: Mapping[str, Any] | str | Path | None = None,
+    *,
+    province: str | None = None,
+    metro: bool | Sequence[str] = True,
+) -> ReportData:
+    """Run the pipeline once (:func:`geourb.workflows.potential_regions`) and the metro circles.
 
-    Replace this function's body by ``geourb.workflows.potential_regions(config)`` when that
-    lands; the rest of the module only reads the returned :class:`ReportData`.
+    Parameters
+    ----------
+    config
+        As for :func:`report` (``None``: :data:`DEFAULT_CONFIG`).
+    province
+        Limit to a province; default all of China.
+    metro
+        ``True``: the 1-hour circles of every approved metropolitan core
+        (:data:`geourb.metro.METRO_CORES`) reaching the selection; a list: only these cores;
+        ``False``: none.
+
+    Returns
+    -------
+    ReportData
+        What :func:`render_report` shows; ``.result`` is the pipeline's result (write it with
+        :func:`geourb.workflows.write_outputs`).
     """
-    from geourb.counties import filter_layer, load_counties
-    from geourb.indicators import county_indicators, national_urbanization_rate
-    from geourb.regions import RegionConfig, delineate_regions, region_polygons
-    from geourb.scoring import ScoringConfig, score_counties
-    from geourb.stats import join_statistics, read_census_2020
+    from geourb.workflows import potential_regions
 
-    cfg = dict(config or {})
-    inp = cfg.get("input", {})
-    scoring = ScoringConfig.from_dict(cfg.get("scoring", {}))
-    regions_cfg = RegionConfig.from_dict(cfg.get("regions", {}))
     notes: list[str] = []
-    census = read_census_2020(inp.get("census"))
-    counties = load_counties()
-    full, join = join_statistics(counties, census)
-    national = float(inp.get("national_rate") or national_urbanization_rate(full))
-    parks = park_agg = None
+    cfg = DEFAULT_CONFIG if config is None else config
     try:
-        from geourb.parks import aggregate_by_county, read_parks, validate_parks
-
-        parks, _ = validate_parks(read_parks(inp.get("parks")), counties)
-        park_agg = aggregate_by_county(parks, counties, population=full["pop_total"])
-    except (DataFileNotFoundError, OfflineError) as exc:
-        notes.append(f"开发区目录不可用, 未计入园区: {exc}")
-    layer = filter_layer(full, province=province) if province else full
-    layer = layer.sort_index()
-    selection = "全国" if not province else "、".join([province] if isinstance(province, str) else province)
-    parks_in = None if park_agg is None else park_agg[["n_parks", "approved_ha"]].reindex(layer.index)
-    ind = county_indicators(layer, national_rate=national, target_rate=inp.get("target_rate", 0.70),
-                            parks=parks_in)
-    result = score_counties(ind, config=scoring)
-    table = layer[["adcode", "name", "prefecture", "province"]].join(ind).join(result.table)
-    if regions_cfg.max_rate == "national":
-        regions_cfg = RegionConfig.from_dict({**regions_cfg.as_dict(), "max_rate": national})
-    try:
-        d = delineate_regions(layer, result.table, config=regions_cfg)
-        regions = d.regions
-        polys = region_polygons(layer, d) if len(regions) else None
-        region_of = d.counties["region_id"].reindex(layer.index)
+        result = potential_regions(cfg, province=province, tiers=True)
     except EmptyResultError as exc:
         notes.append(f"没有潜力地区: {exc}")
-        regions, polys = pd.DataFrame(), None
-        region_of = pd.Series("", index=layer.index)
-    tiers = None
+        result = potential_regions(cfg, province=province, tiers=True, delineate=False)
+    if result.delineation is not None and result.delineation.regions.empty:
+        notes.append("没有集中连片潜力地区 (no concentrated region); 分散型潜力县仍列出。")
+    selection = "全国" if not province else str(province)
+    parks = None
+    if result.config.input.parks:
+        parks = _read_parks(result)
+    else:
+        notes.append("配置未包含开发区目录 ([input] parks), 未计入园区。")
+    if metro is True:
+        areas = _metro_circles(result.joined.layer, result.layer)
+    elif metro:
+        areas = _metro_circles(result.joined.layer, result.layer, cores=list(metro))
+    else:
+        areas = []
+    return ReportData(result=result, selection=selection, parks=parks, metro=areas, notes=notes)
+
+
+def _read_parks(result: PotentialRegionsResult) -> gpd.GeoDataFrame | None:
+    """Read the park catalogue with each park's county (for the leading industries)."""
+    from geourb.parks import read_parks, validate_parks
+    from geourb.workflows import BUILTIN_PARKS
+
+    source = result.config.input.parks
     try:
-        from geourb.settlement import settlement_tiers
-
-        tiers, _ = settlement_tiers()
-    except GeourbError as exc:
-        notes.append(f"落户分级不可用: {exc}")
-    areas = _metro_circles(full, layer) if metro else []
-    return ReportData(
-        config={"scoring": scoring.as_dict(), "regions": regions_cfg.as_dict(),
-                "input": {**inp, "target_rate": inp.get("target_rate", 0.70)}},
-        selection=selection, layer=layer, table=table, weights=result.weights, ahp=result.ahp,
-        scoring=scoring, regions_config=regions_cfg, regions=regions, region_polygons=polys,
-        region_of=region_of, national_rate=national, join_summary=join.summary(),
-        parks=parks, tiers=tiers, metro=areas, notes=notes,
-    )
+        parks, _ = validate_parks(read_parks(None if source == BUILTIN_PARKS else source), result.joined.layer)
+    except (DataFileNotFoundError, OfflineError) as exc:
+        logger.warning("park catalogue not available for the leading industries: %s", exc)
+        return None
+    return parks
 
 
-def _metro_circles(full: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> list[Any]:
+def _metro_circles(full: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, *,
+                   cores: Sequence[str] | None = None) -> list[Any]:
     """1-hour areas of the approved metropolitan cores in the selection (approximate network)."""
     from geourb.metro import METRO_CORES, default_network, delineate_metro, resolve_city
 
-    cores = []
-    for name in METRO_CORES:
+    resolved = []
+    for name in METRO_CORES if cores is None else cores:
         try:
             core = resolve_city(name, full)
         except GeourbError as exc:
             logger.warning("metropolitan core %s not resolved: %s", name, exc)
             continue
-        cores.append(core)
-    if not cores:
+        resolved.append(core)
+    if not resolved:
         return []
     network = default_network(full)
     out = []
-    for core in cores:
+    for core in resolved:
         try:
             area = delineate_metro(network, core, full, minutes=60, population="pop_total")
         except GeourbError as exc:
@@ -271,9 +356,11 @@ def _method_html(data: ReportData) -> str:
     rc = data.regions_config.as_dict()
     parts.append("<p>潜力地区划定 region rules: 候选县 = 城镇化率低于 "
                  f"{_num(data.national_rate, pct=True)} (全国) 且常住人口 ≥ "
-                 f"{_num(rc.get('min_pop_total'))}; 邻接 {_e(rc.get('contiguity'))}; 地区人口 "
+                 f"{_num(rc.get('min_pop_total'))}; 方法 {_e(rc.get('method'))} (平滑后每 km² 待城镇化人口 ≥ "
+                 f"{_num(rc.get('min_gap_density_km2'))}); 邻接 {_e(rc.get('contiguity'))}; 集中连片地区人口 "
                  f"{_num(rc.get('min_region_pop'))}–{_num(rc.get('max_region_pop'))}, 县数 ≤ "
-                 f"{_e(rc.get('max_region_counties'))}; 拆分 {_e(rc.get('split_method'))}.</p>")
+                 f"{_e(rc.get('max_region_counties'))}; 拆分 {_e(rc.get('split_method'))}; 其余候选县为分散型潜力县 "
+                 "(scattered tier). 方法比较见 docs/regions_method.md.</p>")
     return "\n".join(parts)
 
 
@@ -290,12 +377,21 @@ def _leading_industries(parks: gpd.GeoDataFrame | None, adcodes: pd.Index, n: in
     return "、".join(f"{k} ({v})" for k, v in counts.most_common(n))
 
 
+_COMPONENTS = {"gap_people": ("待城镇化人口 people to urbanize", {}),
+               "rural_density_km2": ("乡村人口密度 rural /km²", {"digits": 1}),
+               "parks_per_million": ("园区/百万人 parks per million", {"digits": 2})}
+"""Ranking components (:data:`geourb.regions.RANK_COMPONENTS`) shown in the table, with formats."""
+
+_TIER_LABELS = {"concentrated": "集中连片 concentrated", "scattered": "分散 scattered"}
+
+
 def _region_rows(data: ReportData) -> pd.DataFrame:
-    """One row per region with its facts, ranked by mean score."""
+    """One row per concentrated region with its facts, by the region's own ``rank``."""
     t = data.table
+    region_of = data.region_of
     rows = []
-    for _, r in data.regions.iterrows():
-        members = data.region_of[data.region_of == r["region_id"]].index
+    for _, r in data.regions.sort_values("rank", kind="stable").iterrows():
+        members = region_of[region_of == r["region_id"]].index
         sub = t.loc[members]
         pop = float(data.layer.loc[members, "pop_total"].sum())
         urban = (float(data.layer.loc[members, "pop_urban"].sum())
@@ -310,29 +406,53 @@ def _region_rows(data: ReportData) -> pd.DataFrame:
             if len(tt):
                 col = "tier_label" if "tier_label" in tt.columns else "tier"
                 tiers = "、".join(f"{k} {v}" for k, v in tt[col].value_counts().items())
-        rows.append({
-            "region_id": r["region_id"], "地区 region": r.get("region_name", r["region_id"]),
+        row = {
+            "排名 rank": int(r["rank"]), "region_id": r["region_id"],
+            "地区 region": r.get("region_name", r["region_id"]),
+            "层级 tier": _TIER_LABELS.get(str(r.get("tier", "")), r.get("tier", "")),
             "省份 province": "、".join(sub["province"].astype(str).unique()),
             "县数 counties": len(members), "常住人口 population": pop,
             "城镇化率 urbanization": rate, "差距 gap": data.national_rate - rate,
             "乡村人口 rural": pop - urban, "园区 parks": parks_n,
+        }
+        for col, (label, _) in _COMPONENTS.items():
+            if col in r.index:
+                row[label] = r[col]
+        row |= {
+            "潜力 potential": r.get("potential", np.nan),
+            "前15稳定性 top-15 share": r.get("top_n_share", np.nan),
             "平均得分 score": float(sub["score"].mean()),
             "主导产业 leading industries": _leading_industries(data.parks, members),
             "落户分级 settlement tiers": tiers or "无数据",
             "地市 prefectures": "、".join(sub["prefecture"].astype(str).unique()),
             "_members": members,
-        })
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return df
-    df = df.sort_values("平均得分 score", ascending=False, kind="stable").reset_index(drop=True)
-    df.insert(0, "排名 rank", np.arange(1, len(df) + 1))
-    return df
+        }
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _scattered_html(data: ReportData) -> str:
+    """List the scattered tier: candidate counties outside every concentrated region."""
+    sc = data.scattered
+    if sc.empty:
+        return "<p>无分散型潜力县 (no scattered-tier county).</p>"
+    cols = {"name": "县 county", "prefecture": "地市 prefecture", "province": "省份 province",
+            "pop_total": "常住人口 population", "urbanization_rate": "城镇化率 urbanization",
+            "gap_people": "待城镇化人口 people to urbanize", "score": "得分 score"}
+    df = sc[[c for c in cols if c in sc.columns]].rename(columns=cols)
+    head = (f"<p>{len(sc)} 个县城镇化率低于全国、人口较多, 但不在集中连片地区内 (规划: \"兼顾其他城镇化率较低、"
+            f"人口规模较大的县\"); 共 {_num(sc['pop_total'].sum())} 人, 按待城镇化人口排序。</p>")
+    table = _table(df, numeric={"常住人口 population": {}, "城镇化率 urbanization": {"pct": True},
+                                "待城镇化人口 people to urbanize": {}, "得分 score": {"digits": 3}})
+    opened = " open" if len(sc) <= 50 else ""
+    return (f'{head}<details class="scattered"{opened}><summary>{len(sc)} 个分散型潜力县 (列表 list)</summary>'
+            f"{table}</details>")
 
 
 def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
     """(caption, data URI) of each figure."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     from geourb import figures
 
@@ -341,13 +461,33 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
                               geometry="geometry", crs=data.layer.crs)
     fig = figures.choropleth_figure(scored, "score", label="潜力得分", unit="0-1",
                                     title=f"县域潜力得分与潜力地区 ({data.selection})")
-    if data.region_polygons is not None and len(ranked):
-        from geourb.counties import CHINA_ALBERS
+    from geourb.coords import CHINA_ALBERS
 
+    national = len(data.layer) > 1000
+    hatched = "tier" in data.table.columns and bool((data.table["tier"] == "scattered").any())
+    if hatched:
+        sc = data.layer.loc[data.table.index[data.table["tier"] == "scattered"], ["geometry"]]
+        sc.to_crs(CHINA_ALBERS).plot(ax=fig.axes[0], facecolor="none", edgecolor="#444444",
+                                     hatch="////" if national else "///", linewidth=0, zorder=2.5)
+    handles = []
+    if data.region_polygons is not None and len(ranked):
         polys = data.region_polygons.to_crs(CHINA_ALBERS)
-        polys.boundary.plot(ax=fig.axes[0], color="#08519c",
-                            linewidth=0.4 if len(data.layer) > 1000 else 1.0, zorder=3)
-    out.append(("图 1 县域潜力得分 (分级) 与潜力地区边界 (蓝线)", figures.figure_data_uri(fig)))
+        # close the slivers between neighbouring county polygons, so only the region's edge is drawn
+        polys = polys.set_geometry(polys.buffer(2000).buffer(-2000))
+        polys.boundary.plot(ax=fig.axes[0], color="#08519c", linewidth=0.8 if national else 1.4, zorder=3)
+        handles.append(Patch(facecolor="none", edgecolor="#08519c", linewidth=1.4, label="集中连片潜力地区"))
+    if hatched:
+        handles.append(Patch(facecolor="none", edgecolor="#444444", hatch="///", label="分散型潜力县"))
+    if handles:
+        ax = fig.axes[0]
+        scale = ax.get_legend()
+        if scale is not None:
+            ax.add_artist(scale)  # keep the score legend when adding the tiers' legend
+        font = figures.cjk_font()
+        ax.legend(handles=handles, loc="upper left", framealpha=0.9,
+                  prop={"size": 8, **({"family": font} if font else {})})
+    out.append(("图 1 县域潜力得分 (分级), 集中连片潜力地区边界 (蓝线) 与分散型潜力县 (斜线)",
+                figures.figure_data_uri(fig)))
     plt.close(fig)
     if len(ranked):
         contrib_cols = [c for c in data.table.columns if str(c).startswith("contrib_")]
@@ -371,40 +511,54 @@ def _figures(data: ReportData, ranked: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
-def _interactive_map(data: ReportData, ranked: pd.DataFrame) -> str:
-    """Render the interactive map as an offline page for an iframe."""
+def interactive_map(data: ReportData) -> folium.Map:
+    """Return the report's interactive map: :func:`geourb.maps.regions_map` plus the metro circles.
+
+    Parameters
+    ----------
+    data
+        From :func:`analyse`.
+
+    Returns
+    -------
+    folium.Map
+        The two tiers (score, ranked outlines, hatched scattered counties) and the approximate
+        1-hour circles (hidden at first); ``geourb demo`` saves it as
+        ``maps/potential_regions.html`` and embeds the same map in the report.
+    """
     from geourb import maps
 
-    layers = []
-    scored = gpd.GeoDataFrame(
-        data.layer[["name", "prefecture", "geometry"]].join(data.table[["score"]]),
-        geometry="geometry", crs=data.layer.crs)
-    national = len(scored) > 1000
-    layers.append(maps.choropleth(scored, "score", label="潜力得分", name_column="name",
-                                  simplify_m=3000 if national else None,
-                                  decimals=4 if national else 5,
-                                  tooltip_columns={"prefecture": "地市"}))
-    if data.region_polygons is not None and len(ranked):
-        polys = data.region_polygons.copy()
-        key = "region_id" if "region_id" in polys.columns else None
-        if key is not None:
-            rank = dict(zip(ranked["region_id"], ranked["排名 rank"], strict=True))
-            polys["rank"] = polys[key].map(rank)
-        name = "region_name" if "region_name" in polys.columns else "name"
-        layers.append(maps.region_outlines(polys, name_column=name,
-                                           rank_column="rank" if key else None,
-                                           layer_name="潜力地区"))
+    extra = []
     if data.metro:
         bands = pd.concat([a.isochrone.assign(name=f"{a.summary['core']} 1 小时 (近似)")
                            for a in data.metro])
         bands = gpd.GeoDataFrame(bands, geometry="geometry", crs=data.metro[0].isochrone.crs)
-        layers.append(maps.isochrone_bands(bands, name_column="name", style="outline",
-                                           layer_name="都市圈 1 小时 (近似路网)"))
-    m = maps.make_map(*layers, title=f"潜力地区 ({data.selection})", height="100%")
-    return maps.to_html(m, offline=True)
+        extra.append(maps.isochrone_bands(bands, name_column="name", style="outline",
+                                          layer_name="都市圈 1 小时 (近似路网)", show=False))
+    title = f"潜力地区 ({data.selection})"
+    counties = gpd.GeoDataFrame(data.layer[["name", "prefecture", "geometry"]].join(data.table[["score"]]),
+                                geometry="geometry", crs=data.layer.crs)
+    if data.delineation is None:
+        layer = maps.choropleth(counties, "score", label="潜力得分", name_column="name",
+                                simplify_m=3000 if len(counties) > 1000 else None)
+        m = maps.make_map(layer, *extra, title=title, height="100%")
+    else:
+        m = maps.regions_map(counties, data.delineation, region_layer=data.region_polygons,
+                             extra_layers=extra, title=title, height="100%")
+    return m
 
 
-def render_report(data: ReportData, *, title: str | None = None) -> str:
+def _rank_note(data: ReportData) -> str:
+    """Explain how the regions are ranked (their own rank, :func:`geourb.regions.rank_regions`)."""
+    rc = data.regions_config
+    w = {k: v for k, v in (getattr(rc, "rank_weights", None) or {}).items() if k in data.regions.columns}
+    parts = "、".join(f"{_COMPONENTS.get(k, (k,))[0]} × {v:g}" for k, v in w.items())
+    n = getattr(rc, "top_n", 15)
+    return (f"<p>排名 rank: 各分量在地区间的百分位加权 ({_e(parts)}) 得到潜力 potential, 1 = 最高。"
+            f"前{n}稳定性 = 权重随机扰动 ({_e(getattr(rc, 'rank_draws', ''))} 次) 下仍在前 {n} 名的比例。</p>")
+
+
+def render_report(data: ReportData, *, title: str | None = None, map_html: str | None = None) -> str:
     """Render the report page for ``data`` (HTML text; see :func:`report`).
 
     Parameters
@@ -413,6 +567,9 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
         The analysis.
     title
         Page title.
+    map_html
+        The interactive map as an offline page (``maps.to_html(interactive_map(data))``);
+        drawn from ``data`` when omitted.
 
     Returns
     -------
@@ -422,12 +579,16 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
     import geourb
 
     title = title or f"新型城镇化潜力地区报告 — {data.selection}"
+    if map_html is None:
+        from geourb.maps import to_html
+
+        map_html = to_html(interactive_map(data), offline=True)
     ranked = _region_rows(data)
     s = []
     s.append(f"<h1>{_e(title)}</h1>")
     s.append(f"<p>geourb {_e(geourb.__version__)}; 选区 selection: <b>{_e(data.selection)}</b>, "
              f"{len(data.layer)} 个县级单位; 全国城镇化率 {_num(data.national_rate, pct=True)}; "
-             f"潜力地区 {len(ranked)} 个.</p>")
+             f"集中连片潜力地区 {len(ranked)} 个, 分散型潜力县 {len(data.scattered)} 个.</p>")
     for note in data.notes:
         s.append(f'<p class="note">{_e(note)}</p>')
     if ranked.empty:
@@ -435,7 +596,7 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
                  "region in this selection): 没有县同时满足候选条件并组成足够大的连片地区。"
                  "下面仍列出参数、方法和县域数据。</p>")
     s.append("<h2>1 参数 Parameters</h2>")
-    prm = [{"节 section": sec, "参数 key": k, "值 value": v}
+    prm = [{"节 section": sec, "参数 key": k, "值 value": "默认 default" if v is None else v}
            for sec, d in data.config.items() for k, v in d.items()]
     s.append(_table(pd.DataFrame(prm)))
     s.append("<p>普查与县界连接 census join (按代码、对照表、名称; 未匹配的单位列出而不丢弃):</p>")
@@ -447,12 +608,15 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
     s.append(_method_html(data))
     s.append("<h2>4 潜力地区 Ranked regions</h2>")
     if len(ranked):
-        cols = ["排名 rank", "地区 region", "省份 province", "县数 counties", "常住人口 population",
-                "城镇化率 urbanization", "差距 gap", "乡村人口 rural", "园区 parks", "平均得分 score"]
+        comps = [label for label, _ in _COMPONENTS.values() if label in ranked.columns]
+        cols = ["排名 rank", "地区 region", "层级 tier", "省份 province", "县数 counties",
+                "常住人口 population", "城镇化率 urbanization", *comps, "潜力 potential",
+                "前15稳定性 top-15 share"]
+        s.append(_rank_note(data))
         s.append(_table(ranked[cols], numeric={
             "常住人口 population": {}, "城镇化率 urbanization": {"pct": True},
-            "差距 gap": {"pct": True}, "乡村人口 rural": {}, "园区 parks": {},
-            "平均得分 score": {"digits": 3}}))
+            **{label: fmt for label, fmt in _COMPONENTS.values()},
+            "潜力 potential": {"digits": 3}, "前15稳定性 top-15 share": {"pct": True}}))
         s.append("<h3>地区概况 Fact sheets</h3>")
         for _, r in ranked.iterrows():
             s.append(
@@ -469,12 +633,14 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
                 "</table></details>")
     else:
         s.append('<p class="empty">无 (none).</p>')
+    s.append("<h3>分散型潜力县 Scattered-tier counties</h3>")
+    s.append(_scattered_html(data))
     s.append("<h2>5 图 Figures</h2>")
     for caption, uri in _figures(data, ranked):
         s.append(f'<figure><img class="figure" alt="{_e(caption)}" src="{uri}">'
                  f"<figcaption>{_e(caption)}</figcaption></figure>")
     s.append("<h2>6 交互地图 Interactive map</h2>")
-    s.append(f'<iframe title="interactive map" srcdoc="{_e(_interactive_map(data, ranked))}">'
+    s.append(f'<iframe title="interactive map" srcdoc="{_e(map_html)}">'
              "</iframe>")
     s.append("<h2>7 都市圈 1 小时范围 (近似) Metropolitan 1-hour circles (approximate)</h2>")
     s.append(f'<p class="note"><b>{_e(APPROXIMATE_NOTE)}</b></p>')
@@ -492,25 +658,12 @@ def render_report(data: ReportData, *, title: str | None = None) -> str:
             "</body>\n</html>\n")
 
 
-def _read_config(path: Path) -> dict[str, Any]:
-    import tomllib
-
-    from geourb._errors import SettingsError
-
-    if not path.is_file():
-        raise DataFileNotFoundError(f"Config file {path} does not exist.")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path} is not valid UTF-8 TOML: {exc}") from exc
-
-
 def report(
     config: Mapping[str, Any] | str | Path | None = None,
     *,
     out: str | Path = DEFAULT_OUT,
-    province: str | list[str] | None = None,
-    metro: bool = True,
+    province: str | None = None,
+    metro: bool | Sequence[str] = True,
     title: str | None = None,
 ) -> Path:
     """Run the potential-regions analysis and write a self-contained offline HTML report.
@@ -519,14 +672,15 @@ def report(
     ----------
     config
         A config dict or TOML file as for ``geourb regions`` (sections ``[input]``,
-        ``[scoring]``, ``[regions]``); ``None`` uses the defaults (AHP weights, rank
-        normalisation, national-rate candidates).
+        ``[scoring]``, ``[regions]``, see :func:`geourb.workflows.load_config`); ``None``
+        uses :data:`DEFAULT_CONFIG` (default scoring and regions, with the park catalogue).
     out
         The ``.html`` file to write (atomically).
     province
-        Limit the report to a province (or several); default all of China.
+        Limit the report to a province (安徽, 皖, Anhui or 34); default all of China.
     metro
-        Add the 1-hour circles of the approved metropolitan cores (approximate network).
+        Add the 1-hour circles of the approved metropolitan cores (approximate network); a
+        list of core cities limits them (see :func:`analyse`).
     title
         Page title.
 
@@ -544,10 +698,8 @@ def report(
     """
     from geourb._io import write_text
 
-    if isinstance(config, str | Path):
-        config = _read_config(Path(config))
     logging.getLogger("geourb").info("report: running the analysis (%s)", province or "all China")
-    data = _analysis(config, province=province, metro=metro)
+    data = analyse(config, province=province, metro=metro)
     page = render_report(data, title=title)
     path = write_text(out, page)
     logger.info("wrote report %s (%.2f MB)", path, len(page.encode()) / 1e6)

@@ -207,21 +207,25 @@ def nb01() -> nbformat.NotebookNode:
             "           'rank_p05', 'rank_p95']\n"
             "top[columns]"),
         new_code_cell("# the highest-potential county\nresult.table.sort_values('rank')['name'].iloc[0]"),
-        new_markdown_cell("## Contiguous potential regions, named by position"),
+        new_markdown_cell(
+            "## Two tiers: concentrated regions (ranked) and scattered counties\n"
+            "The plan has two tiers: *concentrated* potential regions (contiguous, large) and *other* "
+            "counties with low urbanization and large populations outside them (*scattered*). Each "
+            "concentrated region has its own `rank` (1 = highest potential: percentiles of the people "
+            "to urbanize, the rural density and parks per capita, weighted) and `top_n_share`, how "
+            "often it stays in the top 15 when the ranking weights are perturbed."),
         new_code_cell(
             "delin = result.delineation\n"
-            "print(len(delin.regions), 'regions;', result.table['region_status'].value_counts().to_dict())\n"
-            "delin.regions.sort_values('pop_total', ascending=False).head(15)"),
-        new_markdown_cell(
-            "The plan has two tiers: *concentrated* potential regions (contiguous, large, ranked) and "
-            "*other* counties with low urbanization and large populations outside them (scattered). "
-            "`write_outputs` writes the scattered list as `scattered_counties.csv`."),
+            "print(len(delin.regions), 'regions;', len(delin.scattered), 'scattered counties;',\n"
+            "      result.table['tier'].value_counts().to_dict())\n"
+            "ranked = delin.regions.sort_values('rank')\n"
+            "ranked[['rank', 'region_name', 'tier', 'provinces', 'n_counties', 'pop_total', 'urbanization_rate',\n"
+            "        'gap_people', 'rural_density_km2', 'potential', 'top_n_share']].head(20)"),
+        new_markdown_cell("The scattered tier (written as `scattered_counties.csv`), by people to urbanize:"),
         new_code_cell(
-            "# the two tiers, when the delineation carries them (tier column, scattered table)\n"
-            "if 'tier' in result.table:\n"
-            "    print(result.table['tier'].value_counts().to_dict())\n"
-            "scattered = getattr(delin, 'scattered', None)\n"
-            "scattered.head(10) if scattered is not None else 'no scattered tier in this version'"),
+            "people = delin.scattered['pop_total'].sum()\n"
+            "print(len(delin.scattered), 'scattered counties,', f'{people:,.0f} people')\n"
+            "delin.scattered.head(15)"),
         new_markdown_cell("## Comparison with the plan's seven regions (conventional prefecture groupings)"),
         new_code_cell("presets = result.presets\npresets"),
         new_markdown_cell("## Settlement-policy tiers by urban (city-zone) population"),
@@ -235,19 +239,15 @@ def nb01() -> nbformat.NotebookNode:
             "import tempfile\n\n"
             "files = write_outputs(result, Path(tempfile.mkdtemp()), reports=True)\n"
             "{key: path.name for key, path in files.items()}"),
-        new_markdown_cell("## Map (offline, self-contained HTML)"),
+        new_markdown_cell(
+            "## The two-tier map (offline, self-contained HTML)\n"
+            "`maps.regions_map` (the map of `geourb demo` and of the report): the county score, the "
+            "concentrated regions outlined with their rank, the scattered counties hatched."),
         new_code_cell(
-            "from geourb import maps\n"
-            "from geourb.parks import read_parks, validate_parks\n\n"
-            "scored = layer[['name', 'prefecture', 'geometry']].join(result.table[['score', 'rank']])\n"
-            "parks, _ = validate_parks(read_parks(SHARED / 'parks' / 'development_zones_2018.csv'), layer)\n"
-            "national_parks = parks[parks['level'] == 'national']\n"
-            "m = maps.make_map(\n"
-            "    maps.choropleth(scored, 'score', label='潜力得分', unit=''),\n"
-            "    maps.region_outlines(result.region_layer, name_column='name'),\n"
-            "    maps.parks(national_parks),\n"
-            "    title='潜力地区 potential regions (2020 census)',\n"
-            ")\n"
+            "from geourb import maps\n\n"
+            "scored = layer[['name', 'prefecture', 'geometry']].join(result.table[['score']])\n"
+            "m = maps.regions_map(scored, delin, region_layer=result.region_layer,\n"
+            "                     title='潜力地区 potential regions (2020 census)')\n"
             "path = maps.save_map(m, 'potential_regions')\n"
             "print(path, round(path.stat().st_size / 1e6, 2), 'MB')"),
     ]

@@ -16,8 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--config", default=None,
                    help="TOML config as for 'geourb regions' (default: the built-in defaults)")
-    p.add_argument("--province", action="append",
-                   help="limit the report to a province (repeatable; default all of China)")
+    p.add_argument("--province", default=None,
+                   help="limit the report to a province (安徽, 皖, Anhui or 34; default all of China)")
     p.add_argument("--out", default="reports/potential_regions.html",
                    help="output .html (default reports/potential_regions.html)")
     p.add_argument("--title", default=None, help="page title")
@@ -34,13 +34,7 @@ def _report(args: argparse.Namespace) -> int:
 
     if not str(args.out).lower().endswith(".html"):
         raise InvalidValueError(f"--out {args.out!r}: the report is an .html file.")
-    config = None
-    if args.config:
-        from geourb.cli._common import read_config
-
-        config = read_config(args.config)
-    province = args.province[0] if args.province and len(args.province) == 1 else args.province
-    path = report(config, out=Path(args.out), province=province, metro=not args.no_metro,
+    path = report(args.config, out=Path(args.out), province=args.province, metro=not args.no_metro,
                   title=args.title)
     out(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
     return 0

@@ -14,6 +14,7 @@ The package, by concern:
 - :mod:`geourb.maps.labels`: labels placed without overlap at every zoom, rank badges;
 - :mod:`geourb.maps.layers`: polygon layers; :mod:`geourb.maps.points`: point/line layers;
 - :mod:`geourb.maps.basemaps`: offline context basemap, 天地图 / 高德 (GCJ-02) / OSM tiles;
+- :mod:`geourb.maps.regions`: the two-tier potential-regions map (:func:`regions_map`);
 - :mod:`geourb.maps.dispatch`: draw any layer file by its kind;
 - :mod:`geourb.maps.output`: the map, offline HTML (inlined assets), saving.
 
@@ -38,6 +39,7 @@ from geourb.maps.layers import (
 )
 from geourb.maps.output import make_map, save_map, to_html
 from geourb.maps.points import parks, rail, seats
+from geourb.maps.regions import regions_layers, regions_map
 
 __all__ = [
     "ISOCHRONE_PALETTE",
@@ -57,6 +59,8 @@ __all__ = [
     "parks",
     "rail",
     "region_outlines",
+    "regions_layers",
+    "regions_map",
     "resolve_tiles",
     "save_map",
     "scattered_counties",
