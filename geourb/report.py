@@ -540,7 +540,7 @@ def interactive_map(data: ReportData) -> folium.Map:
                                 geometry="geometry", crs=data.layer.crs)
     if data.delineation is None:
         layer = maps.choropleth(counties, "score", label="潜力得分", name_column="name",
-                                simplify_m=3000 if len(counties) > 1000 else None)
+                                tolerance_m=3000 if len(counties) > 1000 else None)
         m = maps.make_map(layer, *extra, title=title, height="100%")
     else:
         m = maps.regions_map(counties, data.delineation, region_layer=data.region_polygons,

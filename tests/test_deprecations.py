@@ -31,3 +31,20 @@ def test_county_layer_argument_is_named_counties(func):
     module, name = func.rsplit(".", 1)
     params = list(inspect.signature(getattr(importlib.import_module(module), name)).parameters)
     assert params[0] == "counties", params
+
+
+def test_simplify_m_is_now_tolerance_m():
+    import inspect
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geourb.maps import choropleth
+
+    assert "tolerance_m" in inspect.signature(choropleth).parameters
+    # synthetic two-square layer
+    gdf = gpd.GeoDataFrame({"name": ["a", "b"], "v": [1.0, 2.0]},
+                           geometry=[box(100, 30, 101, 31), box(101, 30, 102, 31)], crs="EPSG:4326")
+    choropleth(gdf, "v", tolerance_m=0)
+    with pytest.warns(DeprecationWarning, match=r"simplify_m=\.\.\.\) is deprecated.*tolerance_m="):
+        choropleth(gdf, "v", simplify_m=0)

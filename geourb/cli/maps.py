@@ -84,7 +84,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--png", help="also write a static figure as PNG (300 dpi)")
     parser.add_argument("--svg", help="also write a static figure as SVG")
     parser.add_argument("--seats", action="store_true", help="also draw county seats")
-    parser.add_argument("--simplify-m", type=float, default=None,
+    parser.add_argument("--tolerance-m", "--simplify-m", dest="tolerance_m", type=float, default=None,
                         help="simplification tolerance in metres (default: automatic)")
     parser.add_argument("--online", action="store_true",
                         help="link JavaScript/CSS from CDNs instead of inlining them")
@@ -96,7 +96,7 @@ def _write(gdf: gpd.GeoDataFrame, args: argparse.Namespace, *, name_column: str 
 
     layers = [maps.choropleth(
         gdf, args.column, scheme=args.scheme, k=args.classes, cmap=args.cmap, label=args.label,
-        unit=args.unit, name_column=name_column, simplify_m=args.simplify_m,
+        unit=args.unit, name_column=name_column, tolerance_m=args.tolerance_m,
         tooltip_columns={c: lbl for c, lbl in (("prefecture", "地市"), ("province", "省份"))
                          if c in gdf.columns},
     )]
@@ -236,7 +236,7 @@ def _layer(args: argparse.Namespace) -> int:
     drawn = maps.draw_layer(gdf, kind=kind, column=args.column, name_column=name_column,
                             label=args.label or (None if kind == "choropleth" else path.stem),
                             unit=args.unit, scheme=args.scheme, k=args.classes, cmap=args.cmap,
-                            simplify_m=args.simplify_m, source=source)
+                            tolerance_m=args.tolerance_m, source=source)
     layers = [drawn]
     if args.seats:
         if {"seat_lon", "seat_lat", "name"} <= set(gdf.columns):

@@ -90,7 +90,7 @@ def simplify_coverage(
     if not keep.all():
         logger.warning("simplify_coverage: %d polygon(s) smaller than the tolerance (%.0f m) "
                        "became empty and are not drawn, e.g. %s; pass a smaller tolerance "
-                       "(simplify_m) to keep them", int((~keep).sum()), tolerance_m,
+                       "(tolerance_m) to keep them", int((~keep).sum()), tolerance_m,
                        labels(out[~keep]))
     return out[keep]
 

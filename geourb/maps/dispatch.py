@@ -5,6 +5,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import InvalidValueError, UnknownNameError, suggest
 from geourb._validate import require_crs, require_geographic_bounds
 from geourb.maps._simplify import overlapping
@@ -45,6 +46,7 @@ def layer_kind(gdf: gpd.GeoDataFrame, *, column: str | None = None, source: str 
     return "choropleth" if column else "outlines"
 
 
+@renamed_keywords(simplify_m="tolerance_m")
 def draw_layer(
     gdf: gpd.GeoDataFrame,
     *,
@@ -56,7 +58,7 @@ def draw_layer(
     scheme: str = "NaturalBreaks",
     k: int = 5,
     cmap: str = "YlOrRd",
-    simplify_m: float | None = None,
+    tolerance_m: float | None = None,
     source: str = "layer",
 ) -> folium.FeatureGroup:
     """Draw a layer read from a file as a choropleth, outlines, isochrone bands or points.
@@ -71,7 +73,7 @@ def draw_layer(
         Numeric column of a choropleth.
     name_column
         Label/tooltip column (default: the first of :data:`NAME_CANDIDATES` present).
-    label, unit, scheme, k, cmap, simplify_m
+    label, unit, scheme, k, cmap, tolerance_m
         As in :func:`~geourb.maps.choropleth`; ``label`` also names the layer.
     source
         The layer's file name, for messages.
@@ -120,10 +122,10 @@ def draw_layer(
         tips = {c: lbl for c, lbl in (("prefecture", "地市"), ("province", "省份"),
                                       ("core", "核心城市")) if c in gdf.columns and c != name_column}
         return choropleth(gdf, column, scheme=scheme, k=k, cmap=cmap, label=label, unit=unit,
-                          name_column=name_column, tooltip_columns=tips, simplify_m=simplify_m,
+                          name_column=name_column, tooltip_columns=tips, tolerance_m=tolerance_m,
                           coverage=not overlapping(gdf))
     if kind == "isochrones":
-        return isochrone_bands(gdf, name_column=name_column, simplify_m=simplify_m,
+        return isochrone_bands(gdf, name_column=name_column, tolerance_m=tolerance_m,
                                unit=unit or "分钟")
     if name_column is None:
         gdf = gdf.assign(name=[str(i) for i in gdf.index])
@@ -131,6 +133,6 @@ def draw_layer(
     if kind == "outlines":
         rank = "rank" if "rank" in gdf.columns else None
         return region_outlines(gdf, name_column=name_column, layer_name=layer_title,
-                               simplify_m=simplify_m, coverage=not overlapping(gdf),
+                               tolerance_m=tolerance_m, coverage=not overlapping(gdf),
                                rank_column=rank)
     return parks(gdf, name_column=name_column, layer_name=layer_title)

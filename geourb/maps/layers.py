@@ -19,6 +19,7 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from geourb._deprecate import renamed_keywords
 from geourb._errors import EmptyResultError, InvalidValueError
 from geourb._validate import require_columns, to_numeric
 from geourb.maps._html import (
@@ -60,6 +61,7 @@ class _Hatch(MacroElement):
         super().render(**kwargs)
 
 
+@renamed_keywords(simplify_m="tolerance_m")
 def choropleth(
     gdf: gpd.GeoDataFrame,
     column: str,
@@ -73,7 +75,7 @@ def choropleth(
     tooltip_columns: Sequence[str] | Mapping[str, str] | None = None,
     tooltip_units: Mapping[str, str] | None = None,
     layer_name: str | None = None,
-    simplify_m: float | None = None,
+    tolerance_m: float | None = None,
     decimals: int = 5,
     coverage: bool = True,
     fill_opacity: float = 0.75,
@@ -104,10 +106,10 @@ def choropleth(
         Units of the extra tooltip columns, ``{column: unit}``.
     layer_name
         Name in the layer control (default: the label).
-    simplify_m, decimals, coverage
+    tolerance_m, decimals, coverage
         Simplification tolerance in metres, decimal places of the WGS84 degrees kept, and
         whether the polygons form a coverage; see :func:`simplify_coverage`
-        (``simplify_m=0`` keeps the geometry).
+        (``tolerance_m=0`` keeps the geometry).
     fill_opacity
         Opacity of the fill, 0-1.
     line_color, line_weight
@@ -126,7 +128,7 @@ def choropleth(
     ------
     InvalidValueError
         ``gdf`` is not a GeoDataFrame, ``column`` is not numeric, an unknown ``cmap``, or
-        bad ``k``/``simplify_m``/``decimals``.
+        bad ``k``/``tolerance_m``/``decimals``.
     UnknownNameError
         Unknown ``scheme``.
     MissingColumnError
@@ -146,7 +148,7 @@ def choropleth(
     classes, bins = classify(values, scheme=scheme, k=k)
     colors = _palette(cmap, max(len(bins), 1))
     label = label or column
-    simplified = simplify_coverage(gdf, tolerance_m=simplify_m, decimals=decimals, coverage=coverage)
+    simplified = simplify_coverage(gdf, tolerance_m=tolerance_m, decimals=decimals, coverage=coverage)
     values = values.loc[simplified.index]
     classes = classes.loc[simplified.index]
 
@@ -180,6 +182,7 @@ def choropleth(
 
 
 
+@renamed_keywords(simplify_m="tolerance_m")
 def region_outlines(
     gdf: gpd.GeoDataFrame,
     *,
@@ -191,7 +194,7 @@ def region_outlines(
     labels: bool = True,
     rank_column: str | None = None,
     layer_name: str = "区域",
-    simplify_m: float | None = None,
+    tolerance_m: float | None = None,
     decimals: int = 5,
     coverage: bool = True,
     show: bool = True,
@@ -221,7 +224,7 @@ def region_outlines(
         concentrated tier).
     layer_name
         Name in the layer control.
-    simplify_m, decimals
+    tolerance_m, decimals
         Simplification tolerance in metres (``None``: automatic, ``0``: none) and decimal
         places of the WGS84 degrees kept; see :func:`~geourb.maps.simplify_coverage`.
     coverage
@@ -245,7 +248,7 @@ def region_outlines(
     gdf = _to_wgs84(gdf, source=source)
     require_columns(gdf, [name_column] + ([rank_column] if rank_column else []), source=source)
     extra = _columns_mapping(tooltip_columns, gdf, source=source)
-    simplified = simplify_coverage(gdf, tolerance_m=simplify_m, decimals=decimals, coverage=coverage)
+    simplified = simplify_coverage(gdf, tolerance_m=tolerance_m, decimals=decimals, coverage=coverage)
     tips = [_title(row, name_column) + _tooltip_lines(row, extra, tooltip_units or {})
             for _, row in simplified.iterrows()]
     fg = _feature_group(layer_name, simplified, show=show)
@@ -273,6 +276,7 @@ def region_outlines(
     return fg
 
 
+@renamed_keywords(simplify_m="tolerance_m")
 def scattered_counties(
     counties: gpd.GeoDataFrame,
     *,
@@ -281,7 +285,7 @@ def scattered_counties(
     name_column: str | None = "name",
     color: str = "#555555",
     layer_name: str = "分散型县",
-    simplify_m: float | None = None,
+    tolerance_m: float | None = None,
     legend: bool = True,
     show: bool = True,
 ) -> folium.FeatureGroup:
@@ -304,7 +308,7 @@ def scattered_counties(
         Outline colour.
     layer_name
         Name in the layer control and legend.
-    simplify_m
+    tolerance_m
         Simplification tolerance in metres (``None``: automatic).
     legend
         Add a legend entry (shown while the layer is visible).
@@ -338,7 +342,7 @@ def scattered_counties(
             )
     if name_column is not None:
         require_columns(gdf, [name_column], source=source)
-    simplified = simplify_coverage(gdf, tolerance_m=simplify_m, coverage=False)
+    simplified = simplify_coverage(gdf, tolerance_m=tolerance_m, coverage=False)
     tips = [_title(row, name_column) + "<br>" + _esc(layer_name) for _, row in simplified.iterrows()]
     fg = _feature_group(layer_name, simplified, show=show)
     fg.add_child(_Hatch())
@@ -356,6 +360,7 @@ def scattered_counties(
     return fg
 
 
+@renamed_keywords(simplify_m="tolerance_m")
 def isochrone_bands(
     gdf: gpd.GeoDataFrame,
     *,
@@ -366,7 +371,7 @@ def isochrone_bands(
     layer_name: str = "等时圈",
     fill_opacity: float = 0.45,
     style: str = "auto",
-    simplify_m: float | None = None,
+    tolerance_m: float | None = None,
     decimals: int = 5,
     legend: bool = True,
     show: bool = True,
@@ -395,7 +400,7 @@ def isochrone_bands(
         ``"fill"``: translucent fills; ``"outline"``: coloured outlines only; ``"auto"``
         (default): fills, unless the map also has a filled layer such as a choropleth, where
         translucent fills over each other would mix colours (then outlines).
-    simplify_m, decimals
+    tolerance_m, decimals
         Simplification tolerance in metres (``None``: automatic, ``0``: none) and decimal
         places of the WGS84 degrees kept; bands are simplified one by one (they overlap).
     legend
@@ -453,7 +458,7 @@ def isochrone_bands(
     ordered = gdf[gdf[band_column].notna()].copy()
     ordered["_order"] = [bands.index(b) for b in ordered[band_column]]
     ordered = ordered.sort_values("_order", ascending=False, kind="stable")
-    simplified = simplify_coverage(ordered, tolerance_m=simplify_m, decimals=decimals, coverage=False)
+    simplified = simplify_coverage(ordered, tolerance_m=tolerance_m, decimals=decimals, coverage=False)
     tips = [(_title(row, name_column) + "<br>" if name_column else "")
             + f"≤ {_esc(_fmt(row[band_column], unit))}" for _, row in simplified.iterrows()]
     fill = [mapping[b] for b in simplified[band_column]]

@@ -59,14 +59,14 @@ def regions_layers(
     scored = counties[keep]
     tips = {"prefecture": "地市"} if "prefecture" in scored.columns else None
     layers = [choropleth(scored, score_column, label="潜力得分", name_column="name", layer_name="县域潜力得分",
-                         simplify_m=3000 if national else None, decimals=4 if national else 5,
+                         tolerance_m=3000 if national else None, decimals=4 if national else 5,
                          tooltip_columns=tips)]
     tier = delineation.counties["tier"].reindex(counties.index)
     if (tier == "scattered").any():
         hatched = gpd.GeoDataFrame({"name": counties["name"], "tier": tier}, geometry=counties.geometry,
                                    crs=counties.crs)
         layers.append(scattered_counties(hatched, layer_name="分散型潜力县 scattered",
-                                         simplify_m=3000 if national else None))
+                                         tolerance_m=3000 if national else None))
     polys = region_layer if region_layer is not None else region_polygons(counties, delineation)
     if len(polys):
         cols = {c: lab for c, lab in (("pop_total", "常住人口"), ("urbanization_rate", "城镇化率"),
