@@ -157,3 +157,38 @@ def walk_fill(net_s: _Floats, near: _Bools, rows: int, cols: int, dr: _Ints, dc:
                 if total <= cutoff_s:
                     minutes[idx] = np.float32(total / 60.0)
                 break
+
+
+@njit(cache=True, nogil=True)
+def near_mask(is_road: NDArray[np.uint8], rows: int, cols: int, reach: int,
+              near: NDArray[np.uint8]) -> None:  # pragma: no cover - compiled
+    """``near`` = 1 where a road cell lies within the ``2 reach + 1`` square around the cell.
+
+    The same as ``scipy.ndimage.maximum_filter(is_road, size=2 * reach + 1, mode="constant")``
+    on the ``(rows, cols)`` 0/1 raster, as two running-count passes (rows, then columns).
+    """
+    tmp = np.zeros(rows * cols, dtype=np.int32)
+    for r in range(rows):
+        base = r * cols
+        count = 0
+        for c in range(min(reach, cols)):  # window [c - reach, c + reach] before c = 0
+            count += is_road[base + c]
+        for c in range(cols):
+            if c + reach < cols:
+                count += is_road[base + c + reach]
+            if c - reach - 1 >= 0:
+                count -= is_road[base + c - reach - 1]
+            tmp[base + c] = count
+    counts = np.zeros(cols, dtype=np.int32)
+    for r in range(min(reach, rows)):
+        for c in range(cols):
+            counts[c] += tmp[r * cols + c]
+    for r in range(rows):
+        add = r + reach
+        sub = r - reach - 1
+        for c in range(cols):
+            if add < rows:
+                counts[c] += tmp[add * cols + c]
+            if sub >= 0:
+                counts[c] -= tmp[sub * cols + c]
+            near[r * cols + c] = 1 if counts[c] > 0 else 0
