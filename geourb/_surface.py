@@ -60,7 +60,8 @@ def _sample_raster_compiled(network: Network, times: NDArray[np.float64],
     csr = network.csr
     args = (csr.indptr, csr.indices, csr.data, network.reverse_edge_times(), canonical,
             n_interior, times, reached, px, py, cutoff_s)
-    xmin, xmax, ymin, ymax = _kernels.sample_extent(*args)
+    xmin, xmax, ymin, ymax = _kernels.reach_extent(csr.indptr, csr.indices, csr.data, times,
+                                                   reached, px, py, cutoff_s)
     ox, oy = np.asarray(ox, dtype=float), np.asarray(oy, dtype=float)
     xmin, xmax = min(xmin, float(ox.min())), max(xmax, float(ox.max()))
     ymin, ymax = min(ymin, float(oy.min())), max(ymax, float(oy.max()))
@@ -90,7 +91,10 @@ def _sample_raster_numpy(network: Network, times: NDArray[np.float64],
     st = np.concatenate([st, np.zeros(len(ox))])
     stages.tick("sample")
 
-    x0, y1, rows, cols = _grid_shape(sx.min(), sx.max(), sy.min(), sy.max(), cell_m=cell_m,
+    xmin, xmax, ymin, ymax = _reach_extent_numpy(network, times, reached, px, py, cutoff_s)
+    xmin, xmax = min(xmin, float(np.min(ox))), max(xmax, float(np.max(ox)))
+    ymin, ymax = min(ymin, float(np.min(oy))), max(ymax, float(np.max(oy)))
+    x0, y1, rows, cols = _grid_shape(xmin, xmax, ymin, ymax, cell_m=cell_m,
                                      max_min=minutes, margin=margin,
                                      max_memory_mb=max_memory_mb)
     # np.floor(a / b) rather than a // b (Python-exact floor division is ~10x slower; the two
@@ -108,6 +112,32 @@ def _sample_raster_numpy(network: Network, times: NDArray[np.float64],
     np.minimum.at(net_s, ri.astype(np.int64), st)
     stages.tick("rasterise")
     return x0, y1, rows, cols, net_s
+
+
+def _reach_extent_numpy(network: Network, times: NDArray[np.float64],
+                        reached: NDArray[np.int64], px: NDArray[np.float64],
+                        py: NDArray[np.float64], cutoff_s: float
+                        ) -> tuple[float, float, float, float]:
+    """Box of the reached nodes and the reached parts of edges to unreached nodes.
+
+    A superset of the edge samples' box (at most a fraction of a step larger), found without
+    sampling; the same arithmetic as :func:`geourb._kernels.reach_extent`. The grid is
+    anchored at multiples of the cell size, so a slightly larger box only adds empty cells.
+    """
+    u, pos = network.out_edge_index(reached)
+    v = network.csr.indices[pos]
+    part = np.flatnonzero(~(times[v] <= cutoff_s))
+    u, v, w = u[part], v[part], network.csr.data[pos[part]]
+    f = np.ones(w.size)
+    pos_w = w > 0.0
+    f[pos_w] = np.minimum((cutoff_s - times[u[pos_w]]) / w[pos_w], 1.0)
+    xu, yu = px[u], py[u]
+    x = (px[v] - xu) * f + xu
+    y = (py[v] - yu) * f + yu
+    xs, ys = np.concatenate([px[reached], x]), np.concatenate([py[reached], y])
+    if xs.size == 0:
+        return math.inf, -math.inf, math.inf, -math.inf
+    return float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
 
 
 _EDGE_TABLES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
