@@ -96,20 +96,29 @@ def walk_fill(net_s: _Floats, near: _Bools, rows: int, cols: int, dr: _Ints, dc:
     ``dr``, ``dc``, ``d2``: the offsets within the reach sorted by squared distance;
     ``group_start``: where each squared distance starts (with a final end index).
     """
+    reach = 0
+    for j in range(dr.size):
+        reach = max(reach, abs(dr[j]), abs(dc[j]))
+    flat = dr * cols + dc
     for idx in range(rows * cols):
         if not near[idx] or math.isfinite(net_s[idx]):
             continue
         r = idx // cols
         c = idx - r * cols
+        inner = reach <= r < rows - reach and reach <= c < cols - reach
         for g in range(group_start.size - 1):
             best = np.inf
             for j in range(group_start[g], group_start[g + 1]):
-                rr = r + dr[j]
-                cc = c + dc[j]
-                if 0 <= rr < rows and 0 <= cc < cols:
+                if inner:  # every offset stays on the grid: no bounds test
+                    val = net_s[idx + flat[j]]
+                else:
+                    rr = r + dr[j]
+                    cc = c + dc[j]
+                    if not (0 <= rr < rows and 0 <= cc < cols):
+                        continue
                     val = net_s[rr * cols + cc]
-                    if val < best:
-                        best = val
+                if val < best:
+                    best = val
             if math.isfinite(best):
                 total = best + math.sqrt(d2[group_start[g]]) * cell_m / walk_ms
                 if total <= cutoff_s:
