@@ -2,9 +2,10 @@
 
 Run: ``python benchmarks/bench_isochrones.py`` (needs ../shared/data; ~6 min on 2 cores,
 ~6 GB of RAM for the networkx copy of the 1M-node graph); ``--no-osmnx`` skips the osmnx way
-and the reach-only part (~1 min). geourb and the floor are timed best of 7 in wall time and,
-interleaved, in CPU time of the process (``time.process_time``), which other jobs on a shared
-machine disturb less; the stage breakdown comes from ``isochrones(..., timings=dict)``.
+and the reach-only part (~1 min); ``--only arterials,full,lattice`` picks graphs. geourb and
+the floor are timed best of 7 in wall time and, interleaved, in CPU time of the process
+(``time.process_time``), which other jobs on a shared machine disturb less; the stage
+breakdown comes from ``isochrones(..., timings=dict)``.
 
 Isochrones with polygons, bands 15/30/45/60 min, 100 m cells, on three graphs:
 
@@ -70,6 +71,9 @@ CELL_M = 100
 OSMNX_BUDGET_S = 180.0
 REPEAT = 7
 WITH_OSMNX = "--no-osmnx" not in sys.argv
+# ``--only arterials|full|lattice`` (comma-separated) runs only those graphs
+ONLY = (sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv
+        else ["arterials", "full", "lattice"])
 ROWS: list[dict[str, Any]] = []
 
 
@@ -286,13 +290,16 @@ if __name__ == "__main__":
     if not SHARED.exists():
         sys.exit(f"{SHARED} not found")
     t_start = time.perf_counter()
-    bench_graph("Kunming arterials", kunming_arterials(), KUNMING_CENTRE)
-    bench_graph("Kunming full", kunming_full(), KUNMING_CENTRE)
-    t_build, lattice = timed(synthetic_lattice)
-    print(f"\n(synthetic lattice built in {t_build:.1f} s)")
-    bench_graph("Synthetic lattice 1M", lattice, SYNTH_CENTRE)
-    del lattice
-    gc.collect()
+    if "arterials" in ONLY:
+        bench_graph("Kunming arterials", kunming_arterials(), KUNMING_CENTRE)
+    if "full" in ONLY:
+        bench_graph("Kunming full", kunming_full(), KUNMING_CENTRE)
+    if "lattice" in ONLY:
+        t_build, lattice = timed(synthetic_lattice)
+        print(f"\n(synthetic lattice built in {t_build:.1f} s)")
+        bench_graph("Synthetic lattice 1M", lattice, SYNTH_CENTRE)
+        del lattice
+        gc.collect()
     if WITH_OSMNX:
         bench_reach("FLA")
         bench_reach("NY")

@@ -49,7 +49,7 @@ from geourb._log import logger
 from geourb._points import _positive, points_lonlat
 from geourb._surface import BYTES_PER_CELL as BYTES_PER_CELL
 from geourb._surface import (
-    _band_polygon,
+    _band_polygons,
     _grid_shape,
     _sample_raster_compiled,
     _sample_raster_numpy,
@@ -356,8 +356,7 @@ def surface_polygons(surface: TravelTimeSurface, *,
     stages = _Stages(timings)
     bands = _check_bands(bands_min)
     minutes = surface.minutes
-    with np.errstate(invalid="ignore"):  # NaN compares False
-        geoms = [_band_polygon(minutes <= band, surface.transform) for band in bands]
+    geoms = _band_polygons(minutes, bands, surface.transform)
     stages.tick("polygonise")
     geoms_arr = np.asarray(geoms, dtype=object)
     area_km2 = shapely.area(geoms_arr) / 1e6

@@ -225,3 +225,39 @@ def test_compiled_kernels_equal_numpy(kunming, monkeypatch):
         slow = travel_time_surface(kunming, KUNMING_CENTRE, **kw)
         assert fast.transform == slow.transform
         assert np.array_equal(fast.minutes, slow.minutes, equal_nan=True)
+
+
+def test_near_mask_kernel_equals_maximum_filter():
+    """SYNTHETIC random 0/1 rasters: the compiled running-count window equals scipy's filter."""
+    pytest.importorskip("numba")
+    from scipy.ndimage import maximum_filter
+
+    from geourb import _kernels
+
+    rng = np.random.default_rng(0)
+    for rows, cols, reach, share in ((60, 45, 5, 0.02), (7, 3, 9, 0.1), (1, 1, 1, 1.0),
+                                     (40, 50, 1, 0.3)):
+        road = (rng.random(rows * cols) < share).astype(np.uint8)
+        want = maximum_filter(road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
+        got = np.empty(rows * cols, dtype=np.uint8)
+        _kernels.near_mask(road, rows, cols, reach, got)
+        assert np.array_equal(got, want.ravel())
+
+
+def test_collinear_vertices_dropped_without_changing_polygons():
+    """SYNTHETIC 0/1 raster with a hole and an island: fewer vertices, the same polygons."""
+    from rasterio.transform import from_origin
+
+    from geourb._surface import _band_polygons
+
+    minutes = np.full((40, 50), np.nan, dtype=np.float32)
+    minutes[5:30, 5:40] = 10.0
+    minutes[10:15, 10:20] = np.nan  # a hole
+    minutes[33:37, 42:47] = 20.0  # an island in the second band only
+    minutes[20, 30] = 20.0
+    polys = _band_polygons(minutes, np.array([15.0, 30.0]), from_origin(500_000, 3_000_000, 100, 100))
+    assert polys[0].area == pytest.approx((25 * 35 - 50 - 1) * 1e4, rel=0.01)
+    assert polys[1].contains(polys[0]) and len(polys[1].geoms) == 2
+    assert all(p.is_valid for p in polys)
+    # a straight 35-cell edge keeps only its two corner cuts' vertices
+    assert shapely.get_num_coordinates(polys[0]) < 30
