@@ -88,7 +88,7 @@ def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, 
 
 
 @njit(cache=True, nogil=True)
-def walk_fill(net_s: _Floats, near: _Bools, rows: int, cols: int, dr: _Ints, dc: _Ints, d2: _Ints,
+def walk_fill(net_s: _Floats, near: _Bools | NDArray[np.uint8], rows: int, cols: int, dr: _Ints, dc: _Ints, d2: _Ints,
               group_start: _Ints, cell_m: float, walk_ms: float, cutoff_s: float,
               minutes: NDArray[np.float32]) -> None:  # pragma: no cover - compiled
     """Off-road cells flagged in ``near``: nearest road cell's time + the walk, in ``minutes``.
