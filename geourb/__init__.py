@@ -78,6 +78,11 @@ _EXPORTS: dict[str, str] = {
     "make_map": "geourb.maps",
     "save_map": "geourb.maps",
     "report": "geourb.report",
+    "regions_map": "geourb.maps",
+    "score_classes": "geourb.scoring",
+    "load_config": "geourb.workflows",
+    "potential_regions": "geourb.workflows",
+    "write_outputs": "geourb.workflows",
 }
 
 __all__ = [
