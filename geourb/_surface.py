@@ -10,8 +10,10 @@ compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result.
 from __future__ import annotations
 
 import math
+import threading
 import time
 import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -327,6 +329,193 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
     return minutes.reshape(rows, cols)
 
 
+_SCRATCH = threading.local()
+_SCRATCH_MAX_BYTES = 64 * 2**20
+"""Scratch buffers up to this size are kept per thread between calls (see :func:`_scratch`)."""
+
+
+def _scratch(name: str, size: int, dtype: type[np.generic]) -> NDArray[Any]:
+    """Return a buffer of ``size`` items whose contents are undefined, reused between calls.
+
+    Kept per thread (up to ``_SCRATCH_MAX_BYTES`` each), so repeated isochrones do not pay
+    the page faults of fresh multi-megabyte arrays every time; larger ones are not kept.
+    """
+    store: dict[str, NDArray[Any]] = _SCRATCH.__dict__
+    buf = store.get(name)
+    if buf is not None and buf.dtype == dtype and buf.size >= size:
+        return buf[:size]
+    buf = np.empty(size, dtype=dtype)
+    if buf.nbytes <= _SCRATCH_MAX_BYTES:
+        store[name] = buf
+    return buf
+
+
+@dataclass
+class _Rings:
+    """Band outlines as flat ring arrays, grouped band by band, polygon by polygon.
+
+    ``xy`` (map units of the grid) holds closed rings delimited by ``offsets``; the rings of a
+    polygon are consecutive with the shell first; ``band`` and ``poly`` give each ring's band
+    index and polygon index (increasing); ``hole`` flags the holes; ``area`` is each band's
+    area in squared map units (shells minus holes).
+    """
+
+    xy: NDArray[np.float64]
+    offsets: NDArray[np.int64]
+    band: NDArray[np.int64]
+    poly: NDArray[np.int64]
+    hole: NDArray[np.bool_]
+    area: NDArray[np.float64]
+
+
+def _band_rings(minutes: NDArray[np.float32], bands: NDArray[np.float64], transform: Affine,
+                *, use_kernels: bool = True) -> _Rings:
+    """Outline ``minutes <= band`` for every band (marching squares on the 0/1 raster).
+
+    The boundary runs through the midpoints between inside and outside cell centres (on the
+    cell edges, with the staircase corners cut diagonally: within 0.36 cells of
+    :func:`rasterio.features.shapes`' outline, areas within ~0.1 %); holes and islands are
+    kept; vertices on straight runs are dropped (the polygons are unchanged). With numba, all
+    bands are traced in one compiled pass (:mod:`geourb._contour`); without, band by band with
+    :mod:`contourpy`. Both give the same polygons.
+    """
+    if _kernels.HAVE_NUMBA and use_kernels:
+        return _band_rings_compiled(minutes, bands, transform)
+    return _band_rings_contourpy(minutes, bands, transform)
+
+
+def _to_map(col: NDArray[np.float64], row: NDArray[np.float64],
+            transform: Affine) -> NDArray[np.float64]:
+    """Grid coordinates (cell-edge units) to map coordinates, as an ``(n, 2)`` array."""
+    return np.column_stack([transform.c + col * transform.a + row * transform.b,
+                            transform.f + col * transform.d + row * transform.e])
+
+
+def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64],
+                         transform: Affine) -> _Rings:
+    """:func:`_band_rings` with the compiled tracer of :mod:`geourb._contour`."""
+    from geourb import _contour
+
+    nb = bands.size
+    rows, cols = minutes.shape
+    # one outside row above and below, one column left and >= 8 right; width a multiple of 8
+    lev = np.empty((rows + 2, (cols + 2) // 8 * 8 + 16), dtype=np.uint8)
+    r0, r1, c0, c1 = _contour.band_levels(np.ascontiguousarray(minutes, dtype=np.float32),
+                                          np.ascontiguousarray(bands, dtype=np.float64), lev)
+    if r1 <= r0:
+        return _empty_rings(nb)
+    nrow, ncol = r1 - r0, c1 - c0
+    n_quads = (nrow + 1) * (ncol + 1)
+    x2, y2, start, band, shell, area8 = _contour.trace_bands(
+        lev, lev.view(np.uint64), r0, r1, c0, c1, nb, _contour.SEGMENTS,
+        _contour.SEGMENT_COUNT, _scratch("nxt", nrow * (ncol + 1) + (nrow + 1) * ncol, np.int32),
+        _scratch("q_i", n_quads, np.int32), _scratch("q_j", n_quads, np.int32),
+        _scratch("q_min", n_quads, np.uint8), _scratch("q_max", n_quads, np.uint8))
+    hole = area8 < 0
+    order = np.lexsort((hole, shell, band))  # by band, polygon (its shell), shell first
+    sizes = np.diff(start)[order]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    take = np.repeat(start[:-1][order] - offsets[:-1], sizes) + np.arange(offsets[-1])
+    xy = _to_map(x2[take] / 2.0 + c0, y2[take] / 2.0 + r0, transform)
+    hole = hole[order]
+    cell_area = abs(transform.a * transform.e - transform.b * transform.d)
+    area = np.bincount(band, weights=area8 / 8.0, minlength=nb) * cell_area
+    return _Rings(xy=xy, offsets=offsets, band=band[order], poly=np.cumsum(~hole) - 1,
+                  hole=hole, area=area)
+
+
+def _empty_rings(nb: int) -> _Rings:
+    empty = np.empty(0, dtype=np.int64)
+    return _Rings(xy=np.empty((0, 2)), offsets=np.zeros(1, dtype=np.int64), band=empty,
+                  poly=empty, hole=np.empty(0, dtype=bool), area=np.zeros(nb))
+
+
+def _band_rings_contourpy(minutes: NDArray[np.float32], bands: NDArray[np.float64],
+                          transform: Affine) -> _Rings:
+    """:func:`_band_rings` with :mod:`contourpy`, one band at a time (no numba needed).
+
+    Each band's 0/1 raster is traced within its bounding box (searched within the largest
+    band's), with a ring of outside cells around it.
+    """
+    import contourpy
+
+    with np.errstate(invalid="ignore"):  # NaN compares False
+        last = minutes <= bands[-1]
+    rr, cc = np.flatnonzero(last.any(axis=1)), np.flatnonzero(last.any(axis=0))
+    if rr.size == 0:
+        return _empty_rings(bands.size)
+    r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
+    sub = minutes[r0:r1, c0:c1]
+    parts: list[tuple[NDArray[np.float64], NDArray[np.int64], int, NDArray[np.bool_]]] = []
+    for k, band in enumerate(bands):
+        if k == len(bands) - 1:
+            mask = last[r0:r1, c0:c1]
+        else:
+            with np.errstate(invalid="ignore"):
+                mask = sub <= band
+        mr, mc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        if mr.size == 0:
+            continue
+        b0, b1, d0, d1 = int(mr[0]), int(mr[-1]) + 1, int(mc[0]), int(mc[-1]) + 1
+        z = np.zeros((b1 - b0 + 2, d1 - d0 + 2))  # a ring of outside cells around the box
+        z[1:-1, 1:-1] = mask[b0:b1, d0:d1]
+        gen = contourpy.contour_generator(z=z, fill_type="OuterOffset", name="serial")
+        points, point_offsets = cast("FillReturn_OuterOffset", gen.filled(0.5, 2.0))
+        for pts, offs in zip(points, point_offsets, strict=True):
+            # z index (i, j) is the centre of cell (r0 + b0 + i - 1, c0 + d0 + j - 1)
+            ij, ring_off = _drop_collinear(pts, offs.astype(np.int64))
+            xy = _to_map(ij[:, 0] + (c0 + d0 - 0.5), ij[:, 1] + (r0 + b0 - 0.5), transform)
+            hole = np.arange(ring_off.size - 1) > 0
+            parts.append((xy, ring_off, k, hole))
+    if not parts:
+        return _empty_rings(bands.size)
+    sizes = np.concatenate([np.diff(p[1]) for p in parts])
+    xy_all = np.concatenate([p[0] for p in parts])
+    band = np.concatenate([np.full(p[3].size, p[2]) for p in parts]).astype(np.int64)
+    hole = np.concatenate([p[3] for p in parts])
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    area = np.bincount(band, weights=np.where(hole, -1.0, 1.0) * np.abs(
+        _ring_areas(xy_all, offsets)), minlength=bands.size).astype(np.float64)
+    return _Rings(xy=xy_all, offsets=offsets, band=band, poly=np.cumsum(~hole) - 1,
+                  hole=hole, area=area)
+
+
+def _ring_areas(xy: NDArray[np.float64], offsets: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Signed shoelace area of each closed ring (counter-clockwise positive)."""
+    x, y = xy[:, 0], xy[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    cross = np.append(cross, 0.0)
+    cross[offsets[1:-1] - 1] = 0.0  # the step from one ring's last point to the next ring's
+    return np.add.reduceat(cross, offsets[:-1]) / 2.0 if offsets.size > 1 else np.zeros(0)
+
+
+def _band_multipolygons(rings: _Rings, xy: NDArray[np.float64],
+                        n_bands: int) -> list[shapely.MultiPolygon]:
+    """One MultiPolygon per band from ``rings`` with the vertices ``xy`` (any coordinates)."""
+    out = [shapely.MultiPolygon() for _ in range(n_bands)]
+    if rings.band.size == 0:
+        return out
+    sizes = np.diff(rings.offsets)
+    geoms = shapely.linearrings(xy, indices=np.repeat(np.arange(sizes.size), sizes))
+    polys = shapely.polygons(geoms, indices=rings.poly)
+    poly_band = rings.band[~rings.hole]
+    present = np.unique(poly_band)
+    multi = shapely.multipolygons(polys, indices=np.searchsorted(present, poly_band))
+    for k, geom in zip(present, np.atleast_1d(multi), strict=True):
+        out[int(k)] = geom
+    return out
+
+
+def _band_polygons(minutes: NDArray[np.float32], bands: NDArray[np.float64],
+                   transform: Affine, *, use_kernels: bool = True) -> list[shapely.MultiPolygon]:
+    """Return the cells of ``minutes <= band`` for each band as MultiPolygons (map units).
+
+    See :func:`_band_rings` for the outline.
+    """
+    rings = _band_rings(minutes, bands, transform, use_kernels=use_kernels)
+    return _band_multipolygons(rings, rings.xy, bands.size)
+
+
 def _drop_collinear(xy: NDArray[np.float64], offsets: NDArray[np.int64]
                     ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Drop the vertices of closed rings that lie on a straight run (exact test).
@@ -355,62 +544,3 @@ def _drop_collinear(xy: NDArray[np.float64], offsets: NDArray[np.int64]
     if (counts < 4).any():  # degenerate ring (cannot happen for cell outlines): keep all
         return xy, offsets
     return xy[keep], np.concatenate([[0], np.cumsum(counts)])
-
-
-def _band_polygons(minutes: NDArray[np.float32], bands: NDArray[np.float64],
-                   transform: Affine) -> list[shapely.MultiPolygon]:
-    """Return the cells of ``minutes <= band`` for each band as MultiPolygons.
-
-    Marching squares on each band's 0/1 raster: the boundary runs through the midpoints
-    between inside and outside cell centres (on the cell edges, with the staircase corners cut
-    diagonally: within 0.36 cells of :func:`rasterio.features.shapes`' outline, areas within
-    ~0.1 %), holes and islands kept. :mod:`contourpy` traces only each band's bounding box
-    (searched within the largest band's); vertices on straight runs are dropped (the polygons
-    are unchanged, with fewer points to reproject and to write).
-    """
-    import contourpy
-
-    with np.errstate(invalid="ignore"):  # NaN compares False
-        last = minutes <= bands[-1]
-    rr, cc = np.flatnonzero(last.any(axis=1)), np.flatnonzero(last.any(axis=0))
-    if rr.size == 0:
-        return [shapely.MultiPolygon() for _ in bands]
-    r0, r1, c0, c1 = int(rr[0]), int(rr[-1]) + 1, int(cc[0]), int(cc[-1]) + 1
-    sub = minutes[r0:r1, c0:c1]
-    out = []
-    for k, band in enumerate(bands):
-        if k == len(bands) - 1:
-            mask = last[r0:r1, c0:c1]
-        else:
-            with np.errstate(invalid="ignore"):
-                mask = sub <= band
-        mr, mc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-        if mr.size == 0:
-            out.append(shapely.MultiPolygon())
-            continue
-        b0, b1, d0, d1 = int(mr[0]), int(mr[-1]) + 1, int(mc[0]), int(mc[-1]) + 1
-        h, w = b1 - b0 + 2, d1 - d0 + 2
-        z = np.zeros((h, w))  # a ring of outside cells around the box
-        z[1:-1, 1:-1] = mask[b0:b1, d0:d1]
-        gen = contourpy.contour_generator(z=z, fill_type="OuterOffset", name="serial")
-        points, offsets = cast("FillReturn_OuterOffset", gen.filled(0.5, 2.0))
-        if not points:
-            out.append(shapely.MultiPolygon())
-            continue
-        ring_counts = [len(o) - 1 for o in offsets]
-        ring_offsets = np.concatenate(
-            [[0]] + [o[1:] + base for o, base in
-                     zip(offsets, np.cumsum([0] + [len(p) for p in points[:-1]]), strict=True)])
-        xy, ring_offsets = _drop_collinear(np.concatenate(points), ring_offsets.astype(np.int64))
-        ring_sizes = np.diff(ring_offsets)
-        poly_of_ring = np.repeat(np.arange(len(offsets)), ring_counts)
-        # z index (i, j) -> cell (r0 + b0 + i - 1, c0 + d0 + j - 1) centre -> map coordinates
-        col = xy[:, 0] + (c0 + d0 - 0.5)
-        row = xy[:, 1] + (r0 + b0 - 0.5)
-        mx = transform.c + col * transform.a + row * transform.b
-        my = transform.f + col * transform.d + row * transform.e
-        rings = shapely.linearrings(np.column_stack([mx, my]),
-                                    indices=np.repeat(np.arange(ring_sizes.size), ring_sizes))
-        polys = shapely.polygons(rings, indices=poly_of_ring)
-        out.append(shapely.multipolygons(polys))
-    return out

@@ -27,6 +27,7 @@ construction, and holes (unreached pockets) and islands (reached patches) are ke
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Sequence
@@ -36,7 +37,6 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from rasterio.transform import Affine, from_origin
@@ -49,7 +49,8 @@ from geourb._log import logger
 from geourb._points import _positive, points_lonlat
 from geourb._surface import BYTES_PER_CELL as BYTES_PER_CELL
 from geourb._surface import (
-    _band_polygons,
+    _band_multipolygons,
+    _band_rings,
     _grid_shape,
     _sample_raster_compiled,
     _sample_raster_numpy,
@@ -111,6 +112,15 @@ class TravelTimeSurface:
             dst.update_tags(units="minutes", approximate=str(self.approximate))
         logger.info("wrote travel-time surface %s (%d x %d cells)", path, rows, cols)
         return path
+
+
+_WGS84 = CRS.from_epsg(4326)
+
+
+@functools.lru_cache(maxsize=32)
+def _transformer(src: CRS, dst: CRS) -> Transformer:
+    """Return a cached lon/lat-ordered transformer (pyproj >= 3.1: safe across threads)."""
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 
 def _check_bands(bands_min: Sequence[float] | NDArray[np.float64]) -> NDArray[np.float64]:
@@ -299,8 +309,7 @@ def travel_time_surface(
     reached = np.flatnonzero(times <= cutoff_s)
     crs = utm_crs(float(lonlat[0, 0]), float(lonlat[0, 1]))
     px, py = network.projected_xy(crs)
-    proj = Transformer.from_crs(4326, crs, always_xy=True)
-    ox, oy = proj.transform(lonlat[:, 0], lonlat[:, 1])
+    ox, oy = _transformer(_WGS84, crs).transform(lonlat[:, 0], lonlat[:, 1])
     stages.tick("project")
     # refuse a grid too big before sampling: the reached nodes and the origins lie inside the
     # final grid, so this estimate never exceeds the real size
@@ -355,15 +364,11 @@ def surface_polygons(surface: TravelTimeSurface, *,
     """
     stages = _Stages(timings)
     bands = _check_bands(bands_min)
-    minutes = surface.minutes
-    geoms = _band_polygons(minutes, bands, surface.transform)
+    rings = _band_rings(surface.minutes, bands, surface.transform, use_kernels=USE_KERNELS)
     stages.tick("polygonise")
-    geoms_arr = np.asarray(geoms, dtype=object)
-    area_km2 = shapely.area(geoms_arr) / 1e6
-    proj = Transformer.from_crs(surface.crs, 4326, always_xy=True)
-    wgs = shapely.transform(geoms_arr, lambda xy: np.column_stack(proj.transform(xy[:, 0],
-                                                                                 xy[:, 1])))
-    gdf = gpd.GeoDataFrame({"band_min": bands.astype(float), "area_km2": area_km2,
+    lon, lat = _transformer(surface.crs, _WGS84).transform(rings.xy[:, 0], rings.xy[:, 1])
+    wgs = _band_multipolygons(rings, np.column_stack([lon, lat]), bands.size)
+    gdf = gpd.GeoDataFrame({"band_min": bands.astype(float), "area_km2": rings.area / 1e6,
                             "approximate": surface.approximate},
                            geometry=wgs, crs=4326)
     gdf.attrs["approximate"] = surface.approximate

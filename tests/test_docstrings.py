@@ -14,7 +14,7 @@ CHECKED = ["geourb.parks", "geourb.scoring", "geourb.coords", "geourb._names", "
            "geourb._text", "geourb._toml", "geourb._deprecate", "geourb.contiguity", "geourb.regions",
            "geourb.rail", "geourb.rail.stations", "geourb.rail.lines", "geourb.rail.multimodal",
            "geourb.isochrones", "geourb.od", "geourb._surface", "geourb._points", "geourb._parallel",
-           "geourb._kernels", "geourb.stats", "geourb.stats.census", "geourb.stats.change",
+           "geourb._kernels", "geourb._contour", "geourb.stats", "geourb.stats.census", "geourb.stats.change",
            "geourb.stats.crosswalk", "geourb.stats.join", "geourb.stats.names", "geourb.stats.read",
            "geourb.stats.report", "geourb.regions.candidates", "geourb.regions.config",
            "geourb.regions.delineate", "geourb.regions.gazetteer", "geourb.regions.naming",

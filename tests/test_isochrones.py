@@ -261,3 +261,86 @@ def test_collinear_vertices_dropped_without_changing_polygons():
     assert all(p.is_valid for p in polys)
     # a straight 35-cell edge keeps only its two corner cuts' vertices
     assert shapely.get_num_coordinates(polys[0]) < 30
+
+
+def _outline_both(minutes, bands):
+    """The compiled tracer's and contourpy's band polygons of one raster (map metres)."""
+    from rasterio.transform import from_origin
+
+    from geourb._surface import _band_polygons
+
+    transform = from_origin(500_000, 3_000_000, 100, 100)
+    bands = np.asarray(bands, dtype=float)
+    return (_band_polygons(minutes, bands, transform, use_kernels=True),
+            _band_polygons(minutes, bands, transform, use_kernels=False))
+
+
+def test_tracer_equals_contourpy_on_nested_holes_and_saddles():
+    """SYNTHETIC raster: holes, an island in a hole, a hole in a hole's island, saddles."""
+    pytest.importorskip("numba")
+    m = np.full((30, 40), np.nan, dtype=np.float32)
+    m[2:28, 2:38] = 5.0
+    m[5:20, 5:20] = np.nan  # a hole in band 0 ...
+    m[8:16, 8:16] = 20.0  # ... with an island of band 1 in it ...
+    m[10:13, 10:13] = np.nan  # ... which has a hole of its own
+    m[22, 30] = np.nan  # a one-cell hole
+    m[24, 24], m[25, 25] = np.nan, np.nan  # two holes touching at a corner (one outside)
+    m[0, 0], m[1, 1] = 5.0, 5.0  # two islands touching at a corner (two polygons)
+    m[22:25, 6:9] = 40.0  # a pocket reached only in the last band
+    fast, slow = _outline_both(m, (10, 30, 60))
+    for f, s in zip(fast, slow, strict=True):
+        assert f.is_valid and s.is_valid
+        assert f.equals(s), f.symmetric_difference(s).area
+    # band 0: the big polygon with its holes and the two corner islands (kept apart)
+    assert len(fast[0].geoms) == 3
+    big = max(fast[0].geoms, key=lambda p: p.area)
+    assert len(big.interiors) == 4  # the 15 x 15 hole, the one-cell hole, the saddle pair, the pocket
+    # band 1 adds the island in the hole (a polygon with a hole of its own, inside the big
+    # polygon's ring-shaped hole); the pocket is still out
+    assert len(fast[1].geoms) == 4
+    assert sorted(len(p.interiors) for p in fast[1].geoms) == [0, 0, 1, 4]
+
+
+def test_tracer_equals_contourpy_on_random_rasters():
+    """SYNTHETIC random rasters (noise and blobs): the same polygons and areas both ways."""
+    pytest.importorskip("numba")
+    from rasterio.transform import from_origin
+    from scipy.ndimage import gaussian_filter
+
+    from geourb._surface import _band_rings
+
+    rng = np.random.default_rng(1)
+    for shape, smooth in (((50, 70), 0), ((80, 60), 2), ((1, 9), 0), ((9, 1), 0), ((64, 64), 4)):
+        z = rng.random(shape)
+        if smooth:
+            z = gaussian_filter(z, smooth)
+            z = (z - z.min()) / (z.max() - z.min() + 1e-12)
+        m = (z * 80).astype(np.float32)
+        m[rng.random(shape) < 0.1] = np.nan
+        bands = (15, 30, 45, 60)
+        fast, slow = _outline_both(m, bands)
+        for f, s in zip(fast, slow, strict=True):
+            assert f.is_valid
+            assert f.equals(s) or f.symmetric_difference(s).area < 1e-6
+        rings = _band_rings(m, np.asarray(bands, float), from_origin(0, 0, 100, 100))
+        assert np.allclose(rings.area, [g.area for g in fast])  # exact shoelace = GEOS
+
+
+def test_band_polygons_orientation_and_empty_bands(kunming):
+    """Exteriors counter-clockwise in lon/lat (GeoJSON's right-hand rule); empty bands empty."""
+    iso = isochrones(kunming, KUNMING_CENTRE, bands_min=(5, 10, 20), cell_m=200)
+    for geom in iso.geometry:
+        for poly in geom.geoms:
+            assert shapely.is_ccw(poly.exterior)
+            assert not any(shapely.is_ccw(r) for r in poly.interiors)
+    # area_km2 comes from the exact cell geometry in UTM; the lon/lat polygons agree with it
+    utm = iso.to_crs(32648)
+    assert np.allclose(utm.area / 1e6, iso["area_km2"], rtol=1e-6)
+    # SYNTHETIC raster whose first band holds no cell: an empty MultiPolygon, both ways
+    m = np.full((5, 5), np.nan, dtype=np.float32)
+    m[2, 2] = 20.0
+    for polys in _outline_both(m, (10, 30)):
+        assert polys[0].is_empty and polys[0].geom_type == "MultiPolygon"
+        assert polys[1].area == pytest.approx(0.5e4)  # one cell, corners cut: a diamond
+    empty = _outline_both(np.full((3, 4), np.nan, dtype=np.float32), (10, 30))
+    assert all(p.is_empty for both in empty for p in both)

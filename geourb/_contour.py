@@ -1,0 +1,325 @@
+"""Nested band outlines of a travel-time grid in one compiled pass (internal; needs numba).
+
+The outline of ``minutes <= band`` for every band, with holes assigned to their shells, the
+same polygons as marching squares on each band's 0/1 raster at level 0.5 (what
+:func:`geourb._surface._band_polygons_contourpy` computes with :mod:`contourpy`, one band at a
+time): the boundary runs through the midpoints between inside and outside cell centres, i.e.
+along the cell edges with the staircase corners cut diagonally. At a saddle (two inside cells
+touching only at a corner) the inside cells are kept apart, so a polygon is a 4-connected set
+of cells and the outside is 8-connected.
+
+How:
+
+1. :func:`band_levels` gives each cell the index of the first band containing it (``nb`` when
+   none) and the box of the reached cells;
+2. :func:`trace_bands` visits every 2 x 2 block of cells ("quad") once and keeps those whose
+   levels differ; for each band it links the quads' directed segments (inside on the right, in
+   row-down grid coordinates) through the crossing points they share, walks the links into
+   closed rings, drops vertices on straight runs (exactly: all vertices lie on a half-cell
+   lattice) and measures each ring with the shoelace formula (exact integers);
+3. a ring of negative area is a hole; its shell is found by walking left along the row from
+   the hole's leftmost crossing to the first outside cell: the crossing there belongs to the
+   same polygon (its shell, or another hole whose shell is resolved first).
+
+Coordinates are returned as doubled integer grid coordinates (``X2 = 2 * column edge``,
+``Y2 = 2 * row edge``, relative to the box) so that all arithmetic is exact; the caller maps
+them to metres with the grid's affine transform.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from geourb._kernels import njit
+
+_Ints = NDArray[np.integer[Any]]
+
+# quad corners: TL = cell (i, j), TR = (i, j + 1), BR = (i + 1, j + 1), BL = (i + 1, j);
+# case bits TL 8, TR 4, BR 2, BL 1 (inside = 1); edges 0 top, 1 right, 2 bottom, 3 left
+_CORNER_XY = {"TL": (0, 0), "TR": (2, 0), "BR": (2, 2), "BL": (0, 2)}
+_EDGE_XY = ((1, 0), (2, 1), (1, 2), (0, 1))
+_EDGE_ENDS = (("TL", "TR"), ("TR", "BR"), ("BR", "BL"), ("BL", "TL"))
+_BITS = {"TL": 8, "TR": 4, "BR": 2, "BL": 1}
+
+
+def _segment_table() -> tuple[NDArray[np.int8], NDArray[np.int8]]:
+    """Directed segments (from edge, to edge) of each of the 16 quad cases.
+
+    Each segment has the inside corners on its right in row-down coordinates (a positive
+    cross product of the direction with the vector to an inside corner), so shells have a
+    positive shoelace sum and holes a negative one. Saddles (cases 5 and 10) cut off each
+    inside corner on its own.
+    """
+    table = np.zeros((16, 2, 2), dtype=np.int8)
+    count = np.zeros(16, dtype=np.int8)
+    for case in range(1, 15):
+        inside = {c for c, bit in _BITS.items() if case & bit}
+        crossing = [e for e, (a, b) in enumerate(_EDGE_ENDS) if (a in inside) != (b in inside)]
+        if len(crossing) == 4:  # saddle: one segment around each inside corner
+            pairs = [(tuple(e for e in crossing if c in _EDGE_ENDS[e]), c) for c in sorted(inside)]
+        else:
+            ref = next(iter(inside)) if len(inside) != 3 else next(
+                c for c in _BITS if c not in inside)
+            pairs = [((crossing[0], crossing[1]), ref)]
+        for s, ((ea, eb), ref) in enumerate(pairs):
+            ax, ay = _EDGE_XY[ea]
+            bx, by = _EDGE_XY[eb]
+            qx, qy = _CORNER_XY[ref][0] - ax, _CORNER_XY[ref][1] - ay
+            cross = (bx - ax) * qy - (by - ay) * qx
+            if (cross > 0) != (ref in inside):  # reference on the wrong side: flip
+                ea, eb = eb, ea
+            table[case, s] = (ea, eb)
+        count[case] = len(pairs)
+    return table, count
+
+
+SEGMENTS, SEGMENT_COUNT = _segment_table()
+_SHIFT8 = np.uint64(8)
+_LOW56 = np.uint64(0x00FFFFFFFFFFFFFF)
+_BYTE = np.uint64(0xFF)
+
+
+@njit(cache=True, nogil=True)
+def band_levels(minutes: NDArray[np.float32], bands: NDArray[np.float64],
+                lev: NDArray[np.uint8]) -> tuple[int, int, int, int]:  # pragma: no cover
+    """Fill ``lev`` (shape ``(rows + 2, >= cols + 2)``) with each cell's first band.
+
+    Cell ``(r, c)`` goes to ``lev[r + 1, c + 1]``: the index of the first band containing it,
+    ``bands.size`` when none; the border of ``lev`` (and any columns past ``cols + 1``) is set
+    to ``bands.size`` (outside). The
+    comparison is in float64, as NumPy's ``minutes <= band`` with a float64 band. Returns the
+    box ``(r0, r1, c0, c1)`` (cell coordinates, end exclusive) of the cells in some band;
+    ``r1 <= r0`` when there are none.
+    """
+    rows, cols = minutes.shape
+    nb = bands.size
+    last = bands[nb - 1]
+    r0, r1, c0, c1 = rows, 0, cols, 0
+    width = lev.shape[1]
+    for c in range(width):
+        lev[0, c] = nb
+        lev[rows + 1, c] = nb
+    for r in range(rows):
+        lev[r + 1, 0] = nb
+        for c in range(cols + 1, width):
+            lev[r + 1, c] = nb
+        row_hit = False
+        for c in range(cols):
+            m = np.float64(minutes[r, c])
+            if m <= last:  # NaN compares False
+                k = 0
+                while m > bands[k]:
+                    k += 1
+                lev[r + 1, c + 1] = k
+                if not row_hit:
+                    row_hit = True
+                    c0 = min(c0, c)
+                c1 = max(c1, c + 1)
+            else:
+                lev[r + 1, c + 1] = nb
+        if row_hit:
+            r0 = min(r0, r)
+            r1 = r + 1
+    return r0, r1, c0, c1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _edge_id(edge: int, i: int, j: int, ncol: int, nh: int) -> int:  # pragma: no cover
+    """Crossing id of a quad's edge (box coordinates; quad (i, j) has TL cell (i, j))."""
+    if edge == 0:  # top: between cells (i, j) and (i, j + 1)
+        return i * (ncol + 1) + j + 1
+    if edge == 2:  # bottom: between (i + 1, j) and (i + 1, j + 1)
+        return (i + 1) * (ncol + 1) + j + 1
+    if edge == 3:  # left: between (i, j) and (i + 1, j)
+        return nh + (i + 1) * ncol + j
+    return nh + (i + 1) * ncol + j + 1  # right: between (i, j + 1) and (i + 1, j + 1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _id_xy(cid: int, ncol: int, nh: int) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Doubled grid coordinates (X2, Y2) of a crossing id (box coordinates)."""
+    if cid < nh:
+        r = cid // (ncol + 1)
+        c = cid - r * (ncol + 1) - 1
+        return 2 * c + 2, 2 * r + 1
+    k = cid - nh
+    r = k // ncol - 1
+    c = k - (r + 1) * ncol
+    return 2 * c + 1, 2 * r + 2
+
+
+@njit(cache=True, nogil=True)
+def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: int, c0: int,
+                c1: int, nb: int, seg: NDArray[np.int8], seg_count: NDArray[np.int8],
+                nxt: NDArray[np.int32], q_i: NDArray[np.int32], q_j: NDArray[np.int32],
+                q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
+                ) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int64],
+                           NDArray[np.int64], NDArray[np.int64],
+                           NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Rings of every band's outline inside the box of cells ``[r0, r1) x [c0, c1)``.
+
+    ``lev`` is the padded level array of :func:`band_levels` (width a multiple of 8, with
+    at least 8 outside columns past the grid) and ``words`` the same bytes as ``uint64``: eight
+    quads whose cells all have the same level are skipped with two word comparisons.
+    ``nxt`` (at least ``nrow * (ncol + 1) + (nrow + 1) * ncol`` items, one per crossing) and
+    ``q_*`` (at least ``(nrow + 1) * (ncol + 1)``) are scratch space whose contents do not
+    matter: only the items written in this call are read, so the caller can reuse them.
+
+    Returns
+    -------
+    x2, y2
+        Ring vertices in doubled box coordinates (cell ``(r0 + i, c0 + j)`` spans ``X2`` in
+        ``[2j, 2j + 2]``); each ring closed (first vertex repeated), exteriors clockwise in
+        row-down coordinates (counter-clockwise on a north-up map), holes the other way.
+    ring_start
+        Offsets of the rings in ``x2``/``y2`` (one more than the number of rings).
+    ring_band
+        Band index of each ring.
+    ring_shell
+        For each ring, the index of its polygon's shell ring (itself for a shell).
+    ring_area8
+        Eight times the signed area of each ring in cells (positive for shells).
+    """
+    nrow = r1 - r0
+    ncol = c1 - c0
+    nh = nrow * (ncol + 1)
+    n_ids = nh + (nrow + 1) * ncol
+    if nxt.size < n_ids or q_i.size < (nrow + 1) * (ncol + 1):
+        raise ValueError("trace_bands: scratch arrays too small")
+    # 1. quads whose four cells are not all in the same band (boundary of some band)
+    n_quads = 0
+    span = 0
+    w_first = c0 // 8  # word holding the left cell (padded column c0) of quad j = -1
+    w_last = (c0 + ncol) // 8  # ... and of quad j = ncol - 1
+    for i in range(-1, nrow):
+        top = lev[r0 + i + 1]
+        bot = lev[r0 + i + 2]
+        top_w = words[r0 + i + 1]
+        bot_w = words[r0 + i + 2]
+        for w in range(w_first, w_last + 1):
+            tw = top_w[w]
+            if (tw == bot_w[w] and (tw >> _SHIFT8) == (tw & _LOW56)
+                    and (top_w[w + 1] & _BYTE) == (tw & _BYTE)
+                    and (bot_w[w + 1] & _BYTE) == (tw & _BYTE)):
+                continue  # the 8 quads whose left cells are in this word are uniform
+            for p in range(max(8 * w, c0), min(8 * w + 8, c0 + ncol + 1)):
+                j = p - c0 - 1
+                a = top[p]
+                b = top[p + 1]
+                c = bot[p + 1]
+                d = bot[p]
+                if a == b and b == c and c == d:
+                    continue
+                q_i[n_quads] = i
+                q_j[n_quads] = j
+                q_min[n_quads] = min(min(a, b), min(c, d))
+                q_max[n_quads] = max(max(a, b), max(c, d))
+                span += q_max[n_quads] - q_min[n_quads]
+                n_quads += 1
+    # at most 2 segments per quad and band, a ring has >= 4 segments; visited crossings get
+    # nxt = -(ring + 2), which also tells the ring of a crossing
+    froms = np.empty(2 * n_quads + 1, dtype=np.int64)
+    buf_x = np.empty(2 * n_quads + 1, dtype=np.int32)
+    buf_y = np.empty(2 * n_quads + 1, dtype=np.int32)
+    cap = 2 * span + span // 2 + 16
+    x2 = np.empty(cap, dtype=np.int32)
+    y2 = np.empty(cap, dtype=np.int32)
+    r_cap = span // 2 + 16
+    ring_start = np.zeros(r_cap + 1, dtype=np.int64)
+    ring_band = np.empty(r_cap, dtype=np.int64)
+    ring_shell = np.empty(r_cap, dtype=np.int64)
+    ring_area8 = np.empty(r_cap, dtype=np.int64)
+    ring_left = np.empty(r_cap, dtype=np.int64)  # leftmost horizontal crossing (holes)
+    n_out = 0
+    n_rings = 0
+    for k in range(nb):
+        # 2. link the band's directed segments: nxt[from crossing] = to crossing
+        n_from = 0
+        for t in range(n_quads):
+            if not (q_min[t] <= k < q_max[t]):
+                continue
+            i = q_i[t]
+            j = q_j[t]
+            case = 0
+            if lev[r0 + i + 1, c0 + j + 1] <= k:
+                case += 8
+            if lev[r0 + i + 1, c0 + j + 2] <= k:
+                case += 4
+            if lev[r0 + i + 2, c0 + j + 2] <= k:
+                case += 2
+            if lev[r0 + i + 2, c0 + j + 1] <= k:
+                case += 1
+            for s in range(seg_count[case]):
+                fa = _edge_id(seg[case, s, 0], i, j, ncol, nh)
+                nxt[fa] = _edge_id(seg[case, s, 1], i, j, ncol, nh)
+                froms[n_from] = fa
+                n_from += 1
+        # 3. walk the links into rings
+        first_ring = n_rings
+        for f in range(n_from):
+            start = froms[f]
+            if nxt[start] < 0:
+                continue
+            n = 0
+            cur = start
+            left_x = 1 << 40
+            left_id = -1
+            while True:
+                cx, cy = _id_xy(cur, ncol, nh)
+                buf_x[n] = cx
+                buf_y[n] = cy
+                n += 1
+                if cur < nh and cx < left_x:
+                    left_x = cx
+                    left_id = cur
+                following = nxt[cur]
+                nxt[cur] = -(n_rings + 2)
+                cur = following
+                if cur == start:
+                    break
+            # keep the turning vertices, written in reverse (exteriors counter-clockwise on
+            # the map), the first kept one repeated at the end
+            begin = n_out
+            area = 0
+            for m in range(n - 1, -1, -1):
+                mp = m - 1 if m > 0 else n - 1
+                mq = m + 1 if m < n - 1 else 0
+                vx = buf_x[m]
+                vy = buf_y[m]
+                if vx - buf_x[mp] == buf_x[mq] - vx and vy - buf_y[mp] == buf_y[mq] - vy:
+                    continue  # on a straight run
+                x2[n_out] = vx
+                y2[n_out] = vy
+                n_out += 1
+            x2[n_out] = x2[begin]
+            y2[n_out] = y2[begin]
+            n_out += 1
+            for m in range(begin, n_out - 1):  # shoelace (reversed order: negate)
+                area -= np.int64(x2[m]) * y2[m + 1] - np.int64(x2[m + 1]) * y2[m]
+            ring_start[n_rings + 1] = n_out
+            ring_band[n_rings] = k
+            ring_area8[n_rings] = area
+            ring_shell[n_rings] = n_rings
+            ring_left[n_rings] = left_id
+            n_rings += 1
+        # 4. holes: walk left along the row from the leftmost crossing to the first outside
+        # cell; that crossing's ring bounds the same polygon
+        for h in range(first_ring, n_rings):
+            if ring_area8[h] > 0:
+                continue
+            cid = ring_left[h]
+            r = cid // (ncol + 1)
+            c = cid - r * (ncol + 1) - 1  # inside cell (r, c), hole cell (r, c + 1)
+            while c >= 0 and lev[r0 + r + 1, c0 + c + 1] <= k:
+                c -= 1
+            ring_shell[h] = -nxt[r * (ncol + 1) + c + 1] - 2
+        for h in range(first_ring, n_rings):
+            s = ring_shell[h]
+            while ring_area8[s] < 0:  # another hole of the same polygon, farther left
+                s = ring_shell[s]
+            ring_shell[h] = s
+    return (x2[:n_out], y2[:n_out], ring_start[:n_rings + 1], ring_band[:n_rings],
+            ring_shell[:n_rings], ring_area8[:n_rings])
