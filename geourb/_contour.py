@@ -12,8 +12,8 @@ How:
 
 1. :func:`band_levels` gives each cell the index of the first band containing it (``nb`` when
    none) and the box of the reached cells;
-2. :func:`trace_bands` visits every 2 x 2 block of cells ("quad") once and keeps those whose
-   levels differ; for each band it links the quads' directed segments (inside on the right, in
+2. :func:`find_quads` visits every 2 x 2 block of cells ("quad") once and keeps those whose
+   levels differ; for each band :func:`trace_bands` links the quads' directed segments (inside on the right, in
    row-down grid coordinates) through the crossing points they share, walks the links into
    closed rings, drops vertices on straight runs (exactly: all vertices lie on a half-cell
    lattice) and measures each ring with the shoelace formula (exact integers);
@@ -77,6 +77,11 @@ def _segment_table() -> tuple[NDArray[np.int8], NDArray[np.int8]]:
 
 
 SEGMENTS, SEGMENT_COUNT = _segment_table()
+# the move (in doubled coordinates) along a segment from edge a to edge b, indexed 4 a + b
+_STEP_X = np.array([_EDGE_XY[b][0] - _EDGE_XY[a][0] for a in range(4) for b in range(4)],
+                   dtype=np.int64)
+_STEP_Y = np.array([_EDGE_XY[b][1] - _EDGE_XY[a][1] for a in range(4) for b in range(4)],
+                   dtype=np.int64)
 _SHIFT8 = np.uint64(8)
 _LOW56 = np.uint64(0x00FFFFFFFFFFFFFF)
 _BYTE = np.uint64(0xFF)
@@ -152,44 +157,25 @@ def _id_xy(cid: int, ncol: int, nh: int) -> tuple[int, int]:  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: int, c0: int,
-                c1: int, nb: int, seg: NDArray[np.int8], seg_count: NDArray[np.int8],
-                nxt: NDArray[np.int32], q_i: NDArray[np.int32], q_j: NDArray[np.int32],
-                q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
-                ) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int64],
-                           NDArray[np.int64], NDArray[np.int64],
-                           NDArray[np.int64]]:  # pragma: no cover - compiled
-    """Rings of every band's outline inside the box of cells ``[r0, r1) x [c0, c1)``.
+def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: int, c0: int,
+               c1: int, q_i: NDArray[np.int32], q_j: NDArray[np.int32],
+               q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
+               ) -> tuple[int, int]:  # pragma: no cover - compiled
+    """List the quads of the box ``[r0, r1) x [c0, c1)`` whose four cells differ in level.
 
-    ``lev`` is the padded level array of :func:`band_levels` (width a multiple of 8, with
-    at least 8 outside columns past the grid) and ``words`` the same bytes as ``uint64``: eight
-    quads whose cells all have the same level are skipped with two word comparisons.
-    ``nxt`` (at least ``nrow * (ncol + 1) + (nrow + 1) * ncol`` items, one per crossing) and
-    ``q_*`` (at least ``(nrow + 1) * (ncol + 1)``) are scratch space whose contents do not
-    matter: only the items written in this call are read, so the caller can reuse them.
-
-    Returns
-    -------
-    x2, y2
-        Ring vertices in doubled box coordinates (cell ``(r0 + i, c0 + j)`` spans ``X2`` in
-        ``[2j, 2j + 2]``); each ring closed (first vertex repeated), exteriors clockwise in
-        row-down coordinates (counter-clockwise on a north-up map), holes the other way.
-    ring_start
-        Offsets of the rings in ``x2``/``y2`` (one more than the number of rings).
-    ring_band
-        Band index of each ring.
-    ring_shell
-        For each ring, the index of its polygon's shell ring (itself for a shell).
-    ring_area8
-        Eight times the signed area of each ring in cells (positive for shells).
+    ``lev`` is the padded level array of :func:`band_levels` (width a multiple of 8, with at
+    least 8 outside columns past the grid) and ``words`` the same bytes as ``uint64``: eight
+    quads whose cells all have the same level are skipped with two word comparisons. Quad
+    ``(i, j)`` (``-1 <= i < nrow``, ``-1 <= j < ncol``, box coordinates) has the cells
+    ``(i, j)`` (top left), ``(i, j + 1)``, ``(i + 1, j + 1)``, ``(i + 1, j)``. Writes their
+    ``i``, ``j`` and lowest and highest level into ``q_*`` (at least ``(nrow + 1) * (ncol +
+    1)`` items) and returns ``(n_quads, span)``, ``span`` the sum of ``q_max - q_min`` (the
+    number of (quad, band) boundary pairs).
     """
     nrow = r1 - r0
     ncol = c1 - c0
-    nh = nrow * (ncol + 1)
-    n_ids = nh + (nrow + 1) * ncol
-    if nxt.size < n_ids or q_i.size < (nrow + 1) * (ncol + 1):
-        raise ValueError("trace_bands: scratch arrays too small")
-    # 1. quads whose four cells are not all in the same band (boundary of some band)
+    if q_i.size < (nrow + 1) * (ncol + 1):
+        raise ValueError("find_quads: scratch arrays too small")
     n_quads = 0
     span = 0
     w_first = c0 // 8  # word holding the left cell (padded column c0) of quad j = -1
@@ -206,7 +192,6 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
                     and (bot_w[w + 1] & _BYTE) == (tw & _BYTE)):
                 continue  # the 8 quads whose left cells are in this word are uniform
             for p in range(max(8 * w, c0), min(8 * w + 8, c0 + ncol + 1)):
-                j = p - c0 - 1
                 a = top[p]
                 b = top[p + 1]
                 c = bot[p + 1]
@@ -214,29 +199,45 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
                 if a == b and b == c and c == d:
                     continue
                 q_i[n_quads] = i
-                q_j[n_quads] = j
+                q_j[n_quads] = p - c0 - 1
                 q_min[n_quads] = min(min(a, b), min(c, d))
                 q_max[n_quads] = max(max(a, b), max(c, d))
                 span += q_max[n_quads] - q_min[n_quads]
                 n_quads += 1
-    # at most 2 segments per quad and band, a ring has >= 4 segments; visited crossings get
-    # nxt = -(ring + 2), which also tells the ring of a crossing
-    froms = np.empty(2 * n_quads + 1, dtype=np.int64)
-    buf_x = np.empty(2 * n_quads + 1, dtype=np.int32)
-    buf_y = np.empty(2 * n_quads + 1, dtype=np.int32)
-    cap = 2 * span + span // 2 + 16
-    x2 = np.empty(cap, dtype=np.int32)
-    y2 = np.empty(cap, dtype=np.int32)
-    r_cap = span // 2 + 16
-    ring_start = np.zeros(r_cap + 1, dtype=np.int64)
-    ring_band = np.empty(r_cap, dtype=np.int64)
-    ring_shell = np.empty(r_cap, dtype=np.int64)
-    ring_area8 = np.empty(r_cap, dtype=np.int64)
-    ring_left = np.empty(r_cap, dtype=np.int64)  # leftmost horizontal crossing (holes)
+    return n_quads, span
+
+
+@njit(cache=True, nogil=True)
+def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, nb: int,
+                seg: NDArray[np.int8], seg_count: NDArray[np.int8], q_i: NDArray[np.int32],
+                q_j: NDArray[np.int32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8],
+                n_quads: int, nxt: NDArray[np.int32], step: NDArray[np.uint8],
+                froms: NDArray[np.int64], buf_x: NDArray[np.int32], buf_y: NDArray[np.int32],
+                x2: NDArray[np.int32], y2: NDArray[np.int32], ring_start: NDArray[np.int64],
+                ring_band: NDArray[np.int64], ring_shell: NDArray[np.int64],
+                ring_area8: NDArray[np.int64], ring_left: NDArray[np.int64]
+                ) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Trace the rings of every band's outline from the quads of :func:`find_quads`.
+
+    All arrays after ``n_quads`` are caller-provided space whose contents do not matter on
+    entry (only items written in this call are read): ``nxt``, ``step``: one per crossing
+    (``nrow * (ncol + 1) + (nrow + 1) * ncol``); ``froms``, ``buf_x``, ``buf_y``: ``2 *
+    n_quads + 1``; ``x2``, ``y2``: ``2.5 * span + 16`` (vertices); ``ring_*``: ``span / 2 +
+    16`` (rings; ``ring_start`` one more). Returns ``(n_vertices, n_rings)``; the outputs are:
+
+    - ``x2``, ``y2``: ring vertices in doubled box coordinates (cell ``(r0 + i, c0 + j)``
+      spans ``X2`` in ``[2j, 2j + 2]``); each ring closed (first vertex repeated), exteriors
+      clockwise in row-down coordinates (counter-clockwise on a north-up map), holes the other
+      way; ``ring_start``: offsets of the rings;
+    - ``ring_band``: band index; ``ring_shell``: the ring's polygon's shell ring (itself for a
+      shell); ``ring_area8``: eight times the signed area in cells (positive for shells).
+    """
+    nh = nrow * (ncol + 1)
     n_out = 0
     n_rings = 0
+    ring_start[0] = 0
     for k in range(nb):
-        # 2. link the band's directed segments: nxt[from crossing] = to crossing
+        # link the band's directed segments: nxt[from crossing] = to crossing
         n_from = 0
         for t in range(n_quads):
             if not (q_min[t] <= k < q_max[t]):
@@ -253,11 +254,14 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
             if lev[r0 + i + 2, c0 + j + 1] <= k:
                 case += 1
             for s in range(seg_count[case]):
-                fa = _edge_id(seg[case, s, 0], i, j, ncol, nh)
-                nxt[fa] = _edge_id(seg[case, s, 1], i, j, ncol, nh)
+                ea = seg[case, s, 0]
+                eb = seg[case, s, 1]
+                fa = _edge_id(ea, i, j, ncol, nh)
+                nxt[fa] = _edge_id(eb, i, j, ncol, nh)
+                step[fa] = 4 * ea + eb
                 froms[n_from] = fa
                 n_from += 1
-        # 3. walk the links into rings
+        # walk the links into rings; a visited crossing gets nxt = -(ring + 2)
         first_ring = n_rings
         for f in range(n_from):
             start = froms[f]
@@ -267,14 +271,17 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
             cur = start
             left_x = 1 << 40
             left_id = -1
-            while True:
-                cx, cy = _id_xy(cur, ncol, nh)
+            cx, cy = _id_xy(cur, ncol, nh)
+            while True:  # coordinates follow the segments: no division per vertex
                 buf_x[n] = cx
                 buf_y[n] = cy
                 n += 1
-                if cur < nh and cx < left_x:
+                if cx & 1 == 0 and cx < left_x:  # a crossing between two cells of a row
                     left_x = cx
                     left_id = cur
+                code = step[cur]
+                cx += _STEP_X[code]
+                cy += _STEP_Y[code]
                 following = nxt[cur]
                 nxt[cur] = -(n_rings + 2)
                 cur = following
@@ -283,7 +290,6 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
             # keep the turning vertices, written in reverse (exteriors counter-clockwise on
             # the map), the first kept one repeated at the end
             begin = n_out
-            area = 0
             for m in range(n - 1, -1, -1):
                 mp = m - 1 if m > 0 else n - 1
                 mq = m + 1 if m < n - 1 else 0
@@ -297,6 +303,7 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
             x2[n_out] = x2[begin]
             y2[n_out] = y2[begin]
             n_out += 1
+            area = 0
             for m in range(begin, n_out - 1):  # shoelace (reversed order: negate)
                 area -= np.int64(x2[m]) * y2[m + 1] - np.int64(x2[m + 1]) * y2[m]
             ring_start[n_rings + 1] = n_out
@@ -305,7 +312,7 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
             ring_shell[n_rings] = n_rings
             ring_left[n_rings] = left_id
             n_rings += 1
-        # 4. holes: walk left along the row from the leftmost crossing to the first outside
+        # holes: walk left along the row from the leftmost crossing to the first outside
         # cell; that crossing's ring bounds the same polygon
         for h in range(first_ring, n_rings):
             if ring_area8[h] > 0:
@@ -321,5 +328,4 @@ def trace_bands(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: 
             while ring_area8[s] < 0:  # another hole of the same polygon, farther left
                 s = ring_shell[s]
             ring_shell[h] = s
-    return (x2[:n_out], y2[:n_out], ring_start[:n_rings + 1], ring_band[:n_rings],
-            ring_shell[:n_rings], ring_area8[:n_rings])
+    return n_out, n_rings

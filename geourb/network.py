@@ -111,6 +111,7 @@ class Network:
         """Build details (unknown road classes, speeds used, node labels ...); not cached."""
         self._tree: cKDTree | None = None
         self._labels: NDArray[np.int64] | None = None
+        self._sizes: NDArray[np.int64] | None = None
         self._xy: tuple[str, NDArray[np.float64], NDArray[np.float64]] | None = None
         self._rev: NDArray[np.float64] | None = None
         self.dropped_lon: NDArray[np.float64] | None = None
@@ -339,7 +340,7 @@ class Network:
         if inplace:  # drop each old array as soon as its kept part exists
             old = self.csr
             self.csr = sp.csr_matrix((0, 0))
-            self._labels = self._rev = self._tree = None
+            self._labels = self._sizes = self._rev = self._tree = None
             self._xy = None
             data = old.data[kept_edge]
             del old
@@ -606,7 +607,9 @@ class Network:
             One int64 size per entry of ``nodes``.
         """
         labels = self.component_labels()
-        return np.bincount(labels)[labels[np.asarray(nodes, dtype=np.int64)]]
+        if self._sizes is None:
+            self._sizes = np.bincount(labels)
+        return self._sizes[labels[np.asarray(nodes, dtype=np.int64)]]
 
     # ------------------------------------------------------------------ queries
     def nearest_nodes(self, lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.int64], NDArray]:

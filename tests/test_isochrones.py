@@ -344,3 +344,25 @@ def test_band_polygons_orientation_and_empty_bands(kunming):
         assert polys[1].area == pytest.approx(0.5e4)  # one cell, corners cut: a diamond
     empty = _outline_both(np.full((3, 4), np.nan, dtype=np.float32), (10, 30))
     assert all(p.is_empty for both in empty for p in both)
+
+
+def test_fast_unprojection_matches_exact_proj():
+    """Vertices unprojected with +approx near the central meridian: within a millimetre."""
+    from pyproj import CRS, Transformer
+
+    from geourb.isochrones import _to_lonlat, utm_crs
+
+    exact = Transformer.from_crs(32648, 4326, always_xy=True)
+    for dx in (-390_000.0, 0.0, 250_000.0, 390_000.0, 700_000.0):  # 700 km: the exact path
+        xy = np.column_stack([np.full(200, 500_000.0 + dx), np.linspace(1.2e6, 5.9e6, 200)])
+        got = _to_lonlat(xy, utm_crs(105.0, 30.0))
+        lon, lat = exact.transform(xy[:, 0], xy[:, 1])
+        err_m = np.hypot((got[:, 0] - lon) * np.cos(np.radians(lat)) * 111_320,
+                         (got[:, 1] - lat) * 110_574)
+        assert err_m.max() < 1e-3
+    # southern zones and other projected CRSs work too
+    south = _to_lonlat(np.array([[500_000.0, 7_000_000.0]]), CRS.from_epsg(32750))
+    assert south[0, 0] == pytest.approx(117.0) and south[0, 1] < -20
+    albers = _to_lonlat(np.array([[0.0, 0.0]]), CRS.from_proj4(
+        "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84"))
+    assert albers[0] == pytest.approx([105.0, 0.0])
