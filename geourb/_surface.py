@@ -379,7 +379,9 @@ def _band_rings(minutes: NDArray[np.float32], bands: NDArray[np.float64], transf
     bands are traced in one compiled pass (:mod:`geourb._contour`); without, band by band with
     :mod:`contourpy`. Both give the same polygons.
     """
-    if _kernels.HAVE_NUMBA and use_kernels:
+    rows, cols = minutes.shape
+    fits = bands.size < 255 and 2 * (rows + 1) * (cols + 1) < 2**31  # uint8 levels, int32 ids
+    if _kernels.HAVE_NUMBA and use_kernels and fits:
         return _band_rings_compiled(minutes, bands, transform)
     return _band_rings_contourpy(minutes, bands, transform)
 
