@@ -360,7 +360,7 @@ def travel_time_surface(
                               max_access_m=max_access_m, cutoff_s=cutoff_s, stages=stages,
                               use_kernels=USE_KERNELS)
     logger.info("travel-time surface: %d x %d cells of %g m, %d reached nodes",
-                rows, cols, cell_m, int(np.isfinite(times).sum()))
+                rows, cols, cell_m, reached.size)
     return TravelTimeSurface(minutes=minutes_grid, transform=transform, crs=crs,
                              cell_m=float(cell_m), approximate=network.approximate,
                              origins=lonlat, snap_m=snap)

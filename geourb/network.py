@@ -696,7 +696,9 @@ class Network:
         if np.all(offsets == offsets[0]):
             dist = dijkstra(self.csr, directed=True, indices=np.unique(src),
                             limit=limit - offsets[0], min_only=True)
-            dist = np.asarray(dist, dtype=float) + offsets[0]
+            dist = np.asarray(dist, dtype=float)
+            if offsets[0]:
+                dist += offsets[0]  # in place: a new array of n floats costs page faults
             dist[dist > limit] = np.inf
             return dist
         # different head starts: one super-source node linked to each source by its offset
@@ -715,7 +717,8 @@ class Network:
              (np.concatenate([u, np.full(src.size, n)]), np.concatenate([v, src]))),
             shape=(n + 1, n + 1),
         )
-        dist = dijkstra(csr, directed=True, indices=n, limit=limit - base)[:n] + base
+        dist = dijkstra(csr, directed=True, indices=n, limit=limit - base)[:n]
+        dist += base
         dist[dist > limit] = np.inf
         return dist
 
