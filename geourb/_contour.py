@@ -2,7 +2,7 @@
 
 The outline of ``minutes <= band`` for every band, with holes assigned to their shells, the
 same polygons as marching squares on each band's 0/1 raster at level 0.5 (what
-:func:`geourb._surface._band_polygons_contourpy` computes with :mod:`contourpy`, one band at a
+:func:`geourb._surface._band_rings_contourpy` computes with :mod:`contourpy`, one band at a
 time): the boundary runs through the midpoints between inside and outside cell centres, i.e.
 along the cell edges with the staircase corners cut diagonally. At a saddle (two inside cells
 touching only at a corner) the inside cells are kept apart, so a polygon is a 4-connected set
