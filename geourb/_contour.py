@@ -132,28 +132,32 @@ def band_levels(minutes: NDArray[np.float32], bands: NDArray[np.float64],
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _edge_id(edge: int, i: int, j: int, ncol: int, nh: int) -> int:  # pragma: no cover
-    """Crossing id of a quad's edge (box coordinates; quad (i, j) has TL cell (i, j))."""
+def _edge_id(edge: int, i: int, j: int, width: int) -> int:  # pragma: no cover - compiled
+    """Crossing id of a quad's edge (quad (i, j) has the top-left cell (i, j), box coordinates).
+
+    Crossings are numbered by cell, interleaved: ``2 * cell`` is the crossing on the cell's
+    right edge (to cell (r, c + 1)), ``2 * cell + 1`` the one on its bottom edge (to (r + 1,
+    c)), with ``cell = (r + 1) * width + c + 1`` over the box padded by one cell (``width =
+    ncol + 2``), so that the crossings around a quad are close in memory.
+    """
     if edge == 0:  # top: between cells (i, j) and (i, j + 1)
-        return i * (ncol + 1) + j + 1
+        return 2 * ((i + 1) * width + j + 1)
     if edge == 2:  # bottom: between (i + 1, j) and (i + 1, j + 1)
-        return (i + 1) * (ncol + 1) + j + 1
+        return 2 * ((i + 2) * width + j + 1)
     if edge == 3:  # left: between (i, j) and (i + 1, j)
-        return nh + (i + 1) * ncol + j
-    return nh + (i + 1) * ncol + j + 1  # right: between (i, j + 1) and (i + 1, j + 1)
+        return 2 * ((i + 1) * width + j + 1) + 1
+    return 2 * ((i + 1) * width + j + 2) + 1  # right: between (i, j + 1) and (i + 1, j + 1)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _id_xy(cid: int, ncol: int, nh: int) -> tuple[int, int]:  # pragma: no cover - compiled
+def _id_xy(cid: int, width: int) -> tuple[int, int]:  # pragma: no cover - compiled
     """Doubled grid coordinates (X2, Y2) of a crossing id (box coordinates)."""
-    if cid < nh:
-        r = cid // (ncol + 1)
-        c = cid - r * (ncol + 1) - 1
+    cell = cid >> 1
+    r = cell // width - 1
+    c = cell - (r + 1) * width - 1
+    if cid & 1 == 0:  # right edge of cell (r, c)
         return 2 * c + 2, 2 * r + 1
-    k = cid - nh
-    r = k // ncol - 1
-    c = k - (r + 1) * ncol
-    return 2 * c + 1, 2 * r + 2
+    return 2 * c + 1, 2 * r + 2  # bottom edge
 
 
 @njit(cache=True, nogil=True)
@@ -211,7 +215,8 @@ def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: i
 def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, nb: int,
                 seg: NDArray[np.int8], seg_count: NDArray[np.int8], q_i: NDArray[np.int32],
                 q_j: NDArray[np.int32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8],
-                n_quads: int, nxt: NDArray[np.int32], step: NDArray[np.uint8],
+                n_quads: int, bucket: NDArray[np.int32], nxt: NDArray[np.int32],
+                step: NDArray[np.uint8],
                 froms: NDArray[np.int64], buf_x: NDArray[np.int32], buf_y: NDArray[np.int32],
                 x2: NDArray[np.int32], y2: NDArray[np.int32], ring_start: NDArray[np.int64],
                 ring_band: NDArray[np.int64], ring_shell: NDArray[np.int64],
@@ -220,8 +225,9 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
     """Trace the rings of every band's outline from the quads of :func:`find_quads`.
 
     All arrays after ``n_quads`` are caller-provided space whose contents do not matter on
-    entry (only items written in this call are read): ``nxt``, ``step``: one per crossing
-    (``nrow * (ncol + 1) + (nrow + 1) * ncol``); ``froms``, ``buf_x``, ``buf_y``: ``2 *
+    entry (only items written in this call are read): ``bucket``: ``span`` (the quads of each
+    band, grouped by band); ``nxt``, ``step``: one per crossing
+    (``2 * (nrow + 2) * (ncol + 2)``); ``froms``, ``buf_x``, ``buf_y``: ``2 *
     n_quads + 1``; ``x2``, ``y2``: ``2.5 * span + 16`` (vertices); ``ring_*``: ``span / 2 +
     16`` (rings; ``ring_start`` one more). Returns ``(n_vertices, n_rings)``; the outputs are:
 
@@ -232,16 +238,27 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
     - ``ring_band``: band index; ``ring_shell``: the ring's polygon's shell ring (itself for a
       shell); ``ring_area8``: eight times the signed area in cells (positive for shells).
     """
-    nh = nrow * (ncol + 1)
+    width = ncol + 2
     n_out = 0
     n_rings = 0
     ring_start[0] = 0
+    # the quads on each band's boundary, grouped by band (a counting sort)
+    band_start = np.zeros(nb + 1, dtype=np.int64)
+    for t in range(n_quads):
+        for k in range(q_min[t], q_max[t]):
+            band_start[k + 1] += 1
+    for k in range(nb):
+        band_start[k + 1] += band_start[k]
+    fill = band_start[:nb].copy()
+    for t in range(n_quads):
+        for k in range(q_min[t], q_max[t]):
+            bucket[fill[k]] = t
+            fill[k] += 1
     for k in range(nb):
         # link the band's directed segments: nxt[from crossing] = to crossing
         n_from = 0
-        for t in range(n_quads):
-            if not (q_min[t] <= k < q_max[t]):
-                continue
+        for b in range(band_start[k], band_start[k + 1]):
+            t = bucket[b]
             i = q_i[t]
             j = q_j[t]
             case = 0
@@ -256,8 +273,8 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
             for s in range(seg_count[case]):
                 ea = seg[case, s, 0]
                 eb = seg[case, s, 1]
-                fa = _edge_id(ea, i, j, ncol, nh)
-                nxt[fa] = _edge_id(eb, i, j, ncol, nh)
+                fa = _edge_id(ea, i, j, width)
+                nxt[fa] = _edge_id(eb, i, j, width)
                 step[fa] = 4 * ea + eb
                 froms[n_from] = fa
                 n_from += 1
@@ -271,7 +288,7 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
             cur = start
             left_x = 1 << 40
             left_id = -1
-            cx, cy = _id_xy(cur, ncol, nh)
+            cx, cy = _id_xy(cur, width)
             while True:  # coordinates follow the segments: no division per vertex
                 buf_x[n] = cx
                 buf_y[n] = cy
@@ -318,11 +335,11 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
             if ring_area8[h] > 0:
                 continue
             cid = ring_left[h]
-            r = cid // (ncol + 1)
-            c = cid - r * (ncol + 1) - 1  # inside cell (r, c), hole cell (r, c + 1)
+            r = (cid >> 1) // width - 1
+            c = (cid >> 1) - (r + 1) * width - 1  # inside cell (r, c), hole cell (r, c + 1)
             while c >= 0 and lev[r0 + r + 1, c0 + c + 1] <= k:
                 c -= 1
-            ring_shell[h] = -nxt[r * (ncol + 1) + c + 1] - 2
+            ring_shell[h] = -nxt[2 * ((r + 1) * width + c + 1)] - 2
         for h in range(first_ring, n_rings):
             s = ring_shell[h]
             while ring_area8[s] < 0:  # another hole of the same polygon, farther left

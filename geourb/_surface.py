@@ -380,7 +380,7 @@ def _band_rings(minutes: NDArray[np.float32], bands: NDArray[np.float64], transf
     :mod:`contourpy`. Both give the same polygons.
     """
     rows, cols = minutes.shape
-    fits = bands.size < 255 and 2 * (rows + 1) * (cols + 1) < 2**31  # uint8 levels, int32 ids
+    fits = bands.size < 255 and 2 * (rows + 2) * (cols + 2) < 2**31  # uint8 levels, int32 ids
     if _kernels.HAVE_NUMBA and use_kernels and fits:
         return _band_rings_compiled(minutes, bands, transform)
     return _band_rings_contourpy(minutes, bands, transform)
@@ -412,14 +412,14 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
     q_min, q_max = _scratch("q_min", n_box, np.uint8), _scratch("q_max", n_box, np.uint8)
     n_quads, span = _contour.find_quads(lev, lev.view(np.uint64), r0, r1, c0, c1, q_i, q_j,
                                         q_min, q_max)
-    n_ids = nrow * (ncol + 1) + (nrow + 1) * ncol  # crossings between two cells
+    n_ids = 2 * (nrow + 2) * (ncol + 2)  # two crossings per cell of the padded box
     n_vert, n_ring = 2 * span + span // 2 + 16, span // 2 + 16
     x2, y2 = _scratch("x2", n_vert, np.int32), _scratch("y2", n_vert, np.int32)
     start = _scratch("ring_start", n_ring + 1, np.int64)
     band, shell, area8 = (_scratch(name, n_ring, np.int64) for name in ("band", "shell", "area8"))
     _, n_rings = _contour.trace_bands(
         lev, r0, c0, nrow, ncol, nb, _contour.SEGMENTS, _contour.SEGMENT_COUNT, q_i, q_j,
-        q_min, q_max, n_quads, _scratch("nxt", n_ids, np.int32),
+        q_min, q_max, n_quads, _scratch("bucket", span, np.int32), _scratch("nxt", n_ids, np.int32),
         _scratch("step", n_ids, np.uint8), _scratch("froms", 2 * n_quads + 1, np.int64),
         _scratch("buf_x", 2 * n_quads + 1, np.int32), _scratch("buf_y", 2 * n_quads + 1, np.int32),
         x2, y2, start, band, shell, area8, _scratch("left", n_ring, np.int64))

@@ -346,21 +346,35 @@ def test_band_polygons_orientation_and_empty_bands(kunming):
     assert all(p.is_empty for both in empty for p in both)
 
 
-def test_fast_unprojection_matches_exact_proj():
-    """Vertices unprojected with +approx near the central meridian: within a millimetre."""
+def test_fitted_unprojection_matches_exact_proj():
+    """Many vertices go through a checked polynomial: within a millimetre of PROJ, any box."""
     from pyproj import CRS, Transformer
 
+    import geourb.isochrones as iso_mod
     from geourb.isochrones import _to_lonlat, utm_crs
 
+    rng = np.random.default_rng(0)
     exact = Transformer.from_crs(32648, 4326, always_xy=True)
-    for dx in (-390_000.0, 0.0, 250_000.0, 390_000.0, 700_000.0):  # 700 km: the exact path
-        xy = np.column_stack([np.full(200, 500_000.0 + dx), np.linspace(1.2e6, 5.9e6, 200)])
-        got = _to_lonlat(xy, utm_crs(105.0, 30.0))
-        lon, lat = exact.transform(xy[:, 0], xy[:, 1])
-        err_m = np.hypot((got[:, 0] - lon) * np.cos(np.radians(lat)) * 111_320,
-                         (got[:, 1] - lat) * 110_574)
-        assert err_m.max() < 1e-3
-    # southern zones and other projected CRSs work too
+    for half_km in (0.5, 50.0, 150.0, 400.0, 900.0):  # the largest: degree 5 or PROJ itself
+        for centre_x in (500_000.0, 250_000.0):
+            xy = np.column_stack([centre_x + rng.uniform(-1, 1, 5000) * half_km * 1e3,
+                                  3_000_000.0 + rng.uniform(-1, 1, 5000) * half_km * 1e3])
+            got = _to_lonlat(xy, utm_crs(105.0, 27.0))
+            lon, lat = exact.transform(xy[:, 0], xy[:, 1])
+            err_m = np.hypot((got[:, 0] - lon) * np.cos(np.radians(lat)) * 111_320,
+                             (got[:, 1] - lat) * 110_574)
+            assert err_m.max() < iso_mod._FIT_TOL_M
+    # a fit that cannot pass its check falls back to PROJ (tolerance 0)
+    xy = np.column_stack([rng.uniform(4e5, 6e5, 3000), rng.uniform(2.9e6, 3.1e6, 3000)])
+    old = iso_mod._FIT_TOL_M
+    try:
+        iso_mod._FIT_TOL_M = 0.0
+        assert iso_mod._fit_lonlat(xy, exact, 3) is None
+        assert np.array_equal(_to_lonlat(xy, utm_crs(105.0, 27.0)),
+                              np.column_stack(exact.transform(xy[:, 0], xy[:, 1])))
+    finally:
+        iso_mod._FIT_TOL_M = old
+    # southern zones and other projected CRSs, few points: PROJ directly
     south = _to_lonlat(np.array([[500_000.0, 7_000_000.0]]), CRS.from_epsg(32750))
     assert south[0, 0] == pytest.approx(117.0) and south[0, 1] < -20
     albers = _to_lonlat(np.array([[0.0, 0.0]]), CRS.from_proj4(
