@@ -48,10 +48,10 @@ _BITS = {"TL": 8, "TR": 4, "BR": 2, "BL": 1}
 def _segment_table() -> tuple[NDArray[np.int8], NDArray[np.int8]]:
     """Directed segments (from edge, to edge) of each of the 16 quad cases.
 
-    Each segment has the inside corners on its right in row-down coordinates (a positive
-    cross product of the direction with the vector to an inside corner), so shells have a
-    positive shoelace sum and holes a negative one. Saddles (cases 5 and 10) cut off each
-    inside corner on its own.
+    Each segment has the inside corners on its left in row-down coordinates (a negative
+    cross product of the direction with the vector to an inside corner), so that on a
+    north-up map exteriors run counter-clockwise and holes clockwise. Saddles (cases 5 and
+    10) cut off each inside corner on its own.
     """
     table = np.zeros((16, 2, 2), dtype=np.int8)
     count = np.zeros(16, dtype=np.int8)
@@ -69,7 +69,7 @@ def _segment_table() -> tuple[NDArray[np.int8], NDArray[np.int8]]:
             bx, by = _EDGE_XY[eb]
             qx, qy = _CORNER_XY[ref][0] - ax, _CORNER_XY[ref][1] - ay
             cross = (bx - ax) * qy - (by - ay) * qx
-            if (cross > 0) != (ref in inside):  # reference on the wrong side: flip
+            if (cross < 0) != (ref in inside):  # reference on the wrong side: flip
                 ea, eb = eb, ea
             table[case, s] = (ea, eb)
         count[case] = len(pairs)
@@ -82,6 +82,9 @@ _STEP_X = np.array([_EDGE_XY[b][0] - _EDGE_XY[a][0] for a in range(4) for b in r
                    dtype=np.int64)
 _STEP_Y = np.array([_EDGE_XY[b][1] - _EDGE_XY[a][1] for a in range(4) for b in range(4)],
                    dtype=np.int64)
+_U8 = np.uint32(8)
+_U16 = np.uint32(16)
+_U24 = np.uint32(24)
 _SHIFT8 = np.uint64(8)
 _LOW56 = np.uint64(0x00FFFFFFFFFFFFFF)
 _BYTE = np.uint64(0xFF)
@@ -163,7 +166,7 @@ def _id_xy(cid: int, width: int) -> tuple[int, int]:  # pragma: no cover - compi
 @njit(cache=True, nogil=True)
 def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: int, c0: int,
                c1: int, q_i: NDArray[np.int32], q_j: NDArray[np.int32],
-               q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
+               q_lev: NDArray[np.uint32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
                ) -> tuple[int, int]:  # pragma: no cover - compiled
     """List the quads of the box ``[r0, r1) x [c0, c1)`` whose four cells differ in level.
 
@@ -172,7 +175,8 @@ def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: i
     quads whose cells all have the same level are skipped with two word comparisons. Quad
     ``(i, j)`` (``-1 <= i < nrow``, ``-1 <= j < ncol``, box coordinates) has the cells
     ``(i, j)`` (top left), ``(i, j + 1)``, ``(i + 1, j + 1)``, ``(i + 1, j)``. Writes their
-    ``i``, ``j`` and lowest and highest level into ``q_*`` (at least ``(nrow + 1) * (ncol +
+    ``i``, ``j``, the four levels in that order (one byte each, the first lowest) and the
+    lowest and highest level into ``q_*`` (at least ``(nrow + 1) * (ncol +
     1)`` items) and returns ``(n_quads, span)``, ``span`` the sum of ``q_max - q_min`` (the
     number of (quad, band) boundary pairs).
     """
@@ -204,6 +208,8 @@ def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: i
                     continue
                 q_i[n_quads] = i
                 q_j[n_quads] = p - c0 - 1
+                q_lev[n_quads] = (np.uint32(a) | (np.uint32(b) << _U8) | (np.uint32(c) << _U16)
+                                  | (np.uint32(d) << _U24))
                 q_min[n_quads] = min(min(a, b), min(c, d))
                 q_max[n_quads] = max(max(a, b), max(c, d))
                 span += q_max[n_quads] - q_min[n_quads]
@@ -212,12 +218,11 @@ def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: i
 
 
 @njit(cache=True, nogil=True)
-def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, nb: int,
-                seg: NDArray[np.int8], seg_count: NDArray[np.int8], q_i: NDArray[np.int32],
-                q_j: NDArray[np.int32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8],
-                n_quads: int, bucket: NDArray[np.int32], nxt: NDArray[np.int32],
-                step: NDArray[np.uint8],
-                froms: NDArray[np.int64], buf_x: NDArray[np.int32], buf_y: NDArray[np.int32],
+def trace_bands(r0: int, c0: int, nrow: int, ncol: int, nb: int, seg: NDArray[np.int8],
+                seg_count: NDArray[np.int8], q_i: NDArray[np.int32], q_j: NDArray[np.int32],
+                q_lev: NDArray[np.uint32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8],
+                lev: NDArray[np.uint8], n_quads: int, bucket: NDArray[np.int32],
+                nxt: NDArray[np.int32], step: NDArray[np.uint8], froms: NDArray[np.int64],
                 x2: NDArray[np.int32], y2: NDArray[np.int32], ring_start: NDArray[np.int64],
                 ring_band: NDArray[np.int64], ring_shell: NDArray[np.int64],
                 ring_area8: NDArray[np.int64], ring_left: NDArray[np.int64]
@@ -226,15 +231,15 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
 
     All arrays after ``n_quads`` are caller-provided space whose contents do not matter on
     entry (only items written in this call are read): ``bucket``: ``span`` (the quads of each
-    band, grouped by band); ``nxt``, ``step``: one per crossing
-    (``2 * (nrow + 2) * (ncol + 2)``); ``froms``, ``buf_x``, ``buf_y``: ``2 *
-    n_quads + 1``; ``x2``, ``y2``: ``2.5 * span + 16`` (vertices); ``ring_*``: ``span / 2 +
-    16`` (rings; ``ring_start`` one more). Returns ``(n_vertices, n_rings)``; the outputs are:
+    band, grouped by band); ``nxt``, ``step``: one per crossing (``2 * (nrow + 2) * (ncol +
+    2)``); ``froms``: ``2 * n_quads + 1``; ``x2``, ``y2``: ``2.5 * span + 16`` (vertices);
+    ``ring_*``: ``span / 2 + 16`` (rings; ``ring_start`` one more). Returns ``(n_vertices,
+    n_rings)``; the outputs are:
 
-    - ``x2``, ``y2``: ring vertices in doubled box coordinates (cell ``(r0 + i, c0 + j)``
-      spans ``X2`` in ``[2j, 2j + 2]``); each ring closed (first vertex repeated), exteriors
-      clockwise in row-down coordinates (counter-clockwise on a north-up map), holes the other
-      way; ``ring_start``: offsets of the rings;
+    - ``x2``, ``y2``: the turning vertices of each ring in doubled box coordinates (cell
+      ``(r0 + i, c0 + j)`` spans ``X2`` in ``[2j, 2j + 2]``), each ring closed (first vertex
+      repeated), exteriors counter-clockwise on a north-up map, holes clockwise;
+      ``ring_start``: offsets of the rings;
     - ``ring_band``: band index; ``ring_shell``: the ring's polygon's shell ring (itself for a
       shell); ``ring_area8``: eight times the signed area in cells (positive for shells).
     """
@@ -261,14 +266,15 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
             t = bucket[b]
             i = q_i[t]
             j = q_j[t]
+            packed = q_lev[t]
             case = 0
-            if lev[r0 + i + 1, c0 + j + 1] <= k:
+            if (packed & 0xFF) <= k:
                 case += 8
-            if lev[r0 + i + 1, c0 + j + 2] <= k:
+            if ((packed >> 8) & 0xFF) <= k:
                 case += 4
-            if lev[r0 + i + 2, c0 + j + 2] <= k:
+            if ((packed >> 16) & 0xFF) <= k:
                 case += 2
-            if lev[r0 + i + 2, c0 + j + 1] <= k:
+            if (packed >> 24) <= k:
                 case += 1
             for s in range(seg_count[case]):
                 ea = seg[case, s, 0]
@@ -278,50 +284,53 @@ def trace_bands(lev: NDArray[np.uint8], r0: int, c0: int, nrow: int, ncol: int, 
                 step[fa] = 4 * ea + eb
                 froms[n_from] = fa
                 n_from += 1
-        # walk the links into rings; a visited crossing gets nxt = -(ring + 2)
+        # walk the links into rings, keeping the vertices where the direction changes (the
+        # others lie on straight runs); a visited crossing gets nxt = -(ring + 2)
         first_ring = n_rings
         for f in range(n_from):
             start = froms[f]
             if nxt[start] < 0:
                 continue
-            n = 0
-            cur = start
-            left_x = 1 << 40
-            left_id = -1
-            cx, cy = _id_xy(cur, width)
-            while True:  # coordinates follow the segments: no division per vertex
-                buf_x[n] = cx
-                buf_y[n] = cy
-                n += 1
-                if cx & 1 == 0 and cx < left_x:  # a crossing between two cells of a row
+            begin = n_out
+            cx, cy = _id_xy(start, width)
+            code = step[start]
+            dx0 = _STEP_X[code]
+            dy0 = _STEP_Y[code]
+            left_x = cx if cx & 1 == 0 else 1 << 40  # leftmost crossing between row cells
+            left_id = start
+            cur = nxt[start]
+            nxt[start] = -(n_rings + 2)
+            cx += dx0
+            cy += dy0
+            pdx = dx0
+            pdy = dy0
+            while cur != start:
+                code = step[cur]
+                dx = _STEP_X[code]
+                dy = _STEP_Y[code]
+                if dx != pdx or dy != pdy:
+                    x2[n_out] = cx
+                    y2[n_out] = cy
+                    n_out += 1
+                if cx & 1 == 0 and cx < left_x:
                     left_x = cx
                     left_id = cur
-                code = step[cur]
-                cx += _STEP_X[code]
-                cy += _STEP_Y[code]
                 following = nxt[cur]
                 nxt[cur] = -(n_rings + 2)
                 cur = following
-                if cur == start:
-                    break
-            # keep the turning vertices, written in reverse (exteriors counter-clockwise on
-            # the map), the first kept one repeated at the end
-            begin = n_out
-            for m in range(n - 1, -1, -1):
-                mp = m - 1 if m > 0 else n - 1
-                mq = m + 1 if m < n - 1 else 0
-                vx = buf_x[m]
-                vy = buf_y[m]
-                if vx - buf_x[mp] == buf_x[mq] - vx and vy - buf_y[mp] == buf_y[mq] - vy:
-                    continue  # on a straight run
-                x2[n_out] = vx
-                y2[n_out] = vy
+                cx += dx
+                cy += dy
+                pdx = dx
+                pdy = dy
+            if dx0 != pdx or dy0 != pdy:  # the start itself turns
+                x2[n_out] = cx
+                y2[n_out] = cy
                 n_out += 1
             x2[n_out] = x2[begin]
             y2[n_out] = y2[begin]
             n_out += 1
             area = 0
-            for m in range(begin, n_out - 1):  # shoelace (reversed order: negate)
+            for m in range(begin, n_out - 1):  # shoelace in row-down coordinates: negate
                 area -= np.int64(x2[m]) * y2[m + 1] - np.int64(x2[m + 1]) * y2[m]
             ring_start[n_rings + 1] = n_out
             ring_band[n_rings] = k

@@ -409,20 +409,21 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
     nrow, ncol = r1 - r0, c1 - c0
     n_box = (nrow + 1) * (ncol + 1)
     q_i, q_j = _scratch("q_i", n_box, np.int32), _scratch("q_j", n_box, np.int32)
+    q_lev = _scratch("q_lev", n_box, np.uint32)
     q_min, q_max = _scratch("q_min", n_box, np.uint8), _scratch("q_max", n_box, np.uint8)
     n_quads, span = _contour.find_quads(lev, lev.view(np.uint64), r0, r1, c0, c1, q_i, q_j,
-                                        q_min, q_max)
+                                        q_lev, q_min, q_max)
     n_ids = 2 * (nrow + 2) * (ncol + 2)  # two crossings per cell of the padded box
     n_vert, n_ring = 2 * span + span // 2 + 16, span // 2 + 16
     x2, y2 = _scratch("x2", n_vert, np.int32), _scratch("y2", n_vert, np.int32)
     start = _scratch("ring_start", n_ring + 1, np.int64)
     band, shell, area8 = (_scratch(name, n_ring, np.int64) for name in ("band", "shell", "area8"))
     _, n_rings = _contour.trace_bands(
-        lev, r0, c0, nrow, ncol, nb, _contour.SEGMENTS, _contour.SEGMENT_COUNT, q_i, q_j,
-        q_min, q_max, n_quads, _scratch("bucket", span, np.int32), _scratch("nxt", n_ids, np.int32),
-        _scratch("step", n_ids, np.uint8), _scratch("froms", 2 * n_quads + 1, np.int64),
-        _scratch("buf_x", 2 * n_quads + 1, np.int32), _scratch("buf_y", 2 * n_quads + 1, np.int32),
-        x2, y2, start, band, shell, area8, _scratch("left", n_ring, np.int64))
+        r0, c0, nrow, ncol, nb, _contour.SEGMENTS, _contour.SEGMENT_COUNT, q_i, q_j, q_lev,
+        q_min, q_max, lev, n_quads, _scratch("bucket", span, np.int32),
+        _scratch("nxt", n_ids, np.int32), _scratch("step", n_ids, np.uint8),
+        _scratch("froms", 2 * n_quads + 1, np.int64), x2, y2, start, band, shell, area8,
+        _scratch("left", n_ring, np.int64))
     # copies of the used parts (the scratch buffers are reused by the next call)
     start, band, shell, area8 = (start[:n_rings + 1], band[:n_rings].copy(), shell[:n_rings],
                                  area8[:n_rings])
