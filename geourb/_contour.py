@@ -10,10 +10,9 @@ of cells and the outside is 8-connected.
 
 How:
 
-1. :func:`band_levels` gives each cell the index of the first band containing it (``nb`` when
-   none) and the box of the reached cells;
-2. :func:`find_quads` visits every 2 x 2 block of cells ("quad") once and keeps those whose
-   levels differ; for each band :func:`trace_bands` links the quads' directed segments (inside on the right, in
+1. :func:`band_quads` gives each cell the index of the first band containing it (``nb`` when
+   none) and, in the same pass, lists the 2 x 2 blocks of cells ("quads") whose levels differ;
+2. for each band :func:`trace_bands` links the quads' directed segments (inside on the right, in
    row-down grid coordinates) through the crossing points they share, walks the links into
    closed rings, drops vertices on straight runs (exactly: all vertices lie on a half-cell
    lattice) and measures each ring with the shoelace formula (exact integers);
@@ -22,7 +21,7 @@ How:
    same polygon (its shell, or another hole whose shell is resolved first).
 
 Coordinates are returned as doubled integer grid coordinates (``X2 = 2 * column edge``,
-``Y2 = 2 * row edge``, relative to the box) so that all arithmetic is exact; the caller maps
+``Y2 = 2 * row edge``) so that all arithmetic is exact; the caller maps
 them to metres with the grid's affine transform.
 """
 
@@ -90,50 +89,6 @@ _LOW56 = np.uint64(0x00FFFFFFFFFFFFFF)
 _BYTE = np.uint64(0xFF)
 
 
-@njit(cache=True, nogil=True)
-def band_levels(minutes: NDArray[np.float32], bands: NDArray[np.float64],
-                lev: NDArray[np.uint8]) -> tuple[int, int, int, int]:  # pragma: no cover
-    """Fill ``lev`` (shape ``(rows + 2, >= cols + 2)``) with each cell's first band.
-
-    Cell ``(r, c)`` goes to ``lev[r + 1, c + 1]``: the index of the first band containing it,
-    ``bands.size`` when none; the border of ``lev`` (and any columns past ``cols + 1``) is set
-    to ``bands.size`` (outside). The
-    comparison is in float64, as NumPy's ``minutes <= band`` with a float64 band. Returns the
-    box ``(r0, r1, c0, c1)`` (cell coordinates, end exclusive) of the cells in some band;
-    ``r1 <= r0`` when there are none.
-    """
-    rows, cols = minutes.shape
-    nb = bands.size
-    last = bands[nb - 1]
-    r0, r1, c0, c1 = rows, 0, cols, 0
-    width = lev.shape[1]
-    for c in range(width):
-        lev[0, c] = nb
-        lev[rows + 1, c] = nb
-    for r in range(rows):
-        lev[r + 1, 0] = nb
-        for c in range(cols + 1, width):
-            lev[r + 1, c] = nb
-        row_hit = False
-        for c in range(cols):
-            m = np.float64(minutes[r, c])
-            if m <= last:  # NaN compares False
-                k = 0
-                while m > bands[k]:
-                    k += 1
-                lev[r + 1, c + 1] = k
-                if not row_hit:
-                    row_hit = True
-                    c0 = min(c0, c)
-                c1 = max(c1, c + 1)
-            else:
-                lev[r + 1, c + 1] = nb
-        if row_hit:
-            r0 = min(r0, r)
-            r1 = r + 1
-    return r0, r1, c0, c1
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _edge_id(edge: int, i: int, j: int, width: int) -> int:  # pragma: no cover - compiled
     """Crossing id of a quad's edge (quad (i, j) has the top-left cell (i, j), box coordinates).
@@ -164,50 +119,72 @@ def _id_xy(cid: int, width: int) -> tuple[int, int]:  # pragma: no cover - compi
 
 
 @njit(cache=True, nogil=True)
-def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: int, c0: int,
-               c1: int, q_i: NDArray[np.int32], q_j: NDArray[np.int32],
+def band_quads(minutes: NDArray[np.float32], bands: NDArray[np.float64], lev: NDArray[np.uint8],
+               words: NDArray[np.uint64], q_i: NDArray[np.int32], q_j: NDArray[np.int32],
                q_lev: NDArray[np.uint32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
                ) -> tuple[int, int]:  # pragma: no cover - compiled
-    """List the quads of the box ``[r0, r1) x [c0, c1)`` whose four cells differ in level.
+    """Band levels of the cells and the quads whose four cells differ, in one pass.
 
-    ``lev`` is the padded level array of :func:`band_levels` (width a multiple of 8, with at
-    least 8 outside columns past the grid) and ``words`` the same bytes as ``uint64``: eight
-    quads whose cells all have the same level are skipped with two word comparisons. Quad
-    ``(i, j)`` (``-1 <= i < nrow``, ``-1 <= j < ncol``, box coordinates) has the cells
-    ``(i, j)`` (top left), ``(i, j + 1)``, ``(i + 1, j + 1)``, ``(i + 1, j)``. Writes their
-    ``i``, ``j``, the four levels in that order (one byte each, the first lowest) and the
-    lowest and highest level into ``q_*`` (at least ``(nrow + 1) * (ncol +
-    1)`` items) and returns ``(n_quads, span)``, ``span`` the sum of ``q_max - q_min`` (the
-    number of (quad, band) boundary pairs).
+    ``lev`` (``(rows + 2, width)``, ``width`` a multiple of 8 and at least ``cols + 9``)
+    receives each cell's level at ``lev[r + 1, c + 1]``: the index of the first band
+    containing it, ``bands.size`` when none (NaN or beyond the last band; the comparison in
+    float64, as NumPy's ``minutes <= band`` with a float64 band); the border and the columns
+    past the grid are ``bands.size`` (outside). ``words`` is ``lev`` viewed as ``uint64``:
+    eight quads whose cells all have the same level are skipped with two word comparisons.
+
+    Quad ``(i, j)`` (``-1 <= i < rows``, ``-1 <= j < cols``) has the cells ``(i, j)`` (top
+    left), ``(i, j + 1)``, ``(i + 1, j + 1)``, ``(i + 1, j)``. Each row of quads is listed
+    as soon as its two rows of levels exist: ``i``, ``j``, the four levels in that order (one
+    byte each, the first lowest) and the lowest and highest level go into ``q_*`` (at least
+    ``(rows + 1) * (cols + 1)`` items). Returns ``(n_quads, span)``, ``span`` the sum of
+    ``q_max - q_min`` (the number of (quad, band) boundary pairs).
     """
-    nrow = r1 - r0
-    ncol = c1 - c0
-    if q_i.size < (nrow + 1) * (ncol + 1):
-        raise ValueError("find_quads: scratch arrays too small")
+    rows, cols = minutes.shape
+    nb = bands.size
+    last = bands[nb - 1]
+    width = lev.shape[1]
+    if q_i.size < (rows + 1) * (cols + 1) or width < cols + 9 or width % 8:
+        raise ValueError("band_quads: arrays too small")
+    for c in range(width):
+        lev[0, c] = nb
+        lev[rows + 1, c] = nb
     n_quads = 0
     span = 0
-    w_first = c0 // 8  # word holding the left cell (padded column c0) of quad j = -1
-    w_last = (c0 + ncol) // 8  # ... and of quad j = ncol - 1
-    for i in range(-1, nrow):
-        top = lev[r0 + i + 1]
-        bot = lev[r0 + i + 2]
-        top_w = words[r0 + i + 1]
-        bot_w = words[r0 + i + 2]
-        for w in range(w_first, w_last + 1):
+    w_last = cols // 8  # word holding the left cell (padded column cols) of quad j = cols - 1
+    for r in range(rows + 1):
+        if r < rows:  # levels of cell row r -> padded row r + 1
+            out = lev[r + 1]
+            out[0] = nb
+            for c in range(cols):
+                m = np.float64(minutes[r, c])
+                k = nb
+                if m <= last:  # NaN compares False
+                    k = 0
+                    while m > bands[k]:
+                        k += 1
+                out[c + 1] = k
+            for c in range(cols + 1, width):
+                out[c] = nb
+        # quads of row i = r - 1: padded rows r and r + 1
+        top = lev[r]
+        bot = lev[r + 1]
+        top_w = words[r]
+        bot_w = words[r + 1]
+        for w in range(w_last + 1):
             tw = top_w[w]
             if (tw == bot_w[w] and (tw >> _SHIFT8) == (tw & _LOW56)
                     and (top_w[w + 1] & _BYTE) == (tw & _BYTE)
                     and (bot_w[w + 1] & _BYTE) == (tw & _BYTE)):
                 continue  # the 8 quads whose left cells are in this word are uniform
-            for p in range(max(8 * w, c0), min(8 * w + 8, c0 + ncol + 1)):
+            for p in range(8 * w, min(8 * w + 8, cols + 1)):
                 a = top[p]
                 b = top[p + 1]
                 c = bot[p + 1]
                 d = bot[p]
                 if a == b and b == c and c == d:
                     continue
-                q_i[n_quads] = i
-                q_j[n_quads] = p - c0 - 1
+                q_i[n_quads] = r - 1
+                q_j[n_quads] = p - 1
                 q_lev[n_quads] = (np.uint32(a) | (np.uint32(b) << _U8) | (np.uint32(c) << _U16)
                                   | (np.uint32(d) << _U24))
                 q_min[n_quads] = min(min(a, b), min(c, d))
@@ -218,7 +195,7 @@ def find_quads(lev: NDArray[np.uint8], words: NDArray[np.uint64], r0: int, r1: i
 
 
 @njit(cache=True, nogil=True)
-def trace_bands(r0: int, c0: int, nrow: int, ncol: int, nb: int, seg: NDArray[np.int8],
+def trace_bands(nrow: int, ncol: int, nb: int, seg: NDArray[np.int8],
                 seg_count: NDArray[np.int8], q_i: NDArray[np.int32], q_j: NDArray[np.int32],
                 q_lev: NDArray[np.uint32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8],
                 lev: NDArray[np.uint8], n_quads: int, bucket: NDArray[np.int32],
@@ -227,7 +204,7 @@ def trace_bands(r0: int, c0: int, nrow: int, ncol: int, nb: int, seg: NDArray[np
                 ring_band: NDArray[np.int64], ring_shell: NDArray[np.int64],
                 ring_area8: NDArray[np.int64], ring_left: NDArray[np.int64]
                 ) -> tuple[int, int]:  # pragma: no cover - compiled
-    """Trace the rings of every band's outline from the quads of :func:`find_quads`.
+    """Trace the rings of every band's outline from the quads of :func:`band_quads`.
 
     All arrays after ``n_quads`` are caller-provided space whose contents do not matter on
     entry (only items written in this call are read): ``bucket``: ``span`` (the quads of each
@@ -236,8 +213,8 @@ def trace_bands(r0: int, c0: int, nrow: int, ncol: int, nb: int, seg: NDArray[np
     ``ring_*``: ``span / 2 + 16`` (rings; ``ring_start`` one more). Returns ``(n_vertices,
     n_rings)``; the outputs are:
 
-    - ``x2``, ``y2``: the turning vertices of each ring in doubled box coordinates (cell
-      ``(r0 + i, c0 + j)`` spans ``X2`` in ``[2j, 2j + 2]``), each ring closed (first vertex
+    - ``x2``, ``y2``: the turning vertices of each ring in doubled grid coordinates (cell
+      ``(i, j)`` spans ``X2`` in ``[2j, 2j + 2]``), each ring closed (first vertex
       repeated), exteriors counter-clockwise on a north-up map, holes clockwise;
       ``ring_start``: offsets of the rings;
     - ``ring_band``: band index; ``ring_shell``: the ring's polygon's shell ring (itself for a
@@ -346,7 +323,7 @@ def trace_bands(r0: int, c0: int, nrow: int, ncol: int, nb: int, seg: NDArray[np
             cid = ring_left[h]
             r = (cid >> 1) // width - 1
             c = (cid >> 1) - (r + 1) * width - 1  # inside cell (r, c), hole cell (r, c + 1)
-            while c >= 0 and lev[r0 + r + 1, c0 + c + 1] <= k:
+            while c >= 0 and lev[r + 1, c + 1] <= k:
                 c -= 1
             ring_shell[h] = -nxt[2 * ((r + 1) * width + c + 1)] - 2
         for h in range(first_ring, n_rings):

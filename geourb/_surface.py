@@ -399,27 +399,26 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
     from geourb import _contour
 
     nb = bands.size
-    rows, cols = minutes.shape
+    nrow, ncol = minutes.shape
     # one outside row above and below, one column left and >= 8 right; width a multiple of 8
-    lev = np.empty((rows + 2, (cols + 2) // 8 * 8 + 16), dtype=np.uint8)
-    r0, r1, c0, c1 = _contour.band_levels(np.ascontiguousarray(minutes, dtype=np.float32),
-                                          np.ascontiguousarray(bands, dtype=np.float64), lev)
-    if r1 <= r0:
-        return _empty_rings(nb)
-    nrow, ncol = r1 - r0, c1 - c0
+    width = (ncol + 2) // 8 * 8 + 16
+    lev = _scratch("lev", (nrow + 2) * width, np.uint8).reshape(nrow + 2, width)
     n_box = (nrow + 1) * (ncol + 1)
     q_i, q_j = _scratch("q_i", n_box, np.int32), _scratch("q_j", n_box, np.int32)
     q_lev = _scratch("q_lev", n_box, np.uint32)
     q_min, q_max = _scratch("q_min", n_box, np.uint8), _scratch("q_max", n_box, np.uint8)
-    n_quads, span = _contour.find_quads(lev, lev.view(np.uint64), r0, r1, c0, c1, q_i, q_j,
-                                        q_lev, q_min, q_max)
+    n_quads, span = _contour.band_quads(
+        np.ascontiguousarray(minutes, dtype=np.float32), np.ascontiguousarray(bands, dtype=np.float64),
+        lev, lev.view(np.uint64), q_i, q_j, q_lev, q_min, q_max)
+    if n_quads == 0:
+        return _empty_rings(nb)
     n_ids = 2 * (nrow + 2) * (ncol + 2)  # two crossings per cell of the padded box
     n_vert, n_ring = 2 * span + span // 2 + 16, span // 2 + 16
     x2, y2 = _scratch("x2", n_vert, np.int32), _scratch("y2", n_vert, np.int32)
     start = _scratch("ring_start", n_ring + 1, np.int64)
     band, shell, area8 = (_scratch(name, n_ring, np.int64) for name in ("band", "shell", "area8"))
     _, n_rings = _contour.trace_bands(
-        r0, c0, nrow, ncol, nb, _contour.SEGMENTS, _contour.SEGMENT_COUNT, q_i, q_j, q_lev,
+        nrow, ncol, nb, _contour.SEGMENTS, _contour.SEGMENT_COUNT, q_i, q_j, q_lev,
         q_min, q_max, lev, n_quads, _scratch("bucket", span, np.int32),
         _scratch("nxt", n_ids, np.int32), _scratch("step", n_ids, np.uint8),
         _scratch("froms", 2 * n_quads + 1, np.int64), x2, y2, start, band, shell, area8,
@@ -432,7 +431,7 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
     sizes = np.diff(start)[order]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     take = np.repeat(start[:-1][order] - offsets[:-1], sizes) + np.arange(offsets[-1])
-    xy = _to_map(x2[take] / 2.0 + c0, y2[take] / 2.0 + r0, transform)
+    xy = _to_map(x2[take] / 2.0, y2[take] / 2.0, transform)
     hole = hole[order]
     cell_area = abs(transform.a * transform.e - transform.b * transform.d)
     area = np.bincount(band, weights=area8 / 8.0, minlength=nb) * cell_area
