@@ -60,13 +60,14 @@ def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, 
         yu = py[u]
         t_u = times[u]
         idx = int(math.floor((y1 - yu) / cell_m) * cols + math.floor((xu - x0) / cell_m))
-        if t_u < net_s[idx]:
-            net_s[idx] = t_u
+        net_s[idx] = min(net_s[idx], t_u)  # branch-free: the same minimum
         for pos in range(indptr[u], indptr[u + 1]):
             n = n_interior[pos]
+            if n == 0:
+                continue
             v = indices[pos]
             t_v = times[v]
-            if n == 0 or not (canonical[pos] or math.isinf(t_v)):
+            if not (canonical[pos] or math.isinf(t_v)):
                 continue
             w = data[pos]
             wr = w_rev[pos]
@@ -76,54 +77,13 @@ def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, 
                 frac = k / (n + 1)
                 st = w * frac + t_u
                 back = (1.0 - frac) * wr + t_v
-                if back < st:
-                    st = back
+                st = min(st, back)
                 if st <= cutoff_s:
                     x = dx * frac + xu
                     y = dy * frac + yu
                     idx = int(math.floor((y1 - y) / cell_m) * cols
                               + math.floor((x - x0) / cell_m))
-                    if st < net_s[idx]:
-                        net_s[idx] = st
-
-
-@njit(cache=True, nogil=True)
-def walk_fill(net_s: _Floats, near: _Bools | NDArray[np.uint8], rows: int, cols: int, dr: _Ints, dc: _Ints, d2: _Ints,
-              group_start: _Ints, cell_m: float, walk_ms: float, cutoff_s: float,
-              minutes: NDArray[np.float32]) -> None:  # pragma: no cover - compiled
-    """Off-road cells flagged in ``near``: nearest road cell's time + the walk, in ``minutes``.
-
-    ``dr``, ``dc``, ``d2``: the offsets within the reach sorted by squared distance;
-    ``group_start``: where each squared distance starts (with a final end index).
-    """
-    reach = 0
-    for j in range(dr.size):
-        reach = max(reach, abs(dr[j]), abs(dc[j]))
-    flat = dr * cols + dc
-    for idx in range(rows * cols):
-        if not near[idx] or math.isfinite(net_s[idx]):
-            continue
-        r = idx // cols
-        c = idx - r * cols
-        inner = reach <= r < rows - reach and reach <= c < cols - reach
-        for g in range(group_start.size - 1):
-            best = np.inf
-            for j in range(group_start[g], group_start[g + 1]):
-                if inner:  # every offset stays on the grid: no bounds test
-                    val = net_s[idx + flat[j]]
-                else:
-                    rr = r + dr[j]
-                    cc = c + dc[j]
-                    if not (0 <= rr < rows and 0 <= cc < cols):
-                        continue
-                    val = net_s[rr * cols + cc]
-                if val < best:
-                    best = val
-            if math.isfinite(best):
-                total = best + math.sqrt(d2[group_start[g]]) * cell_m / walk_ms
-                if total <= cutoff_s:
-                    minutes[idx] = np.float32(total / 60.0)
-                break
+                    net_s[idx] = min(net_s[idx], st)
 
 
 @njit(cache=True, nogil=True)
@@ -159,6 +119,173 @@ def near_mask(is_road: NDArray[np.uint8], rows: int, cols: int, reach: int,
             if sub >= 0:
                 counts[c] -= tmp[sub * cols + c]
             near[r * cols + c] = 1 if counts[c] > 0 else 0
+
+
+@njit(cache=True, nogil=True)
+def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
+                 road_cols: NDArray[np.int64]) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Pass 1 of :func:`walk_fill` on one row: the nearest road cell within ``reach`` columns.
+
+    For each cell of ``row`` (network times, inf off the roads): ``h2`` = squared column
+    distance to the nearest road cell of the same row, ``t_near`` = its time (the earlier of
+    two equally near ones); inf where none lies within ``reach``. Returns the span
+    ``(lo, hi)`` written (``(0, 0)``: no road cell in the row); outside it the arrays are
+    stale. ``road_cols`` is scratch space of ``row.size + 1`` entries.
+    """
+    cols = row.size
+    inf = np.inf
+    k = 0
+    for c in range(cols):  # the road columns, branch-free
+        road_cols[k] = c
+        k += row[c] < inf
+    if k == 0:
+        return 0, 0
+    lo = max(road_cols[0] - reach, 0)
+    hi = min(road_cols[k - 1] + reach + 1, cols)
+    far = 2 * reach + 2
+    p = -far  # the previous road column (virtual, out of reach before the row)
+    tp = inf
+    for i in range(k + 1):
+        if i < k:
+            a = road_cols[i]
+            ta = row[a]
+            h2[a] = 0.0
+            t_near[a] = ta
+            if a == p + 1:  # no gap
+                p = a
+                tp = ta
+                continue
+        else:  # a virtual road column out of reach after the row
+            a = cols + far
+            ta = inf
+        # the gap p < g < a: nearer to p up to the midpoint, nearer to a after it
+        m2 = p + a
+        end_p = min(p + reach, (m2 - 1) // 2, cols - 1) + 1
+        start_a = max(a - reach, m2 // 2 + 1, 0)
+        g0 = max(p + 1, 0)
+        if g0 < end_p:
+            hv = h2[g0:end_p]
+            tv = t_near[g0:end_p]
+            off = g0 - p
+            for j in range(end_p - g0):
+                d = j + off
+                hv[j] = d * d
+                tv[j] = tp
+        if m2 % 2 == 0:  # the midpoint: equally near both, the earlier time
+            g = m2 // 2
+            if g - p <= reach and 0 <= g < cols:
+                d = g - p
+                h2[g] = d * d
+                t_near[g] = min(tp, ta)
+        # out of reach of both (only inside the span)
+        f0 = max(end_p, g0, lo)
+        f1 = min(start_a, a, hi)
+        if m2 % 2 == 0 and m2 // 2 - p <= reach:
+            f0 = max(f0, m2 // 2 + 1)
+        if f0 < f1:
+            h2[f0:f1] = inf
+            t_near[f0:f1] = inf
+        g1 = min(a, cols)
+        if start_a < g1:
+            hv = h2[start_a:g1]
+            tv = t_near[start_a:g1]
+            off = a - start_a
+            for j in range(g1 - start_a):
+                d = off - j
+                hv[j] = d * d
+                tv[j] = ta
+        p = a
+        tp = ta
+    return lo, hi
+
+
+@njit(cache=True, nogil=True)
+def _column_min(h2: _Floats, q: float, best_d2: _Floats) -> None:  # pragma: no cover - compiled
+    """``best_d2 = min(best_d2, h2 + q)`` (a loop from 0 that LLVM vectorises)."""
+    for c in range(h2.size):
+        x = h2[c] + q
+        best_d2[c] = x if x < best_d2[c] else best_d2[c]
+
+
+@njit(cache=True, nogil=True)
+def _column_ties(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats,
+                 best_t: _Floats) -> None:  # pragma: no cover - compiled
+    """``best_t = min(best_t, t_near)`` where ``h2 + q`` equals the least ``best_d2``."""
+    for c in range(h2.size):
+        t = t_near[c]
+        best_t[c] = t if (h2[c] + q == best_d2[c]) & (t < best_t[c]) else best_t[c]
+
+
+@njit(cache=True, nogil=True)
+def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, d2_max: float,
+              walk_s: _Floats, cutoff_s: float,
+              minutes: NDArray[np.float32]) -> None:  # pragma: no cover - compiled
+    """The whole surface in minutes (every cell of ``minutes`` is written).
+
+    A road cell (finite ``net_s``) keeps its time. Any other cell takes the time of its
+    nearest road cell within the ``(2 reach + 1)`` square (least squared distance in cells;
+    the earliest time among equally near ones) plus ``walk_s[d2]``, the walk over that
+    squared distance ``d2`` (s), when ``d2 <= d2_max`` and the total is within ``cutoff_s``;
+    else NaN. ``walk_s`` has ``d2_max + 2`` entries: ``walk_s[0] = 0`` and a final inf.
+
+    Exact and separable: the least ``(d2, time)`` pair over the square is the least over its
+    rows of (``dr**2`` + the row's least pair), so pass 1 (:func:`_row_nearest`) finds each
+    row's nearest road cell, and pass 2 takes the least pair over the ``2 reach + 1`` rows
+    around each cell (:func:`_column_min`, then :func:`_column_ties` for the time), over the
+    columns within reach of a road cell in those rows only. Pass 1 runs ``reach`` rows ahead
+    into a ring buffer of ``2 reach + 1`` rows: no full-grid temporaries.
+    """
+    ring = 2 * reach + 1
+    h2 = np.empty((ring, cols))
+    t_near = np.empty((ring, cols))
+    lo = np.zeros(ring, np.int64)
+    hi = np.zeros(ring, np.int64)
+    road_cols = np.empty(cols + 1, np.int64)
+    best_d2 = np.empty(cols)
+    best_t = np.empty(cols)
+    nan32 = np.float32(np.nan)
+    top = d2_max + 1.0
+    for r in range(rows + reach):
+        if r < rows:
+            s = r % ring
+            lo[s], hi[s] = _row_nearest(net_s[r * cols:(r + 1) * cols], reach, h2[s],
+                                        t_near[s], road_cols)
+        rc = r - reach  # the row finished now
+        if rc < 0:
+            continue
+        out = minutes[rc * cols:(rc + 1) * cols]
+        r0 = max(rc - reach, 0)
+        r1 = min(rc + reach + 1, rows)
+        first = cols
+        last = 0
+        for rr in range(r0, r1):
+            s = rr % ring
+            if lo[s] < hi[s]:
+                first = min(first, lo[s])
+                last = max(last, hi[s])
+        if first >= last:
+            out[:] = nan32
+            continue
+        out[:first] = nan32
+        out[last:] = nan32
+        best_d2[first:last] = np.inf
+        best_t[first:last] = np.inf
+        for rr in range(r0, r1):
+            s = rr % ring
+            if lo[s] < hi[s]:
+                _column_min(h2[s, lo[s]:hi[s]], float((rr - rc) ** 2), best_d2[lo[s]:hi[s]])
+        for rr in range(r0, r1):
+            s = rr % ring
+            if lo[s] < hi[s]:
+                _column_ties(h2[s, lo[s]:hi[s]], t_near[s, lo[s]:hi[s]], float((rr - rc) ** 2),
+                             best_d2[lo[s]:hi[s]], best_t[lo[s]:hi[s]])
+        o = out[first:last]
+        bd = best_d2[first:last]
+        bt = best_t[first:last]
+        for c in range(last - first):
+            d2 = bd[c]
+            total = bt[c] + walk_s[int(min(d2, top))]  # a road cell: + 0.0; none: + inf
+            o[c] = np.float32(total / 60.0) if (total <= cutoff_s) | (d2 == 0.0) else nan32
 
 
 @njit(cache=True, nogil=True)

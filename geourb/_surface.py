@@ -244,51 +244,58 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
                stages: _Stages, use_kernels: bool = True) -> NDArray[np.float32]:
     """Off-network access: each cell takes its nearest network cell's time plus the walk.
 
-    ``net_s`` is the flat network-time raster (inf off the roads). The nearest network cell
-    (Euclidean, in cells) is searched ring by ring of increasing distance up to
-    ``max_access_m``, for the off-road cells within that reach only (found with a separable
-    maximum filter), so the cost follows the cells near the roads rather than the whole grid.
-    Among equally near network cells the earliest counts. Cells whose nearest network cell is
-    farther than ``max_access_m`` or whose total exceeds ``cutoff_s`` stay NaN.
+    ``net_s`` is the flat network-time raster (inf off the roads). Each off-road cell takes
+    the time of its nearest network cell (Euclidean, in cells) within ``max_access_m``; among
+    equally near network cells the earliest counts; plus the straight walk at ``walk_ms``.
+    Cells whose nearest network cell is farther than ``max_access_m`` or whose total exceeds
+    ``cutoff_s`` stay NaN.
+
+    Compiled (:func:`geourb._kernels.walk_fill`): an exact two-pass squared-distance
+    transform restricted to the reach, keeping with each distance the earliest time (each
+    row's nearest road cell, then the least over the rows within reach), in one pass over the
+    grid without full-grid temporaries. NumPy: the off-road cells within the square reach
+    (a separable maximum filter) search the offsets ring by ring of increasing distance (a
+    reach up to ``_RING_SEARCH_MAX_CELLS`` cells), or take their nearest distance from
+    :func:`scipy.ndimage.distance_transform_edt` first and then scan the offsets at exactly
+    that distance. Both give the same surface.
 
     The grid must have a margin of more than ``max_access_m`` without network cells (as
-    :func:`_grid_shape` gives it): offsets are applied to flat indices.
+    :func:`_grid_shape` gives it): the NumPy path applies offsets to flat indices.
     """
     from scipy.ndimage import maximum_filter
 
+    reach = math.floor(max_access_m / cell_m)
+    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
+    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    d2 = (dr * dr + dc * dc).ravel()
+    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
+    if _kernels.HAVE_NUMBA and use_kernels:
+        # the accepted squared distances are 1..d2_max (the test is monotone in d2)
+        d2_max = int(d2[ok].max()) if ok.any() else 0
+        walk_s = np.array([math.sqrt(sq) * cell_m / walk_ms for sq in range(d2_max + 1)]
+                          + [math.inf])  # walk_s[0] = 0: a road cell keeps its time
+        out = np.empty(rows * cols, dtype=np.float32)
+        stages.tick("walk_near")
+        _kernels.walk_fill(net_s, rows, cols, reach, float(d2_max), walk_s, float(cutoff_s),
+                           out)
+        stages.tick("walk_fill")
+        return out.reshape(rows, cols)
     minutes = np.full(rows * cols, np.nan, dtype=np.float32)
     road = np.flatnonzero(np.isfinite(net_s))
     minutes[road] = (net_s[road] / 60.0).astype(np.float32)
-    reach = math.floor(max_access_m / cell_m)
     if reach < 1 or road.size == 0:
         stages.tick("walk_fill")
         return minutes.reshape(rows, cols)
     is_road = np.zeros(rows * cols, dtype=np.uint8)
     is_road[road] = 1
-    if _kernels.HAVE_NUMBA and use_kernels:
-        near = np.empty(rows * cols, dtype=np.uint8)
-        _kernels.near_mask(is_road, rows, cols, reach, near)
-    else:
-        near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
+    near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
     stages.tick("walk_near")
-    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
-    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
-    d2 = (dr * dr + dc * dc).ravel()
-    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
     # flat offsets into net_s padded with ``reach`` rows of inf above and below; a column
     # offset past the left or right edge lands in the road-free margin of the next row
     flat_off = ((dr.ravel() + reach) * cols + dc.ravel())[ok]
     d2 = d2[ok]
     order = np.argsort(d2, kind="stable")
     flat_off, d2 = flat_off[order], d2[order]
-    if _kernels.HAVE_NUMBA and use_kernels:
-        kdr, kdc = dr.ravel()[ok][order], dc.ravel()[ok][order]
-        starts = np.r_[0, np.flatnonzero(np.diff(d2)) + 1, d2.size].astype(np.int64)
-        _kernels.walk_fill(net_s, near.ravel(), rows, cols, kdr.astype(np.int64),
-                           kdc.astype(np.int64), d2.astype(np.int64), starts, float(cell_m),
-                           float(walk_ms), float(cutoff_s), minutes)
-        stages.tick("walk_fill")
-        return minutes.reshape(rows, cols)
     todo = np.flatnonzero(near.ravel() > is_road)  # off-road cells within the square reach
     pad = np.full(reach * cols, np.inf)
     padded = np.concatenate([pad, net_s, pad])
