@@ -220,7 +220,7 @@ def _column_ties(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats,
 def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, d2_max: float,
               walk_s: _Floats, cutoff_s: float,
               minutes: NDArray[np.float32]) -> None:  # pragma: no cover - compiled
-    """The whole surface in minutes (every cell of ``minutes`` is written).
+    """Write the whole surface in minutes into ``minutes`` (every cell).
 
     A road cell (finite ``net_s``) keeps its time. Any other cell takes the time of its
     nearest road cell within the ``(2 reach + 1)`` square (least squared distance in cells;
