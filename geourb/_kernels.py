@@ -121,16 +121,23 @@ def near_mask(is_road: NDArray[np.uint8], rows: int, cols: int, reach: int,
             near[r * cols + c] = 1 if counts[c] > 0 else 0
 
 
+_MERGE_CELLS = 32
+"""Row segments of :func:`walk_fill` separated by fewer cells out of reach are merged."""
+
+
 @njit(cache=True, nogil=True)
 def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
-                 road_cols: NDArray[np.int64]) -> tuple[int, int]:  # pragma: no cover - compiled
+                 road_cols: NDArray[np.int64], seg: NDArray[np.int64]
+                 ) -> int:  # pragma: no cover - compiled
     """Pass 1 of :func:`walk_fill` on one row: the nearest road cell within ``reach`` columns.
 
-    For each cell of ``row`` (network times, inf off the roads): ``h2`` = squared column
-    distance to the nearest road cell of the same row, ``t_near`` = its time (the earlier of
-    two equally near ones); inf where none lies within ``reach``. Returns the span
-    ``(lo, hi)`` written (``(0, 0)``: no road cell in the row); outside it the arrays are
-    stale. ``road_cols`` is scratch space of ``row.size + 1`` entries.
+    For each cell of ``row`` (network times, inf off the roads) within ``reach`` columns of a
+    road cell of the row: ``h2`` = squared column distance to the nearest one, ``t_near`` =
+    its time (the earlier of two equally near ones). These cells form segments, written as
+    ``(start, end)`` pairs into ``seg``; the number of segments is returned. Segments with
+    fewer than ``_MERGE_CELLS`` cells out of reach between them are merged (those cells get
+    inf); elsewhere the arrays are left stale. ``road_cols`` is scratch space of
+    ``row.size + 1`` entries.
     """
     cols = row.size
     inf = np.inf
@@ -139,12 +146,11 @@ def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
         road_cols[k] = c
         k += row[c] < inf
     if k == 0:
-        return 0, 0
-    lo = max(road_cols[0] - reach, 0)
-    hi = min(road_cols[k - 1] + reach + 1, cols)
-    far = 2 * reach + 2
-    p = -far  # the previous road column (virtual, out of reach before the row)
+        return 0
+    far = 2 * reach + 2  # two road cells this far apart have cells out of reach between them
+    p = -far  # the previous road column (virtual: out of reach before the row)
     tp = inf
+    n = 0
     for i in range(k + 1):
         if i < k:
             a = road_cols[i]
@@ -158,98 +164,100 @@ def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
         else:  # a virtual road column out of reach after the row
             a = cols + far
             ta = inf
-        # the gap p < g < a: nearer to p up to the midpoint, nearer to a after it
+        if p >= 0 and i < k and far <= a - p < far + _MERGE_CELLS:
+            for g in range(p + reach + 1, a - reach):  # a short stretch out of reach
+                h2[g] = inf
+                t_near[g] = inf
+        elif a - p >= far:  # end the segment after p, start one before a
+            if p >= 0:
+                seg[2 * n - 1] = min(p + reach + 1, cols)
+            if i < k:
+                seg[2 * n] = max(a - reach, 0)
+                n += 1
+        # the gap p < g < a: nearer to p before the midpoint, nearer to a after it
         m2 = p + a
-        end_p = min(p + reach, (m2 - 1) // 2, cols - 1) + 1
-        start_a = max(a - reach, m2 // 2 + 1, 0)
-        g0 = max(p + 1, 0)
-        if g0 < end_p:
-            hv = h2[g0:end_p]
-            tv = t_near[g0:end_p]
-            off = g0 - p
-            for j in range(end_p - g0):
-                d = j + off
-                hv[j] = d * d
-                tv[j] = tp
+        for g in range(max(p + 1, 0), min(p + reach, (m2 - 1) // 2, cols - 1) + 1):
+            d = g - p
+            h2[g] = d * d
+            t_near[g] = tp
         if m2 % 2 == 0:  # the midpoint: equally near both, the earlier time
             g = m2 // 2
             if g - p <= reach and 0 <= g < cols:
                 d = g - p
                 h2[g] = d * d
                 t_near[g] = min(tp, ta)
-        # out of reach of both (only inside the span)
-        f0 = max(end_p, g0, lo)
-        f1 = min(start_a, a, hi)
-        if m2 % 2 == 0 and m2 // 2 - p <= reach:
-            f0 = max(f0, m2 // 2 + 1)
-        if f0 < f1:
-            h2[f0:f1] = inf
-            t_near[f0:f1] = inf
-        g1 = min(a, cols)
-        if start_a < g1:
-            hv = h2[start_a:g1]
-            tv = t_near[start_a:g1]
-            off = a - start_a
-            for j in range(g1 - start_a):
-                d = off - j
-                hv[j] = d * d
-                tv[j] = ta
+        for g in range(max(a - reach, m2 // 2 + 1, 0), min(a, cols)):
+            d = a - g
+            h2[g] = d * d
+            t_near[g] = ta
         p = a
         tp = ta
-    return lo, hi
+    return n
 
 
 @njit(cache=True, nogil=True)
-def _column_min(h2: _Floats, q: float, best_d2: _Floats) -> None:  # pragma: no cover - compiled
-    """``best_d2 = min(best_d2, h2 + q)`` (a loop from 0 that LLVM vectorises)."""
-    for c in range(h2.size):
+def _column_pass(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats, best_t: _Floats,
+                 start: int, end: int) -> None:  # pragma: no cover - compiled
+    """Least ``(d2, time)`` pairs: ``(best_d2, best_t)`` against ``(h2 + q, t_near)``.
+
+    Over the columns ``start:end`` (an unsigned loop: no negative-index test, so LLVM
+    vectorises it).
+    """
+    for c in range(np.uint64(start), np.uint64(end)):
         x = h2[c] + q
-        best_d2[c] = x if x < best_d2[c] else best_d2[c]
-
-
-@njit(cache=True, nogil=True)
-def _column_ties(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats,
-                 best_t: _Floats) -> None:  # pragma: no cover - compiled
-    """``best_t = min(best_t, t_near)`` where ``h2 + q`` equals the least ``best_d2``."""
-    for c in range(h2.size):
         t = t_near[c]
-        best_t[c] = t if (h2[c] + q == best_d2[c]) & (t < best_t[c]) else best_t[c]
+        b = best_d2[c]
+        better = (x < b) | ((x == b) & (t < best_t[c]))
+        best_d2[c] = x if better else b
+        best_t[c] = t if better else best_t[c]
 
 
 @njit(cache=True, nogil=True)
-def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, d2_max: float,
-              walk_s: _Floats, cutoff_s: float,
-              minutes: NDArray[np.float32]) -> None:  # pragma: no cover - compiled
+def _finish_row(best_d2: _Floats, best_t: _Floats, walk_s: _Floats, cutoff_s: float,
+                out: NDArray[np.float32], start: int, end: int) -> None:  # pragma: no cover
+    """Minutes of the cells ``start:end`` of a row from their least pairs; reset the pairs."""
+    nan32 = np.float32(np.nan)
+    top = float(walk_s.size - 1)
+    for c in range(np.uint64(start), np.uint64(end)):
+        d2 = best_d2[c]
+        total = best_t[c] + walk_s[np.uint64(min(d2, top))]  # a road cell: + 0; none: + inf
+        out[c] = np.float32(total / 60.0) if (total <= cutoff_s) | (d2 == 0.0) else nan32
+        best_d2[c] = np.inf
+        best_t[c] = np.inf
+
+
+@njit(cache=True, nogil=True)
+def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, walk_s: _Floats,
+              cutoff_s: float, minutes: NDArray[np.float32]) -> None:  # pragma: no cover
     """Write the whole surface in minutes into ``minutes`` (every cell).
 
     A road cell (finite ``net_s``) keeps its time. Any other cell takes the time of its
-    nearest road cell within the ``(2 reach + 1)`` square (least squared distance in cells;
-    the earliest time among equally near ones) plus ``walk_s[d2]``, the walk over that
-    squared distance ``d2`` (s), when ``d2 <= d2_max`` and the total is within ``cutoff_s``;
-    else NaN. ``walk_s`` has ``d2_max + 2`` entries: ``walk_s[0] = 0`` and a final inf.
+    nearest road cell within the ``(2 reach + 1)`` square (least squared distance ``d2`` in
+    cells; the earliest time among equally near ones) plus ``walk_s[d2]``, the walk (s), if
+    ``d2 < walk_s.size - 1`` and the total is within ``cutoff_s``; else NaN. ``walk_s[0]``
+    is 0 and its last entry inf.
 
     Exact and separable: the least ``(d2, time)`` pair over the square is the least over its
-    rows of (``dr**2`` + the row's least pair), so pass 1 (:func:`_row_nearest`) finds each
-    row's nearest road cell, and pass 2 takes the least pair over the ``2 reach + 1`` rows
-    around each cell (:func:`_column_min`, then :func:`_column_ties` for the time), over the
-    columns within reach of a road cell in those rows only. Pass 1 runs ``reach`` rows ahead
-    into a ring buffer of ``2 reach + 1`` rows: no full-grid temporaries.
+    rows of ``dr**2`` plus the row's least pair. Pass 1 (:func:`_row_nearest`) finds each
+    row's nearest road cell, ``reach`` rows ahead, into a ring buffer of ``2 reach + 1``
+    rows; pass 2 (:func:`_column_pass`) takes the least pair over the rows within reach of
+    each cell, along the row segments within reach of a road cell only. No full-grid
+    temporaries; the cost follows the cells near the roads.
     """
     ring = 2 * reach + 1
     h2 = np.empty((ring, cols))
     t_near = np.empty((ring, cols))
-    lo = np.zeros(ring, np.int64)
-    hi = np.zeros(ring, np.int64)
+    n_seg = np.zeros(ring, np.int64)
+    seg = np.empty((ring, cols + 2), np.int64)
     road_cols = np.empty(cols + 1, np.int64)
-    best_d2 = np.empty(cols)
-    best_t = np.empty(cols)
+    best_d2 = np.full(cols, np.inf)
+    best_t = np.full(cols, np.inf)
     nan32 = np.float32(np.nan)
-    top = d2_max + 1.0
     for r in range(rows + reach):
         if r < rows:
             s = r % ring
-            lo[s], hi[s] = _row_nearest(net_s[r * cols:(r + 1) * cols], reach, h2[s],
-                                        t_near[s], road_cols)
+            n_seg[s] = _row_nearest(net_s[r * cols:(r + 1) * cols], reach, h2[s], t_near[s],
+                                    road_cols, seg[s])
         rc = r - reach  # the row finished now
         if rc < 0:
             continue
@@ -260,32 +268,22 @@ def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, d2_max: float,
         last = 0
         for rr in range(r0, r1):
             s = rr % ring
-            if lo[s] < hi[s]:
-                first = min(first, lo[s])
-                last = max(last, hi[s])
+            if n_seg[s]:
+                first = min(first, seg[s, 0])
+                last = max(last, seg[s, 2 * n_seg[s] - 1])
         if first >= last:
             out[:] = nan32
             continue
         out[:first] = nan32
         out[last:] = nan32
-        best_d2[first:last] = np.inf
-        best_t[first:last] = np.inf
         for rr in range(r0, r1):
             s = rr % ring
-            if lo[s] < hi[s]:
-                _column_min(h2[s, lo[s]:hi[s]], float((rr - rc) ** 2), best_d2[lo[s]:hi[s]])
-        for rr in range(r0, r1):
-            s = rr % ring
-            if lo[s] < hi[s]:
-                _column_ties(h2[s, lo[s]:hi[s]], t_near[s, lo[s]:hi[s]], float((rr - rc) ** 2),
-                             best_d2[lo[s]:hi[s]], best_t[lo[s]:hi[s]])
-        o = out[first:last]
-        bd = best_d2[first:last]
-        bt = best_t[first:last]
-        for c in range(last - first):
-            d2 = bd[c]
-            total = bt[c] + walk_s[int(min(d2, top))]  # a road cell: + 0.0; none: + inf
-            o[c] = np.float32(total / 60.0) if (total <= cutoff_s) | (d2 == 0.0) else nan32
+            q = float((rr - rc) ** 2)
+            h2_s = h2[s]
+            t_s = t_near[s]
+            for j in range(n_seg[s]):
+                _column_pass(h2_s, t_s, q, best_d2, best_t, seg[s, 2 * j], seg[s, 2 * j + 1])
+        _finish_row(best_d2, best_t, walk_s, cutoff_s, out, first, last)
 
 
 @njit(cache=True, nogil=True)

@@ -276,8 +276,7 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
                           + [math.inf])  # walk_s[0] = 0: a road cell keeps its time
         out = np.empty(rows * cols, dtype=np.float32)
         stages.tick("walk_near")
-        _kernels.walk_fill(net_s, rows, cols, reach, float(d2_max), walk_s, float(cutoff_s),
-                           out)
+        _kernels.walk_fill(net_s, rows, cols, reach, walk_s, float(cutoff_s), out)
         stages.tick("walk_fill")
         return out.reshape(rows, cols)
     minutes = np.full(rows * cols, np.nan, dtype=np.float32)
