@@ -49,35 +49,42 @@ else:  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, canonical: _Bools,
-                  n_interior: _Ints, times: _Floats, reached: _Ints, px: _Floats, py: _Floats,
+def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, code: _Ints,
+                  fracs: _Floats, times: _Floats, reached: _Ints, px: _Floats, py: _Floats,
                   cutoff_s: float, x0: float, y1: float, cell_m: float, cols: int,
                   net_s: _Floats) -> None:  # pragma: no cover - compiled
-    """Each cell's minimum time (s) over the reached nodes and edge samples, into ``net_s``."""
+    """Each cell's minimum time (s) over the reached nodes and edge samples, into ``net_s``.
+
+    ``code`` (per edge, CSR order): the number of interior samples ``n``, negative when the
+    edge is not the canonical one of a two-way pair (sampled only when its end is
+    unreached). ``fracs[n, k]`` = ``k / (n + 1)`` for ``n < fracs.shape[0]`` (a table of
+    the same divisions). Minimum stores are branch-free.
+    """
+    n_tab = fracs.shape[0]
     for i in range(reached.size):
         u = reached[i]
         xu = px[u]
         yu = py[u]
         t_u = times[u]
         idx = int(math.floor((y1 - yu) / cell_m) * cols + math.floor((xu - x0) / cell_m))
-        net_s[idx] = min(net_s[idx], t_u)  # branch-free: the same minimum
+        net_s[idx] = min(net_s[idx], t_u)
         for pos in range(indptr[u], indptr[u + 1]):
-            n = n_interior[pos]
+            n = code[pos]
             if n == 0:
                 continue
             v = indices[pos]
             t_v = times[v]
-            if not (canonical[pos] or math.isinf(t_v)):
-                continue
+            if n < 0:  # the other direction samples this road unless v is unreached
+                if not math.isinf(t_v):
+                    continue
+                n = -n
             w = data[pos]
             wr = w_rev[pos]
             dx = px[v] - xu
             dy = py[v] - yu
             for k in range(1, n + 1):
-                frac = k / (n + 1)
-                st = w * frac + t_u
-                back = (1.0 - frac) * wr + t_v
-                st = min(st, back)
+                frac = fracs[n, k] if n < n_tab else k / (n + 1)
+                st = min(w * frac + t_u, (1.0 - frac) * wr + t_v)
                 if st <= cutoff_s:
                     x = dx * frac + xu
                     y = dy * frac + yu
