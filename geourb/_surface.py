@@ -289,23 +289,27 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
     The grid must have a margin of more than ``max_access_m`` without network cells (as
     :func:`_grid_shape` gives it): the NumPy path applies offsets to flat indices.
     """
-    from scipy.ndimage import maximum_filter
-
     reach = math.floor(max_access_m / cell_m)
-    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
-    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
-    d2 = (dr * dr + dc * dc).ravel()
-    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
     if _kernels.HAVE_NUMBA and use_kernels:
-        # the accepted squared distances are 1..d2_max (the test is monotone in d2)
-        d2_max = int(d2[ok].max()) if ok.any() else 0
-        walk_s = np.array([math.sqrt(sq) * cell_m / walk_ms for sq in range(d2_max + 1)]
+        # the squared distances of the offsets within the square reach that pass the same
+        # exact float test as below: 1..d2_max (the test is monotone in the distance)
+        sq = np.arange(reach + 1) ** 2
+        d2_all = np.add.outer(sq, sq).ravel()
+        ok_all = (d2_all > 0) & ~(np.sqrt(d2_all.astype(np.float64)) * cell_m > max_access_m)
+        d2_max = int(d2_all[ok_all].max()) if ok_all.any() else 0
+        walk_s = np.array([math.sqrt(s) * cell_m / walk_ms for s in range(d2_max + 1)]
                           + [math.inf])  # walk_s[0] = 0: a road cell keeps its time
         out = np.empty(rows * cols, dtype=np.float32)
         stages.tick("walk_near")
         _kernels.walk_fill(net_s, rows, cols, reach, walk_s, float(cutoff_s), out)
         stages.tick("walk_fill")
         return out.reshape(rows, cols)
+    from scipy.ndimage import maximum_filter
+
+    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
+    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    d2 = (dr * dr + dc * dc).ravel()
+    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
     minutes = np.full(rows * cols, np.nan, dtype=np.float32)
     road = np.flatnonzero(np.isfinite(net_s))
     minutes[road] = (net_s[road] / 60.0).astype(np.float32)
