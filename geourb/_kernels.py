@@ -1,16 +1,23 @@
 """Compiled loops for the isochrone surface (optional: used when numba is installed).
 
-Each kernel does in one pass what :mod:`geourb.isochrones` otherwise does with whole-array
-NumPy steps and their temporaries, with the same arithmetic in the same order, so both paths
-give the same surface (``tests/test_isochrones.py`` compares them):
+Each kernel does in one pass what :mod:`geourb._surface` otherwise does with whole-array
+NumPy steps and their temporaries, giving the same surface bit for bit
+(``tests/test_isochrones.py`` and ``tests/test_walkfill.py`` compare them):
 
 - :func:`reach_extent`: the box of the reached nodes and reached parts of edges (for the grid);
 - :func:`sample_raster`: the points sampled every half cell along the edges leaving reached
   nodes (see ``geourb._surface._sample_edges``), each cell's minimum time, without
-  materialising the samples;
-- :func:`near_mask`: the cells with a road cell in the square walking reach;
-- :func:`walk_fill`: each off-road cell near a road takes its nearest road cell's time plus the
-  walk (the earliest of equally near ones), searching offsets ring by ring.
+  materialising the samples; one packed int32 code per edge (interior points, sign = which
+  direction of a two-way road samples it) and a table of the fractions ``k / (n + 1)``;
+- :func:`walk_fill`: the whole surface in minutes in one pass over the grid. Each off-road
+  cell takes its nearest road cell's time plus the walk (the earliest of equally near ones)
+  from an exact squared-distance transform restricted to the walking reach and carrying the
+  time with the distance: each row's nearest road cell (:func:`_row_nearest`, along the row
+  segments within reach of a road cell), then the least ``(distance, time)`` pair over the
+  ``2 reach + 1`` rows around each cell (:func:`_column_pass`, vectorised by LLVM). A ring
+  buffer of ``2 reach + 1`` rows replaces every full-grid temporary;
+- :func:`near_mask`: the cells with a road cell in the square walking reach (the compiled
+  twin of the NumPy path's maximum filter; :func:`walk_fill` no longer needs it).
 
 Install with ``pip install "geourb[fast]"`` (numba); without it nothing changes but speed.
 """

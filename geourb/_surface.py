@@ -4,7 +4,11 @@ Edge sampling, rasterising, walking access and band outlines; the public functio
 :mod:`geourb.isochrones`.
 
 Each step has a whole-array NumPy version and, for sampling/rasterising and the walk fill, a
-compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result.
+compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result. The walk
+fill's two versions find the same nearest road cells by different means: NumPy searches
+offsets ring by ring (or after scipy's distance transform) around the cells near a road;
+the compiled one runs an exact two-pass squared-distance transform restricted to the reach,
+row by row through a small ring buffer (see :func:`_walk_fill`).
 """
 
 from __future__ import annotations
