@@ -258,7 +258,7 @@ def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, walk_s: _Floats,
     each cell, along the row segments within reach of a road cell only. No full-grid
     temporaries; the cost follows the cells near the roads.
     """
-    ring = 2 * reach + 1
+    ring = max(min(2 * reach + 1, rows), 1)  # rows r - reach .. r + reach, at most the grid
     h2 = np.empty((ring, cols))
     t_near = np.empty((ring, cols))
     n_seg = np.zeros(ring, np.int64)
