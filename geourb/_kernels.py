@@ -214,16 +214,16 @@ def _column_pass(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats, best_
                  start: int, end: int) -> None:  # pragma: no cover - compiled
     """Least ``(d2, time)`` pairs: ``(best_d2, best_t)`` against ``(h2 + q, t_near)``.
 
-    Over the columns ``start:end`` (an unsigned loop: no negative-index test, so LLVM
-    vectorises it).
+    Over the columns ``start:end`` (an unsigned loop: no negative-index test, which lets
+    LLVM vectorise it).
     """
     for c in range(np.uint64(start), np.uint64(end)):
         x = h2[c] + q
         t = t_near[c]
         b = best_d2[c]
-        better = (x < b) | ((x == b) & (t < best_t[c]))
-        best_d2[c] = x if better else b
-        best_t[c] = t if better else best_t[c]
+        if x < b or (x == b and t < best_t[c]):
+            best_d2[c] = x
+            best_t[c] = t
 
 
 @njit(cache=True, nogil=True)
@@ -290,7 +290,10 @@ def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, walk_s: _Floats,
             continue
         out[:first] = nan32
         out[last:] = nan32
-        for rr in range(r0, r1):
+        for m in range(2 * reach + 1):  # rows rc, rc + 1, rc - 1, rc + 2, ...: the nearest
+            rr = rc + ((m + 1) // 2 if m % 2 else -(m // 2))  # first, later ones rarely win
+            if not r0 <= rr < r1:
+                continue
             s = rr % ring
             q = float((rr - rc) ** 2)
             h2_s = h2[s]
