@@ -165,3 +165,54 @@ def test_no_roads_and_no_reach():
     one[7] = 60.0
     out = fill(one, 4, 5, compiled=True, max_access_m=99.0, **kw)
     assert np.isfinite(out).sum() == 1 and out.ravel()[7] == np.float32(1.0)
+
+
+@st.composite
+def small_networks(draw: st.DrawFn) -> tuple[object, tuple[float, float], dict[str, float]]:
+    """SYNTHETIC road graph: a two-way random tree (strongly connected) plus random extra
+    edges, some one-way, with lengths from a few metres to kilometres."""
+    from geourb.network import Network, great_circle_m
+
+    n = draw(st.integers(3, 30))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    lon = 102.7 + rng.uniform(0, 0.04, n) * rng.uniform(0.05, 1.0)
+    lat = 25.0 + rng.uniform(0, 0.04, n) * rng.uniform(0.05, 1.0)
+    u = np.arange(1, n)
+    v = rng.integers(0, u)  # each node to an earlier one: a tree
+    extra = draw(st.integers(0, 2 * n))
+    eu, ev = rng.integers(0, n, extra), rng.integers(0, n, extra)
+    loop = eu == ev
+    eu, ev = eu[~loop], ev[~loop]
+    u, v = np.concatenate([u, eu]), np.concatenate([v, ev])
+    oneway = np.concatenate([np.zeros(n - 1, bool), rng.random(eu.size) < 0.4])
+    length = np.maximum(great_circle_m(lon[u], lat[u], lon[v], lat[v]), 1.0)
+    kmh = rng.choice([5.0, 20.0, 60.0], u.size)
+    net = Network.from_edges(u, v, length / (kmh / 3.6), node_lon=lon, node_lat=lat,
+                             length_m=length, oneway=oneway, largest_component=False)
+    origin = (float(lon[0]), float(lat[0]))
+    kw = {"minutes": draw(st.sampled_from([0.5, 2.0, 8.0])),
+          "cell_m": draw(st.sampled_from([10.0, 30.0, 100.0])),
+          "max_access_m": draw(st.sampled_from([0.0, 50.0, 290.0, 500.0]))}
+    return net, origin, kw
+
+
+@needs_numba
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_networks())
+def test_compiled_surface_equals_numpy_on_random_networks(case):
+    """SYNTHETIC random networks (long edges sampled past the fraction table, one-way edges,
+    edges leaving the reach): the compiled raster and surface equal NumPy's bit for bit."""
+    import geourb.isochrones as iso_mod
+
+    net, origin, kw = case
+    saved = iso_mod.USE_KERNELS
+    try:
+        iso_mod.USE_KERNELS = True
+        fast = iso_mod.travel_time_surface(net, origin, **kw)
+        iso_mod.USE_KERNELS = False
+        slow = iso_mod.travel_time_surface(net, origin, **kw)
+    finally:
+        iso_mod.USE_KERNELS = saved
+    assert fast.transform == slow.transform
+    assert np.array_equal(fast.minutes, slow.minutes, equal_nan=True)
+    assert np.isfinite(fast.minutes).any()
