@@ -178,32 +178,33 @@ def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
         else:  # a virtual road column out of reach after the row
             a = cols + far
             ta = inf
-        if p >= 0 and i < k and far <= a - p < far + _MERGE_CELLS:
-            for g in range(p + reach + 1, a - reach):  # a short stretch out of reach
-                h2[g] = inf
-                t_near[g] = inf
-        elif a - p >= far:  # end the segment after p, start one before a
-            if p >= 0:
-                seg[2 * n - 1] = min(p + reach + 1, cols)
-            if i < k:
-                seg[2 * n] = max(a - reach, 0)
-                n += 1
-        # the gap p < g < a: nearer to p before the midpoint, nearer to a after it
-        m2 = p + a
-        for g in range(max(p + 1, 0), min(p + reach, (m2 - 1) // 2, cols - 1) + 1):
-            d = g - p
-            h2[g] = d * d
-            t_near[g] = tp
-        if m2 % 2 == 0:  # the midpoint: equally near both, the earlier time
-            g = m2 // 2
-            if g - p <= reach and 0 <= g < cols:
+        if a - p < far:  # every cell between within reach of p or a (both real columns)
+            t_mid = min(tp, ta)
+            for g in range(p + 1, a):
+                dl = g - p
+                dr = a - g
+                d = min(dl, dr)
+                h2[g] = d * d
+                t_near[g] = tp if dl < dr else (ta if dr < dl else t_mid)
+        else:
+            for g in range(max(p + 1, 0), min(p + reach + 1, cols)):  # within reach of p
                 d = g - p
                 h2[g] = d * d
-                t_near[g] = min(tp, ta)
-        for g in range(max(a - reach, m2 // 2 + 1, 0), min(a, cols)):
-            d = a - g
-            h2[g] = d * d
-            t_near[g] = ta
+                t_near[g] = tp
+            if p >= 0 and i < k and a - p < far + _MERGE_CELLS:
+                for g in range(p + reach + 1, a - reach):  # a short stretch out of reach
+                    h2[g] = inf
+                    t_near[g] = inf
+            else:  # end the segment after p, start one before a
+                if p >= 0:
+                    seg[2 * n - 1] = min(p + reach + 1, cols)
+                if i < k:
+                    seg[2 * n] = max(a - reach, 0)
+                    n += 1
+            for g in range(max(a - reach, 0), min(a, cols)):  # within reach of a
+                d = a - g
+                h2[g] = d * d
+                t_near[g] = ta
         p = a
         tp = ta
     return n
