@@ -73,7 +73,8 @@ def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, 
         xu = px[u]
         yu = py[u]
         t_u = times[u]
-        idx = int(math.floor((y1 - yu) / cell_m) * cols + math.floor((xu - x0) / cell_m))
+        # float floors, then one conversion: the NumPy path's arithmetic (exact below 2**53)
+        idx = int(np.floor((y1 - yu) / cell_m) * cols + np.floor((xu - x0) / cell_m))
         net_s[idx] = min(net_s[idx], t_u)
         for pos in range(indptr[u], indptr[u + 1]):
             n = code[pos]
@@ -95,8 +96,7 @@ def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, 
                 if st <= cutoff_s:
                     x = dx * frac + xu
                     y = dy * frac + yu
-                    idx = int(math.floor((y1 - y) / cell_m) * cols
-                              + math.floor((x - x0) / cell_m))
+                    idx = int(np.floor((y1 - y) / cell_m) * cols + np.floor((x - x0) / cell_m))
                     net_s[idx] = min(net_s[idx], st)
 
 
