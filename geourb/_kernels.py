@@ -14,7 +14,7 @@ NumPy steps and their temporaries, giving the same surface bit for bit
   from an exact squared-distance transform restricted to the walking reach and carrying the
   time with the distance: each row's nearest road cell (:func:`_row_nearest`, along the row
   segments within reach of a road cell), then the least ``(distance, time)`` pair over the
-  ``2 reach + 1`` rows around each cell (:func:`_column_pass`, vectorised by LLVM). A ring
+  ``2 reach + 1`` rows around each cell (:func:`_column_pass`, nearest rows first). A ring
   buffer of ``2 reach + 1`` rows replaces every full-grid temporary;
 - :func:`near_mask`: the cells with a road cell in the square walking reach (the compiled
   twin of the NumPy path's maximum filter; :func:`walk_fill` no longer needs it).
@@ -34,7 +34,6 @@ from numpy.typing import NDArray
 _F = TypeVar("_F", bound=Callable[..., Any])
 _Ints = NDArray[np.integer[Any]]
 _Floats = NDArray[np.float64]
-_Bools = NDArray[np.bool_]
 
 
 def _stand_in_njit(*args: Any, **kwargs: Any) -> Callable[[_F], _F]:  # pragma: no cover
@@ -215,8 +214,8 @@ def _column_pass(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats, best_
                  start: int, end: int) -> None:  # pragma: no cover - compiled
     """Least ``(d2, time)`` pairs: ``(best_d2, best_t)`` against ``(h2 + q, t_near)``.
 
-    Over the columns ``start:end`` (an unsigned loop: no negative-index test, which lets
-    LLVM vectorise it).
+    Over the columns ``start:end``: an unsigned loop (no negative-index test per access,
+    so LLVM vectorises the loads and compares).
     """
     for c in range(np.uint64(start), np.uint64(end)):
         x = h2[c] + q
