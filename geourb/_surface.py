@@ -159,6 +159,15 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     cached = _EDGE_TABLES.get(network)
     if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
         return cached[3], cached[4]
+    canonical, n_interior = _edge_tables_uncached(network, px, py, step)
+    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
+    return canonical, n_interior
+
+
+def _edge_tables_uncached(network: Network, px: NDArray[np.float64],
+                          py: NDArray[np.float64], step: float
+                          ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Compute the tables of :func:`_edge_tables` (not cached)."""
     u, v, _ = network.edges()
     canonical = (u < v) | np.isinf(network.reverse_edge_times())
     n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
@@ -166,7 +175,6 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     transit = network.info.get("transit_from_node")
     if isinstance(transit, (int, np.integer)):  # rail and station links: nobody gets off between the ends
         n_interior[(u >= transit) | (v >= transit)] = 0
-    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
     return canonical, n_interior
 
 
@@ -185,11 +193,12 @@ def _edge_codes(network: Network, px: NDArray[np.float64], py: NDArray[np.float6
 
     One integer per edge: ``n_interior``, negated where the edge is not ``canonical``; int32
     (4 bytes per edge instead of 9: the kernel streams through the reached nodes' edges).
+    The two tables themselves are not kept.
     """
     cached = _EDGE_CODES.get(network)
     if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
         return cast("NDArray[np.signedinteger[Any]]", cached[3])
-    canonical, n_interior = _edge_tables(network, px, py, step)
+    canonical, n_interior = _edge_tables_uncached(network, px, py, step)
     dtype = np.int32 if n_interior.size == 0 or n_interior.max() < 2**31 - 1 else np.int64
     code: NDArray[np.signedinteger[Any]] = np.where(canonical, n_interior,
                                                     -n_interior).astype(dtype)
