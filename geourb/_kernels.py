@@ -134,12 +134,15 @@ def near_mask(is_road: NDArray[np.uint8], rows: int, cols: int, reach: int,
             near[r * cols + c] = 1 if counts[c] > 0 else 0
 
 
+MAX_REACH = 2896
+"""The largest reach (cells) of :func:`walk_fill`: float32 squared distances stay exact."""
+
 _MERGE_CELLS = 32
 """Row segments of :func:`walk_fill` separated by fewer cells out of reach are merged."""
 
 
 @njit(cache=True, nogil=True)
-def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
+def _row_nearest(row: _Floats, reach: int, h2: NDArray[np.float32], t_near: _Floats,
                  road_cols: NDArray[np.int64], seg: NDArray[np.int64]
                  ) -> int:  # pragma: no cover - compiled
     """Pass 1 of :func:`walk_fill` on one row: the nearest road cell within ``reach`` columns.
@@ -210,7 +213,8 @@ def _row_nearest(row: _Floats, reach: int, h2: _Floats, t_near: _Floats,
 
 
 @njit(cache=True, nogil=True)
-def _column_pass(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats, best_t: _Floats,
+def _column_pass(h2: NDArray[np.float32], t_near: _Floats, q: np.float32,
+                 best_d2: NDArray[np.float32], best_t: _Floats,
                  start: int, end: int) -> None:  # pragma: no cover - compiled
     """Least ``(d2, time)`` pairs: ``(best_d2, best_t)`` against ``(h2 + q, t_near)``.
 
@@ -227,7 +231,7 @@ def _column_pass(h2: _Floats, t_near: _Floats, q: float, best_d2: _Floats, best_
 
 
 @njit(cache=True, nogil=True)
-def _finish_row(best_d2: _Floats, best_t: _Floats, walk_s: _Floats, cutoff_s: float,
+def _finish_row(best_d2: NDArray[np.float32], best_t: _Floats, walk_s: _Floats, cutoff_s: float,
                 out: NDArray[np.float32], start: int, end: int) -> None:  # pragma: no cover
     """Minutes of the cells ``start:end`` of a row from their least pairs; reset the pairs."""
     nan32 = np.float32(np.nan)
@@ -256,15 +260,16 @@ def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, walk_s: _Floats,
     row's nearest road cell, ``reach`` rows ahead, into a ring buffer of ``2 reach + 1``
     rows; pass 2 (:func:`_column_pass`) takes the least pair over the rows within reach of
     each cell, along the row segments within reach of a road cell only. No full-grid
-    temporaries; the cost follows the cells near the roads.
+    temporaries; the cost follows the cells near the roads. Squared distances are float32,
+    exact up to ``2 reach**2 < 2**24``: ``reach <= MAX_REACH``.
     """
     ring = max(min(2 * reach + 1, rows), 1)  # rows r - reach .. r + reach, at most the grid
-    h2 = np.empty((ring, cols))
+    h2 = np.empty((ring, cols), np.float32)  # squared distances: exact small integers
     t_near = np.empty((ring, cols))
     n_seg = np.zeros(ring, np.int64)
     seg = np.empty((ring, cols + 2), np.int64)
     road_cols = np.empty(cols + 1, np.int64)
-    best_d2 = np.full(cols, np.inf)
+    best_d2 = np.full(cols, np.inf, np.float32)
     best_t = np.full(cols, np.inf)
     nan32 = np.float32(np.nan)
     for r in range(rows + reach):
@@ -295,7 +300,7 @@ def walk_fill(net_s: _Floats, rows: int, cols: int, reach: int, walk_s: _Floats,
             if not r0 <= rr < r1:
                 continue
             s = rr % ring
-            q = float((rr - rc) ** 2)
+            q = np.float32((rr - rc) ** 2)
             h2_s = h2[s]
             t_s = t_near[s]
             for j in range(n_seg[s]):

@@ -303,15 +303,17 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
     :func:`_grid_shape` gives it): the NumPy path applies offsets to flat indices.
     """
     reach = math.floor(max_access_m / cell_m)
-    if _kernels.HAVE_NUMBA and use_kernels:
+    if _kernels.HAVE_NUMBA and use_kernels and reach <= _kernels.MAX_REACH:
         # the squared distances of the offsets within the square reach that pass the same
         # exact float test as below: 1..d2_max (the test is monotone in the distance)
         sq = np.arange(reach + 1) ** 2
         d2_all = np.add.outer(sq, sq).ravel()
         ok_all = (d2_all > 0) & ~(np.sqrt(d2_all.astype(np.float64)) * cell_m > max_access_m)
         d2_max = int(d2_all[ok_all].max()) if ok_all.any() else 0
-        walk_s = np.array([math.sqrt(s) * cell_m / walk_ms for s in range(d2_max + 1)]
-                          + [math.inf])  # walk_s[0] = 0: a road cell keeps its time
+        # the walk over each squared distance, as below (IEEE sqrt, then * and /, elementwise);
+        # walk_s[0] = 0: a road cell keeps its time; a final inf: out of reach
+        walk_s = np.append(np.sqrt(np.arange(d2_max + 1, dtype=np.float64)) * cell_m / walk_ms,
+                           math.inf)
         out = np.empty(rows * cols, dtype=np.float32)
         stages.tick("walk_near")
         _kernels.walk_fill(net_s, rows, cols, reach, walk_s, float(cutoff_s), out)

@@ -216,3 +216,25 @@ def test_compiled_surface_equals_numpy_on_random_networks(case):
     assert fast.transform == slow.transform
     assert np.array_equal(fast.minutes, slow.minutes, equal_nan=True)
     assert np.isfinite(fast.minutes).any()
+
+
+@needs_numba
+def test_reach_beyond_kernel_limit_uses_numpy(monkeypatch):
+    """SYNTHETIC: past MAX_REACH (float32 squared distances stay exact below it) the NumPy
+    path runs instead of the kernel, with the same result."""
+    rng = np.random.default_rng(3)
+    rows, cols = 40, 40
+    grid = np.full((rows, cols), np.inf)
+    inner = rng.random((rows - 14, cols - 14)) < 0.05
+    grid[7:rows - 7, 7:cols - 7][inner] = rng.integers(0, 5, int(inner.sum())) * 60.0
+    kw = {"cell_m": 100.0, "max_access_m": 520.0, "walk_ms": 1.0, "cutoff_s": 900.0}
+    want = fill(grid.ravel(), rows, cols, compiled=True, **kw)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the kernel ran past MAX_REACH")
+
+    monkeypatch.setattr(_kernels, "MAX_REACH", 4)
+    monkeypatch.setattr(_kernels, "walk_fill", refuse)
+    got = fill(grid.ravel(), rows, cols, compiled=True, **kw)
+    assert np.array_equal(got, want, equal_nan=True)
+    assert math.floor(kw["max_access_m"] / kw["cell_m"]) > _kernels.MAX_REACH
