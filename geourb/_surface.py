@@ -4,7 +4,11 @@ Edge sampling, rasterising, walking access and band outlines; the public functio
 :mod:`geourb.isochrones`.
 
 Each step has a whole-array NumPy version and, for sampling/rasterising and the walk fill, a
-compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result.
+compiled one in :mod:`geourb._kernels` (numba, optional) giving the same result. The walk
+fill's two versions find the same nearest road cells by different means: NumPy searches
+offsets ring by ring (or after scipy's distance transform) around the cells near a road;
+the compiled one runs an exact two-pass squared-distance transform restricted to the reach,
+row by row through a small ring buffer (see :func:`_walk_fill`).
 """
 
 from __future__ import annotations
@@ -58,10 +62,10 @@ def _sample_raster_compiled(network: Network, times: NDArray[np.float64],
                             max_memory_mb: float, stages: _Stages
                             ) -> tuple[float, float, int, int, NDArray[np.float64]]:
     """Grid and network-time raster with the compiled kernels (same result as NumPy's)."""
-    canonical, n_interior = _edge_tables(network, px, py, cell_m / 2.0)
+    code = _edge_codes(network, px, py, cell_m / 2.0)
     csr = network.csr
-    args = (csr.indptr, csr.indices, csr.data, network.reverse_edge_times(), canonical,
-            n_interior, times, reached, px, py, cutoff_s)
+    args = (csr.indptr, csr.indices, csr.data, network.reverse_edge_times(), code, _FRACS,
+            times, reached, px, py, cutoff_s)
     xmin, xmax, ymin, ymax = _kernels.reach_extent(csr.indptr, csr.indices, csr.data, times,
                                                    reached, px, py, cutoff_s)
     ox, oy = np.asarray(ox, dtype=float), np.asarray(oy, dtype=float)
@@ -157,6 +161,15 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     cached = _EDGE_TABLES.get(network)
     if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
         return cached[3], cached[4]
+    canonical, n_interior = _edge_tables_uncached(network, px, py, step)
+    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
+    return canonical, n_interior
+
+
+def _edge_tables_uncached(network: Network, px: NDArray[np.float64],
+                          py: NDArray[np.float64], step: float
+                          ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Compute the tables of :func:`_edge_tables` (not cached)."""
     u, v, _ = network.edges()
     canonical = (u < v) | np.isinf(network.reverse_edge_times())
     n_interior = np.maximum(np.ceil(np.hypot(px[v] - px[u], py[v] - py[u]) / step)
@@ -164,8 +177,35 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     transit = network.info.get("transit_from_node")
     if isinstance(transit, (int, np.integer)):  # rail and station links: nobody gets off between the ends
         n_interior[(u >= transit) | (v >= transit)] = 0
-    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
     return canonical, n_interior
+
+
+_EDGE_CODES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+_FRAC_TABLE_N = 32
+_n_tab, _k_tab = np.ogrid[0:_FRAC_TABLE_N, 0:_FRAC_TABLE_N + 1]
+_FRACS = np.where(_k_tab <= _n_tab, _k_tab / (_n_tab + 1), 0.0)
+"""``_FRACS[n, k]`` = ``k / (n + 1)``: the sample fractions of an edge with ``n`` interior
+points (the same division as :func:`_sample_edges`, looked up by the compiled kernel)."""
+
+
+def _edge_codes(network: Network, px: NDArray[np.float64], py: NDArray[np.float64],
+                step: float) -> NDArray[np.signedinteger[Any]]:
+    """Pack the tables of :func:`_edge_tables` into one for the compiled kernel (cached).
+
+    One integer per edge: ``n_interior``, negated where the edge is not ``canonical``; int32
+    (4 bytes per edge instead of 9: the kernel streams through the reached nodes' edges).
+    The two tables themselves are not kept.
+    """
+    cached = _EDGE_CODES.get(network)
+    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
+        return cast("NDArray[np.signedinteger[Any]]", cached[3])
+    canonical, n_interior = _edge_tables_uncached(network, px, py, step)
+    dtype = np.int32 if n_interior.size == 0 or n_interior.max() < 2**31 - 1 else np.int64
+    code: NDArray[np.signedinteger[Any]] = np.where(canonical, n_interior,
+                                                    -n_interior).astype(dtype)
+    _EDGE_CODES[network] = (px, py, step, code)
+    return code
 
 
 def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray[np.int64],
@@ -246,51 +286,63 @@ def _walk_fill(net_s: NDArray[np.float64], rows: int, cols: int, *, cell_m: floa
                stages: _Stages, use_kernels: bool = True) -> NDArray[np.float32]:
     """Off-network access: each cell takes its nearest network cell's time plus the walk.
 
-    ``net_s`` is the flat network-time raster (inf off the roads). The nearest network cell
-    (Euclidean, in cells) is searched ring by ring of increasing distance up to
-    ``max_access_m``, for the off-road cells within that reach only (found with a separable
-    maximum filter), so the cost follows the cells near the roads rather than the whole grid.
-    Among equally near network cells the earliest counts. Cells whose nearest network cell is
-    farther than ``max_access_m`` or whose total exceeds ``cutoff_s`` stay NaN.
+    ``net_s`` is the flat network-time raster (inf off the roads). Each off-road cell takes
+    the time of its nearest network cell (Euclidean, in cells) within ``max_access_m``; among
+    equally near network cells the earliest counts; plus the straight walk at ``walk_ms``.
+    Cells whose nearest network cell is farther than ``max_access_m`` or whose total exceeds
+    ``cutoff_s`` stay NaN.
+
+    Compiled (:func:`geourb._kernels.walk_fill`): an exact two-pass squared-distance
+    transform restricted to the reach, keeping with each distance the earliest time (each
+    row's nearest road cell, then the least over the rows within reach), in one pass over the
+    grid without full-grid temporaries. NumPy: the off-road cells within the square reach
+    (a separable maximum filter) search the offsets ring by ring of increasing distance (a
+    reach up to ``_RING_SEARCH_MAX_CELLS`` cells), or take their nearest distance from
+    :func:`scipy.ndimage.distance_transform_edt` first and then scan the offsets at exactly
+    that distance. Both give the same surface.
 
     The grid must have a margin of more than ``max_access_m`` without network cells (as
-    :func:`_grid_shape` gives it): offsets are applied to flat indices.
+    :func:`_grid_shape` gives it): the NumPy path applies offsets to flat indices.
     """
+    reach = math.floor(max_access_m / cell_m)
+    if _kernels.HAVE_NUMBA and use_kernels and reach <= _kernels.MAX_REACH:
+        # the squared distances of the offsets within the square reach that pass the same
+        # exact float test as below: 1..d2_max (the test is monotone in the distance)
+        sq = np.arange(reach + 1) ** 2
+        d2_all = np.add.outer(sq, sq).ravel()
+        ok_all = (d2_all > 0) & ~(np.sqrt(d2_all.astype(np.float64)) * cell_m > max_access_m)
+        d2_max = int(d2_all[ok_all].max()) if ok_all.any() else 0
+        # the walk over each squared distance, as below (IEEE sqrt, then * and /, elementwise);
+        # walk_s[0] = 0: a road cell keeps its time; a final inf: out of reach
+        walk_s = np.append(np.sqrt(np.arange(d2_max + 1, dtype=np.float64)) * cell_m / walk_ms,
+                           math.inf)
+        out = np.empty(rows * cols, dtype=np.float32)
+        stages.tick("walk_near")
+        _kernels.walk_fill(net_s, rows, cols, reach, walk_s, float(cutoff_s), out)
+        stages.tick("walk_fill")
+        return out.reshape(rows, cols)
     from scipy.ndimage import maximum_filter
 
+    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
+    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    d2 = (dr * dr + dc * dc).ravel()
+    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
     minutes = np.full(rows * cols, np.nan, dtype=np.float32)
     road = np.flatnonzero(np.isfinite(net_s))
     minutes[road] = (net_s[road] / 60.0).astype(np.float32)
-    reach = math.floor(max_access_m / cell_m)
     if reach < 1 or road.size == 0:
         stages.tick("walk_fill")
         return minutes.reshape(rows, cols)
     is_road = np.zeros(rows * cols, dtype=np.uint8)
     is_road[road] = 1
-    if _kernels.HAVE_NUMBA and use_kernels:
-        near = np.empty(rows * cols, dtype=np.uint8)
-        _kernels.near_mask(is_road, rows, cols, reach, near)
-    else:
-        near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
+    near = maximum_filter(is_road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
     stages.tick("walk_near")
-    # offsets (dr, dc) within the reach, grouped by squared distance (exact float test)
-    dr, dc = np.mgrid[-reach:reach + 1, -reach:reach + 1]
-    d2 = (dr * dr + dc * dc).ravel()
-    ok = (d2 > 0) & ~(np.sqrt(d2.astype(np.float64)) * cell_m > max_access_m)
     # flat offsets into net_s padded with ``reach`` rows of inf above and below; a column
     # offset past the left or right edge lands in the road-free margin of the next row
     flat_off = ((dr.ravel() + reach) * cols + dc.ravel())[ok]
     d2 = d2[ok]
     order = np.argsort(d2, kind="stable")
     flat_off, d2 = flat_off[order], d2[order]
-    if _kernels.HAVE_NUMBA and use_kernels:
-        kdr, kdc = dr.ravel()[ok][order], dc.ravel()[ok][order]
-        starts = np.r_[0, np.flatnonzero(np.diff(d2)) + 1, d2.size].astype(np.int64)
-        _kernels.walk_fill(net_s, near.ravel(), rows, cols, kdr.astype(np.int64),
-                           kdc.astype(np.int64), d2.astype(np.int64), starts, float(cell_m),
-                           float(walk_ms), float(cutoff_s), minutes)
-        stages.tick("walk_fill")
-        return minutes.reshape(rows, cols)
     todo = np.flatnonzero(near.ravel() > is_road)  # off-road cells within the square reach
     pad = np.full(reach * cols, np.inf)
     padded = np.concatenate([pad, net_s, pad])
