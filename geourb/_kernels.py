@@ -16,8 +16,6 @@ NumPy steps and their temporaries, giving the same surface bit for bit
   segments within reach of a road cell), then the least ``(distance, time)`` pair over the
   ``2 reach + 1`` rows around each cell (:func:`_column_pass`, nearest rows first). A ring
   buffer of ``2 reach + 1`` rows replaces every full-grid temporary;
-- :func:`near_mask`: the cells with a road cell in the square walking reach (the compiled
-  twin of the NumPy path's maximum filter; :func:`walk_fill` no longer needs it).
 
 Install with ``pip install "geourb[fast]"`` (numba); without it nothing changes but speed.
 """
@@ -97,41 +95,6 @@ def sample_raster(indptr: _Ints, indices: _Ints, data: _Floats, w_rev: _Floats, 
                     y = dy * frac + yu
                     idx = int(np.floor((y1 - y) / cell_m) * cols + np.floor((x - x0) / cell_m))
                     net_s[idx] = min(net_s[idx], st)
-
-
-@njit(cache=True, nogil=True)
-def near_mask(is_road: NDArray[np.uint8], rows: int, cols: int, reach: int,
-              near: NDArray[np.uint8]) -> None:  # pragma: no cover - compiled
-    """``near`` = 1 where a road cell lies within the ``2 reach + 1`` square around the cell.
-
-    The same as ``scipy.ndimage.maximum_filter(is_road, size=2 * reach + 1, mode="constant")``
-    on the ``(rows, cols)`` 0/1 raster, as two running-count passes (rows, then columns).
-    """
-    tmp = np.zeros(rows * cols, dtype=np.int32)
-    for r in range(rows):
-        base = r * cols
-        count = 0
-        for c in range(min(reach, cols)):  # window [c - reach, c + reach] before c = 0
-            count += is_road[base + c]
-        for c in range(cols):
-            if c + reach < cols:
-                count += is_road[base + c + reach]
-            if c - reach - 1 >= 0:
-                count -= is_road[base + c - reach - 1]
-            tmp[base + c] = count
-    counts = np.zeros(cols, dtype=np.int32)
-    for r in range(min(reach, rows)):
-        for c in range(cols):
-            counts[c] += tmp[r * cols + c]
-    for r in range(rows):
-        add = r + reach
-        sub = r - reach - 1
-        for c in range(cols):
-            if add < rows:
-                counts[c] += tmp[add * cols + c]
-            if sub >= 0:
-                counts[c] -= tmp[sub * cols + c]
-            near[r * cols + c] = 1 if counts[c] > 0 else 0
 
 
 MAX_REACH = 2896

@@ -227,23 +227,6 @@ def test_compiled_kernels_equal_numpy(kunming, monkeypatch):
         assert np.array_equal(fast.minutes, slow.minutes, equal_nan=True)
 
 
-def test_near_mask_kernel_equals_maximum_filter():
-    """SYNTHETIC random 0/1 rasters: the compiled running-count window equals scipy's filter."""
-    pytest.importorskip("numba")
-    from scipy.ndimage import maximum_filter
-
-    from geourb import _kernels
-
-    rng = np.random.default_rng(0)
-    for rows, cols, reach, share in ((60, 45, 5, 0.02), (7, 3, 9, 0.1), (1, 1, 1, 1.0),
-                                     (40, 50, 1, 0.3)):
-        road = (rng.random(rows * cols) < share).astype(np.uint8)
-        want = maximum_filter(road.reshape(rows, cols), size=2 * reach + 1, mode="constant")
-        got = np.empty(rows * cols, dtype=np.uint8)
-        _kernels.near_mask(road, rows, cols, reach, got)
-        assert np.array_equal(got, want.ravel())
-
-
 def test_collinear_vertices_dropped_without_changing_polygons():
     """SYNTHETIC 0/1 raster with a hole and an island: fewer vertices, the same polygons."""
     from rasterio.transform import from_origin
