@@ -16,6 +16,7 @@ NumPy steps and their temporaries, giving the same surface bit for bit
   segments within reach of a road cell), then the least ``(distance, time)`` pair over the
   ``2 reach + 1`` rows around each cell (:func:`_column_pass`, nearest rows first). A ring
   buffer of ``2 reach + 1`` rows replaces every full-grid temporary;
+- :func:`poly2d_pair`: two tensor polynomials (lon and lat fitted to PROJ) at many points.
 
 Install with ``pip install "geourb[fast]"`` (numba); without it nothing changes but speed.
 """
@@ -309,3 +310,35 @@ def reach_extent(indptr: _Ints, indices: _Ints, data: _Floats, times: _Floats, r
             ymin = min(ymin, y)
             ymax = max(ymax, y)
     return xmin, xmax, ymin, ymax
+
+
+@njit(cache=True, nogil=True)
+def poly2d_pair(xy: _Floats, xc: float, yc: float, sx: float, sy: float, coef: _Floats,
+                out: _Floats) -> None:  # pragma: no cover - compiled
+    """``out[i, m] = sum c[p, q, m] u^p v^q`` with ``u = (x - xc) sx``, ``v = (y - yc) sy``.
+
+    ``coef`` has shape ``(deg + 1, deg + 1, 2)``; evaluated by Horner's rule in ``u`` then
+    ``v`` (the order of the NumPy fallback in ``geourb.isochrones._fit_lonlat``), each step
+    over all points at once so that the loops vectorise.
+    """
+    deg = coef.shape[0] - 1
+    n = xy.shape[0]
+    u = np.empty(n)
+    v = np.empty(n)
+    t = np.empty(n)
+    acc = np.empty(n)
+    for i in range(n):
+        u[i] = (xy[i, 0] - xc) * sx
+        v[i] = (xy[i, 1] - yc) * sy
+    for m in range(2):
+        acc[:] = 0.0
+        for q in range(deg, -1, -1):
+            t[:] = coef[deg, q, m]
+            for p in range(deg - 1, -1, -1):
+                c = coef[p, q, m]
+                for i in range(n):
+                    t[i] = t[i] * u[i] + c
+            for i in range(n):
+                acc[i] = acc[i] * v[i] + t[i]
+        for i in range(n):
+            out[i, m] = acc[i]

@@ -176,7 +176,11 @@ def _fit_lonlat(xy: NDArray[np.float64], transformer: Transformer,
                      * 111_320.0, (horner(cu, cv, coef[..., 1]) - lat_c) * 110_574.0)
     if not err_m.max() <= _FIT_TOL_M:
         return None
-    u, v = (x - xc) / hx, (y - yc) / hy
+    if _kernels.HAVE_NUMBA and USE_KERNELS:
+        out = np.empty_like(xy)
+        _kernels.poly2d_pair(xy, xc, yc, 1.0 / hx, 1.0 / hy, np.ascontiguousarray(coef), out)
+        return out
+    u, v = (x - xc) * (1.0 / hx), (y - yc) * (1.0 / hy)
     return np.column_stack([horner(u, v, coef[..., 0]), horner(u, v, coef[..., 1])])
 
 

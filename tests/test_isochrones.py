@@ -329,9 +329,12 @@ def test_band_polygons_orientation_and_empty_bands(kunming):
     assert all(p.is_empty for both in empty for p in both)
 
 
-def test_fitted_unprojection_matches_exact_proj():
+@pytest.mark.parametrize("kernels", [True, False])
+def test_fitted_unprojection_matches_exact_proj(kernels, monkeypatch):
     """Many vertices go through a checked polynomial: within a millimetre of PROJ, any box."""
     from pyproj import CRS, Transformer
+
+    monkeypatch.setattr("geourb.isochrones.USE_KERNELS", kernels)
 
     import geourb.isochrones as iso_mod
     from geourb.isochrones import _to_lonlat, utm_crs
