@@ -465,7 +465,7 @@ def test_draw_layer_kinds_and_overlap_check():
     assert maps.layer_kind(squares) == "outlines"
     assert maps.layer_kind(squares, column="score") == "choropleth"
     assert maps.layer_kind(squares.assign(band_min=[30, 60])) == "isochrones"
-    assert maps.layer_kind(squares.set_geometry(squares.centroid)) == "points"
+    assert maps.layer_kind(squares.set_geometry(shapely.centroid(squares.geometry.array))) == "points"
     with pytest.raises(InvalidValueError, match="Unknown layer kind"):
         maps.draw_layer(squares, kind="heatmap")
 

@@ -46,7 +46,7 @@ def scored(layer):
     national = national_urbanization_rate(layer)
     ind = county_indicators(layer, national_rate=national, target_rate=0.70)
     scoring = ScoringConfig.from_toml(DEFAULT_CONFIG)
-    return score_counties(ind, scoring).table, national
+    return score_counties(ind, config=scoring).table, national
 
 
 @pytest.fixture(scope="module")
