@@ -12,17 +12,19 @@ How:
 
 1. :func:`band_quads` gives each cell the index of the first band containing it (``nb`` when
    none) and, in the same pass, lists the 2 x 2 blocks of cells ("quads") whose levels differ;
-2. for each band :func:`trace_bands` links the quads' directed segments (inside on the right, in
-   row-down grid coordinates) through the crossing points they share, walks the links into
-   closed rings, drops vertices on straight runs (exactly: all vertices lie on a half-cell
-   lattice) and measures each ring with the shoelace formula (exact integers);
+2. for each band :func:`trace_bands` links the quads' directed segments (inside on the left in
+   row-down grid coordinates, so exteriors run counter-clockwise on a north-up map) through the
+   crossing points they share, walks the links into closed rings keeping only the vertices
+   where the direction changes (exact: all vertices lie on a half-cell lattice) and measures
+   each ring with the shoelace formula (exact integers);
 3. a ring of negative area is a hole; its shell is found by walking left along the row from
    the hole's leftmost crossing to the first outside cell: the crossing there belongs to the
    same polygon (its shell, or another hole whose shell is resolved first).
 
 Coordinates are returned as doubled integer grid coordinates (``X2 = 2 * column edge``,
-``Y2 = 2 * row edge``) so that all arithmetic is exact; the caller maps
-them to metres with the grid's affine transform.
+``Y2 = 2 * row edge``) so that all arithmetic is exact; the caller maps them to metres with the
+grid's affine transform. The scratch arrays come from the caller, which reuses them between
+calls (:func:`geourb._surface._scratch`).
 """
 
 from __future__ import annotations
