@@ -121,7 +121,7 @@ def _id_xy(cid: int, width: int) -> tuple[int, int]:  # pragma: no cover - compi
 
 
 @njit(cache=True, nogil=True)
-def band_quads(minutes: NDArray[np.float32], bands: NDArray[np.float64], lev: NDArray[np.uint8],
+def band_quads(minutes: NDArray[np.floating[Any]], bands: NDArray[np.float64], lev: NDArray[np.uint8],
                words: NDArray[np.uint64], q_i: NDArray[np.int32], q_j: NDArray[np.int32],
                q_lev: NDArray[np.uint32], q_min: NDArray[np.uint8], q_max: NDArray[np.uint8]
                ) -> tuple[int, int]:  # pragma: no cover - compiled
@@ -129,8 +129,8 @@ def band_quads(minutes: NDArray[np.float32], bands: NDArray[np.float64], lev: ND
 
     ``lev`` (``(rows + 2, width)``, ``width`` a multiple of 8 and at least ``cols + 9``)
     receives each cell's level at ``lev[r + 1, c + 1]``: the index of the first band
-    containing it, ``bands.size`` when none (NaN or beyond the last band; the comparison in
-    float64, as NumPy's ``minutes <= band`` with a float64 band); the border and the columns
+    containing it, ``bands.size`` when none (NaN or beyond the last band; ``minutes`` float32
+    or float64, compared in float64, as NumPy's ``minutes <= band`` with a float64 band); the border and the columns
     past the grid are ``bands.size`` (outside). ``words`` is ``lev`` viewed as ``uint64``:
     eight quads whose cells all have the same level are skipped with two word comparisons.
 

@@ -459,8 +459,11 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
     q_i, q_j = _scratch("q_i", n_box, np.int32), _scratch("q_j", n_box, np.int32)
     q_lev = _scratch("q_lev", n_box, np.uint32)
     q_min, q_max = _scratch("q_min", n_box, np.uint8), _scratch("q_max", n_box, np.uint8)
+    # float32 or float64 as given (compiled for each): rounding float64 minutes to float32
+    # could put a cell just past a band limit inside it
+    values = minutes if minutes.dtype in (np.float32, np.float64) else minutes.astype(np.float64)
     n_quads, span = _contour.band_quads(
-        np.ascontiguousarray(minutes, dtype=np.float32), np.ascontiguousarray(bands, dtype=np.float64),
+        np.ascontiguousarray(values), np.ascontiguousarray(bands, dtype=np.float64),
         lev, lev.view(np.uint64), q_i, q_j, q_lev, q_min, q_max)
     if n_quads == 0:
         return _empty_rings(nb)
@@ -485,7 +488,10 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
     take = np.repeat(start[:-1][order] - offsets[:-1], sizes) + np.arange(offsets[-1])
     xy = _to_map(x2[take] / 2.0, y2[take] / 2.0, transform)
     hole = hole[order]
-    cell_area = abs(transform.a * transform.e - transform.b * transform.d)
+    det = transform.a * transform.e - transform.b * transform.d
+    if det > 0:  # a mirrored (e.g. south-up) grid: exteriors came out clockwise on the map
+        xy = _reverse_rings(xy, offsets, np.ones(offsets.size - 1, dtype=bool))
+    cell_area = abs(det)
     area = np.bincount(band, weights=area8 / 8.0, minlength=nb) * cell_area
     return _Rings(xy=xy, offsets=offsets, band=band[order], poly=np.cumsum(~hole) - 1,
                   hole=hole, area=area)
@@ -541,10 +547,25 @@ def _band_rings_contourpy(minutes: NDArray[np.float32], bands: NDArray[np.float6
     band = np.concatenate([np.full(p[3].size, p[2]) for p in parts]).astype(np.int64)
     hole = np.concatenate([p[3] for p in parts])
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    area = np.bincount(band, weights=np.where(hole, -1.0, 1.0) * np.abs(
-        _ring_areas(xy_all, offsets)), minlength=bands.size).astype(np.float64)
+    signed = _ring_areas(xy_all, offsets)
+    # exteriors counter-clockwise, holes clockwise on the map (as the compiled tracer gives)
+    xy_all = _reverse_rings(xy_all, offsets, (signed < 0) != hole)
+    area = np.bincount(band, weights=np.where(hole, -1.0, 1.0) * np.abs(signed),
+                       minlength=bands.size).astype(np.float64)
     return _Rings(xy=xy_all, offsets=offsets, band=band, poly=np.cumsum(~hole) - 1,
                   hole=hole, area=area)
+
+
+def _reverse_rings(xy: NDArray[np.float64], offsets: NDArray[np.int64],
+                   flip: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Reverse the vertex order of the closed rings flagged in ``flip``."""
+    if not flip.any():
+        return xy
+    sizes = np.diff(offsets)
+    ring = np.repeat(np.arange(sizes.size), sizes)
+    i = np.arange(xy.shape[0])
+    rev = offsets[:-1][ring] + offsets[1:][ring] - 1 - i
+    return xy[np.where(flip[ring], rev, i)]
 
 
 def _ring_areas(xy: NDArray[np.float64], offsets: NDArray[np.int64]) -> NDArray[np.float64]:

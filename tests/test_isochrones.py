@@ -341,25 +341,34 @@ def test_fitted_unprojection_matches_exact_proj(kernels, monkeypatch):
 
     rng = np.random.default_rng(0)
     exact = Transformer.from_crs(32648, 4326, always_xy=True)
-    for half_km in (0.5, 50.0, 150.0, 400.0, 900.0):  # the largest: degree 5 or PROJ itself
-        for centre_x in (500_000.0, 250_000.0):
-            xy = np.column_stack([centre_x + rng.uniform(-1, 1, 5000) * half_km * 1e3,
-                                  3_000_000.0 + rng.uniform(-1, 1, 5000) * half_km * 1e3])
-            got = _to_lonlat(xy, utm_crs(105.0, 27.0))
-            lon, lat = exact.transform(xy[:, 0], xy[:, 1])
-            err_m = np.hypot((got[:, 0] - lon) * np.cos(np.radians(lat)) * 111_320,
-                             (got[:, 1] - lat) * 110_574)
-            assert err_m.max() < iso_mod._FIT_TOL_M
+    boxes = [(half, cx, 3_000_000.0) for half in (0.5, 50.0, 150.0, 400.0, 900.0)
+             for cx in (500_000.0, 250_000.0)]
+    boxes.append((181.0, 750_000.0, 7_000_000.0))  # 1.06 mm between the old 9 x 9 checks
+    u, v = (a.ravel() for a in np.meshgrid(np.linspace(-1, 1, 161), np.linspace(-1, 1, 161)))
+    for half_km, centre_x, centre_y in boxes:  # the largest: degree 5 or PROJ itself
+        # a dense 161 x 161 scan of the box, between the check points too
+        xy = np.column_stack([centre_x + u * half_km * 1e3, centre_y + v * half_km * 1e3])
+        got = _to_lonlat(xy, utm_crs(105.0, 27.0))
+        lon, lat = exact.transform(xy[:, 0], xy[:, 1])
+        err_m = np.hypot((got[:, 0] - lon) * np.cos(np.radians(lat)) * 111_320,
+                         (got[:, 1] - lat) * 110_574)
+        assert err_m.max() < iso_mod._FIT_TOL_M
     # a fit that cannot pass its check falls back to PROJ (tolerance 0)
     xy = np.column_stack([rng.uniform(4e5, 6e5, 3000), rng.uniform(2.9e6, 3.1e6, 3000)])
-    old = iso_mod._FIT_TOL_M
+    old = iso_mod._FIT_CHECK_M
     try:
-        iso_mod._FIT_TOL_M = 0.0
+        iso_mod._FIT_CHECK_M = 0.0
         assert iso_mod._fit_lonlat(xy, exact, 3) is None
         assert np.array_equal(_to_lonlat(xy, utm_crs(105.0, 27.0)),
                               np.column_stack(exact.transform(xy[:, 0], xy[:, 1])))
     finally:
-        iso_mod._FIT_TOL_M = old
+        iso_mod._FIT_CHECK_M = old
+    # integer coordinates are taken as floats
+    ints = np.column_stack([rng.integers(450_000, 550_000, 3000),
+                            rng.integers(2_950_000, 3_050_000, 3000)])
+    assert np.allclose(_to_lonlat(ints, utm_crs(105.0, 27.0)),
+                       np.column_stack(exact.transform(ints[:, 0] * 1.0, ints[:, 1] * 1.0)),
+                       atol=1e-8)
     # southern zones and other projected CRSs, few points: PROJ directly
     south = _to_lonlat(np.array([[500_000.0, 7_000_000.0]]), CRS.from_epsg(32750))
     assert south[0, 0] == pytest.approx(117.0) and south[0, 1] < -20
@@ -388,3 +397,40 @@ def test_tracer_equals_contourpy_property():
                 assert fast[k - 1].difference(f).area < 1e-6
 
     check()
+
+
+def test_band_outlines_float64_and_orientation_on_both_paths():
+    """SYNTHETIC: float64 minutes compared in float64; exteriors CCW on every path and grid."""
+    from pyproj import CRS
+    from rasterio.transform import Affine, from_origin
+
+    import geourb.isochrones as iso_mod
+    from geourb.isochrones import TravelTimeSurface
+
+    m = np.full((12, 12), np.nan)
+    m[2:10, 2:10] = 5.0
+    m[4:6, 4:6] = np.nan  # a hole
+    m[0, 0] = 15.0000001  # float64 just over the 15-minute band: outside it
+    north_up = from_origin(500_000, 3_000_000, 100, 100)
+    south_up = Affine(100, 0, 500_000, 0, 100, 2_998_800)  # rows run north
+    for transform in (north_up, south_up):
+        for kernels in (True, False):
+            for dtype in (np.float64, np.float32):
+                surface = TravelTimeSurface(minutes=m.astype(dtype), transform=transform,
+                                            crs=CRS.from_epsg(32648), cell_m=100.0)
+                old = iso_mod.USE_KERNELS
+                iso_mod.USE_KERNELS = kernels
+                try:
+                    iso = surface_polygons(surface, bands_min=(15, 30))
+                finally:
+                    iso_mod.USE_KERNELS = old
+                for geom in iso.geometry:
+                    for poly in geom.geoms:
+                        assert shapely.is_ccw(poly.exterior)
+                        assert not any(shapely.is_ccw(r) for r in poly.interiors)
+                one_cell_km2 = 0.5 * 0.01  # a lone cell is a diamond of half a cell
+                gap = iso["area_km2"].iloc[1] - iso["area_km2"].iloc[0]
+                if dtype is np.float64:
+                    assert gap == pytest.approx(one_cell_km2)  # 15.0000001 > 15: band 2 only
+                else:
+                    assert gap == pytest.approx(0.0, abs=1e-12)  # float32(15.0000001) == 15
