@@ -594,16 +594,6 @@ def _band_multipolygons(rings: _Rings, xy: NDArray[np.float64],
     return out
 
 
-def _band_polygons(minutes: NDArray[np.float32], bands: NDArray[np.float64],
-                   transform: Affine, *, use_kernels: bool = True) -> list[shapely.MultiPolygon]:
-    """Return the cells of ``minutes <= band`` for each band as MultiPolygons (map units).
-
-    See :func:`_band_rings` for the outline.
-    """
-    rings = _band_rings(minutes, bands, transform, use_kernels=use_kernels)
-    return _band_multipolygons(rings, rings.xy, bands.size)
-
-
 def _drop_collinear(xy: NDArray[np.float64], offsets: NDArray[np.int64]
                     ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Drop the vertices of closed rings that lie on a straight run (exact test).

@@ -231,8 +231,6 @@ def test_collinear_vertices_dropped_without_changing_polygons():
     """SYNTHETIC 0/1 raster with a hole and an island: fewer vertices, the same polygons."""
     from rasterio.transform import from_origin
 
-    from geourb._surface import _band_polygons
-
     minutes = np.full((40, 50), np.nan, dtype=np.float32)
     minutes[5:30, 5:40] = 10.0
     minutes[10:15, 10:20] = np.nan  # a hole
@@ -250,12 +248,19 @@ def _outline_both(minutes, bands):
     """The compiled tracer's and contourpy's band polygons of one raster (map metres)."""
     from rasterio.transform import from_origin
 
-    from geourb._surface import _band_polygons
-
     transform = from_origin(500_000, 3_000_000, 100, 100)
     bands = np.asarray(bands, dtype=float)
     return (_band_polygons(minutes, bands, transform, use_kernels=True),
             _band_polygons(minutes, bands, transform, use_kernels=False))
+
+
+def _band_polygons(minutes, bands, transform, *, use_kernels=True):
+    """Band MultiPolygons in map units, as ``surface_polygons`` builds them before lon/lat."""
+    from geourb._surface import _band_multipolygons, _band_rings
+
+    rings = _band_rings(minutes, np.asarray(bands, dtype=float), transform,
+                        use_kernels=use_kernels)
+    return _band_multipolygons(rings, rings.xy, len(bands))
 
 
 def test_tracer_equals_contourpy_on_nested_holes_and_saddles():
