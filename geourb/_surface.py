@@ -17,6 +17,7 @@ import math
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -147,6 +148,19 @@ def _reach_extent_numpy(network: Network, times: NDArray[np.float64],
 
 
 _EDGE_TABLES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+_EDGE_CODES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _per_projection(cache: weakref.WeakKeyDictionary[Network, tuple[Any, ...]],
+                    network: Network, px: NDArray[np.float64], py: NDArray[np.float64],
+                    step: float, compute: Callable[[], Any]) -> Any:
+    """``compute()`` cached in ``cache`` per network, projected coordinates and step."""
+    cached = cache.get(network)
+    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
+        return cached[3]
+    value = compute()
+    cache[network] = (px, py, step, value)
+    return value
 
 
 def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float64],
@@ -158,12 +172,9 @@ def _edge_tables(network: Network, px: NDArray[np.float64], py: NDArray[np.float
     of interior points, ``max(ceil(length / step), 1) - 1``; point ``k`` (1..n) lies at
     fraction ``k / (n + 1)``, the same points in both directions.
     """
-    cached = _EDGE_TABLES.get(network)
-    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
-        return cached[3], cached[4]
-    canonical, n_interior = _edge_tables_uncached(network, px, py, step)
-    _EDGE_TABLES[network] = (px, py, step, canonical, n_interior)
-    return canonical, n_interior
+    return cast("tuple[NDArray[np.bool_], NDArray[np.int64]]", _per_projection(
+        _EDGE_TABLES, network, px, py, step,
+        lambda: _edge_tables_uncached(network, px, py, step)))
 
 
 def _edge_tables_uncached(network: Network, px: NDArray[np.float64],
@@ -180,8 +191,6 @@ def _edge_tables_uncached(network: Network, px: NDArray[np.float64],
     return canonical, n_interior
 
 
-_EDGE_CODES: weakref.WeakKeyDictionary[Network, tuple[Any, ...]] = weakref.WeakKeyDictionary()
-
 _FRAC_TABLE_N = 32
 _n_tab, _k_tab = np.ogrid[0:_FRAC_TABLE_N, 0:_FRAC_TABLE_N + 1]
 _FRACS = np.where(_k_tab <= _n_tab, _k_tab / (_n_tab + 1), 0.0)
@@ -197,15 +206,13 @@ def _edge_codes(network: Network, px: NDArray[np.float64], py: NDArray[np.float6
     (4 bytes per edge instead of 9: the kernel streams through the reached nodes' edges).
     The two tables themselves are not kept.
     """
-    cached = _EDGE_CODES.get(network)
-    if cached is not None and cached[0] is px and cached[1] is py and cached[2] == step:
-        return cast("NDArray[np.signedinteger[Any]]", cached[3])
-    canonical, n_interior = _edge_tables_uncached(network, px, py, step)
-    dtype = np.int32 if n_interior.size == 0 or n_interior.max() < 2**31 - 1 else np.int64
-    code: NDArray[np.signedinteger[Any]] = np.where(canonical, n_interior,
-                                                    -n_interior).astype(dtype)
-    _EDGE_CODES[network] = (px, py, step, code)
-    return code
+    def pack() -> NDArray[np.signedinteger[Any]]:
+        canonical, n_interior = _edge_tables_uncached(network, px, py, step)
+        dtype = np.int32 if n_interior.size == 0 or n_interior.max() < 2**31 - 1 else np.int64
+        return np.where(canonical, n_interior, -n_interior).astype(dtype)
+
+    return cast("NDArray[np.signedinteger[Any]]",
+                _per_projection(_EDGE_CODES, network, px, py, step, pack))
 
 
 def _sample_edges(network: Network, times: NDArray[np.float64], reached: NDArray[np.int64],
