@@ -61,6 +61,7 @@ from geourb._surface import (
     _Stages,
     _walk_fill,
 )
+from geourb.coords import haversine_m
 from geourb.network import Network
 
 DEFAULT_BANDS_MIN: tuple[float, ...] = (15, 30, 45, 60)
@@ -176,9 +177,8 @@ def _fit_lonlat(xy: NDArray[np.float64], transformer: Transformer,
             out += p
         return out
 
-    lat_c = lat_s[k:]
-    err_m = np.hypot((horner(cu, cv, coef[..., 0]) - lon_s[k:]) * np.cos(np.radians(lat_c))
-                     * 111_320.0, (horner(cu, cv, coef[..., 1]) - lat_c) * 110_574.0)
+    err_m = haversine_m(horner(cu, cv, coef[..., 0]), horner(cu, cv, coef[..., 1]),
+                        lon_s[k:], lat_s[k:])
     if not err_m.max() <= _FIT_CHECK_M:
         return None
     if _kernels.HAVE_NUMBA and USE_KERNELS:
