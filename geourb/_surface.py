@@ -485,8 +485,9 @@ def _band_rings_compiled(minutes: NDArray[np.float32], bands: NDArray[np.float64
         _scratch("nxt", n_ids, np.int32), _scratch("step", n_ids, np.uint8),
         _scratch("froms", 2 * n_quads + 1, np.int64), x2, y2, start, band, shell, area8,
         _scratch("left", n_ring, np.int64))
-    # copies of the used parts (the scratch buffers are reused by the next call)
-    start, band, shell, area8 = (start[:n_rings + 1], band[:n_rings].copy(), shell[:n_rings],
+    # views of the used parts: everything returned below is a new array (fancy indexing,
+    # comparisons), never a view of the scratch buffers that the next call reuses
+    start, band, shell, area8 = (start[:n_rings + 1], band[:n_rings], shell[:n_rings],
                                  area8[:n_rings])
     hole = area8 < 0
     order = np.lexsort((hole, shell, band))  # by band, polygon (its shell), shell first
